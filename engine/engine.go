@@ -1,0 +1,127 @@
+// Package engine is the Amazon States Language interpreter: a definition is parsed, validated and
+// compiled once into an immutable *Machine, which then runs any number of executions concurrently
+// on raw JSON bytes. The engine does no I/O of its own: Task states reach the world through a
+// TaskInvoker, history events leave through an EventSink, and time comes from a Clock.
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/validate"
+)
+
+// Error is a named ASL error (States.Runtime, States.TaskFailed, a worker's own name, ...) with
+// its cause text.
+type Error = failure.Error
+
+// Diagnostic is a validation finding shaped like ValidateStateMachineDefinition's.
+type Diagnostic = validate.Diagnostic
+
+// InvalidDefinitionError is returned by Compile for a definition that does not validate.
+type InvalidDefinitionError struct {
+	Diagnostics []Diagnostic
+}
+
+func (e *InvalidDefinitionError) Error() string {
+	if len(e.Diagnostics) == 0 {
+		return "invalid state machine definition"
+	}
+	d := e.Diagnostics[0]
+	return "invalid state machine definition: " + d.Code + " at " + d.Location + ": " + d.Message
+}
+
+// Status is an execution's outcome, as AWS names it.
+type Status string
+
+const (
+	StatusSucceeded Status = "SUCCEEDED"
+	StatusFailed    Status = "FAILED"
+	StatusTimedOut  Status = "TIMED_OUT"
+)
+
+// Defaults for Express workflows.
+const (
+	DefaultTimeout  = 5 * time.Minute
+	MaxPayloadBytes = 256 * 1024
+)
+
+// TaskRequest is what a Task state asks of its invoker.
+type TaskRequest struct {
+	Resource     string // the state's Resource ARN
+	StateName    string
+	Input        []byte // the effective parameters (Parameters / Arguments applied), raw JSON
+	ExecutionArn string
+	// Attempt counts the invocations of this state in this execution so far (0 for the first),
+	// retries included; Step Functions Local mocks index responses by it.
+	Attempt int
+	// TaskToken is empty: Express has no .waitForTaskToken.
+	Timeout time.Duration // the state's TimeoutSeconds, 0 when unset
+}
+
+// TaskInvoker runs Task states. It returns the raw service result (for
+// arn:aws:states:::lambda:invoke the whole invoke response with Payload and StatusCode; for a bare
+// function ARN the function's payload). A task failure is returned as *Error with the service's
+// error name (e.g. a worker's errorType) and cause.
+type TaskInvoker interface {
+	Invoke(ctx context.Context, req TaskRequest) ([]byte, error)
+}
+
+// TaskFunc adapts a function to TaskInvoker.
+type TaskFunc func(ctx context.Context, req TaskRequest) ([]byte, error)
+
+func (f TaskFunc) Invoke(ctx context.Context, req TaskRequest) ([]byte, error) { return f(ctx, req) }
+
+// HistoryEvent is one event of an execution's history, with AWS's type names
+// (ExecutionStarted, PassStateEntered, TaskScheduled, ...) and detail shapes. Details is the raw
+// JSON of the event's details member (e.g. executionStartedEventDetails), named by DetailsKey.
+type HistoryEvent struct {
+	Timestamp       time.Time
+	Type            string
+	ID              int64
+	PreviousEventID int64
+	DetailsKey      string
+	Details         []byte
+}
+
+// EventSink receives an execution's history events in order. A nil sink costs nothing.
+type EventSink interface {
+	Event(ev HistoryEvent)
+}
+
+// Clock gives the engine its time; nil means the system clock.
+type Clock interface {
+	Now() time.Time
+	// After behaves like time.After.
+	After(d time.Duration) <-chan time.Time
+}
+
+// RunOptions configures one execution. The zero value works: no tasks, no events, the system
+// clock, a five-minute deadline and generated names.
+type RunOptions struct {
+	Tasks  TaskInvoker
+	Events EventSink
+	Clock  Clock
+	// Timeout is the execution's deadline; 0 means DefaultTimeout. Exceeding it ends the
+	// execution as TIMED_OUT with States.Timeout.
+	Timeout time.Duration
+	// Name, ExecutionArn, StateMachineArn and RoleArn feed the context object ($$.Execution...).
+	Name             string
+	ExecutionArn     string
+	StateMachineArn  string
+	StateMachineName string
+	RoleArn          string
+	StartTime        time.Time // zero means now
+}
+
+// Result is the outcome of one execution.
+type Result struct {
+	Status    Status
+	Input     []byte
+	Output    []byte // set when Status is SUCCEEDED
+	Error     string // set when Status is FAILED or TIMED_OUT
+	Cause     string
+	StartDate time.Time
+	StopDate  time.Time
+}
