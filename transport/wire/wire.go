@@ -66,10 +66,14 @@ func (l Layout) AccountOrDefault() string {
 }
 
 // MachinesBucket is the KV bucket of state machines, versions and aliases.
-func (l Layout) MachinesBucket() string { return strings.ReplaceAll(l.prefix(), ".", "_") + "_machines" }
+func (l Layout) MachinesBucket() string {
+	return strings.ReplaceAll(l.prefix(), ".", "_") + "_machines"
+}
 
 // TriggersBucket is the KV bucket binding user subjects to machines (key: EncodeKey(subject)).
-func (l Layout) TriggersBucket() string { return strings.ReplaceAll(l.prefix(), ".", "_") + "_triggers" }
+func (l Layout) TriggersBucket() string {
+	return strings.ReplaceAll(l.prefix(), ".", "_") + "_triggers"
+}
 
 // ExecutionsStream is the WorkQueue stream of async starts.
 func (l Layout) ExecutionsStream() string { return l.upper() + "_EXECUTIONS" }
@@ -162,9 +166,11 @@ func safe(s string, dot bool) bool {
 }
 
 // Keys in MachinesBucket.
-func MachineKey(name string) string              { return "machine." + EncodeKey(name) }
-func VersionKey(name string, version int) string { return "version." + EncodeKey(name) + "." + itoa(version) }
-func AliasKey(name, alias string) string         { return "alias." + EncodeKey(name) + "." + EncodeKey(alias) }
+func MachineKey(name string) string { return "machine." + EncodeKey(name) }
+func VersionKey(name string, version int) string {
+	return "version." + EncodeKey(name) + "." + itoa(version)
+}
+func AliasKey(name, alias string) string { return "alias." + EncodeKey(name) + "." + EncodeKey(alias) }
 
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
