@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/engine/mock"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+func init() {
+	register(command{name: "run", summary: "run one execution in-process (no NATS) and print its result", run: runCmd})
+}
+
+const runHelp = `
+Usage: stepjet run DEFINITION [--input FILE|-] [--mock-config FILE --test-case NAME] [--events FILE]
+
+Runs one execution of the state machine in DEFINITION (Amazon States Language JSON) in this
+process, with no NATS server, and prints one JSON object shaped like AWS's StartSyncExecution
+response: status SUCCEEDED, FAILED or TIMED_OUT, output as a JSON string, error and cause.
+
+Task states are answered by a Step Functions Local mock configuration (--mock-config), so a
+workflow can be tested with no workers at all. The machine is named after the definition file up
+to its first dot (order.asl.json -> order); that name is the key of the mock config's
+StateMachines member (--name overrides it).
+
+Exit status: 0 when the execution ran, whatever its status; 2 on bad usage or an invalid
+definition (diagnostics on stderr).
+
+Example:
+  stepjet run examples/hello/hello.asl.json --input examples/hello/input.json
+  stepjet run order.asl.json --input order.json --mock-config mocks.json --test-case HappyPath
+`
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", runHelp, stderr)
+	inputPath := fs.String("input", "", "execution input: a JSON file, or - for standard input (default {})")
+	mockPath := fs.String("mock-config", "", "Step Functions Local mock configuration (MockConfigFile.json)")
+	testCase := fs.String("test-case", "", "test case in the mock configuration to answer Task states with")
+	name := fs.String("name", "", "state machine name (default: the definition file name up to its first dot)")
+	execName := fs.String("execution-name", "", "execution name (default: a fresh UUID)")
+	eventsPath := fs.String("events", "", "also write the execution's history events to this file as NDJSON (- for stderr)")
+	timeout := fs.Duration("timeout", engine.DefaultTimeout, "execution deadline (at most 5m for Express)")
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "stepjet run: want exactly one DEFINITION file (stepjet run --help)")
+		return exitUsage
+	}
+	if (*mockPath == "") != (*testCase == "") {
+		fmt.Fprintln(stderr, "stepjet run: --mock-config and --test-case go together")
+		return exitUsage
+	}
+	if *timeout <= 0 || *timeout > engine.DefaultTimeout {
+		fmt.Fprintln(stderr, "stepjet run: --timeout must be more than 0 and at most 5m (the Express limit)")
+		return exitUsage
+	}
+	defPath := pos[0]
+	def, err := os.ReadFile(defPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "stepjet run: %v\n", err)
+		return exitUsage
+	}
+	input := []byte("{}")
+	if *inputPath != "" {
+		if input, err = readInput(*inputPath); err != nil {
+			fmt.Fprintf(stderr, "stepjet run: reading input: %v\n", err)
+			return exitUsage
+		}
+		if !json.Valid(input) {
+			fmt.Fprintf(stderr, "stepjet run: input %s is not valid JSON\n", *inputPath)
+			return exitUsage
+		}
+	}
+	machineName := *name
+	if machineName == "" {
+		machineName = machineNameOf(defPath)
+	}
+
+	m, err := engine.Compile(def, engine.CompileOptions{})
+	if err != nil {
+		printCompileError(stderr, defPath, err)
+		return exitUsage
+	}
+
+	opts := engine.RunOptions{Timeout: *timeout}
+	if *mockPath != "" {
+		raw, err := os.ReadFile(*mockPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "stepjet run: %v\n", err)
+			return exitUsage
+		}
+		cfg, err := mock.Load(raw)
+		if err != nil {
+			fmt.Fprintf(stderr, "stepjet run: mock config %s: %v\n", *mockPath, err)
+			return exitUsage
+		}
+		inv, err := cfg.Invoker(machineName, *testCase)
+		if err != nil {
+			fmt.Fprintf(stderr, "stepjet run: mock config %s: %v\n", *mockPath, err)
+			return exitUsage
+		}
+		opts.Tasks = inv
+	}
+	if *eventsPath != "" {
+		var w io.Writer = stderr
+		if *eventsPath != "-" {
+			f, err := os.Create(*eventsPath)
+			if err != nil {
+				fmt.Fprintf(stderr, "stepjet run: %v\n", err)
+				return exitUsage
+			}
+			defer f.Close()
+			w = f
+		}
+		opts.Events = &ndjsonSink{w: w}
+	}
+
+	layout := wire.Layout{}
+	if *execName == "" {
+		*execName = newUUID()
+	}
+	opts.Name = *execName
+	opts.StateMachineName = machineName
+	opts.StateMachineArn = layout.StateMachineArn(machineName)
+	opts.ExecutionArn = layout.ExecutionArn(machineName, *execName, newUUID())
+	opts.StartTime = time.Now()
+
+	res := m.Run(context.Background(), input, opts)
+	out := resultOf(opts, res)
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintf(stderr, "stepjet run: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// resultOf shapes an engine result like AWS's StartSyncExecution response.
+func resultOf(opts engine.RunOptions, res engine.Result) wire.Result {
+	out := wire.Result{
+		ExecutionArn:    opts.ExecutionArn,
+		StateMachineArn: opts.StateMachineArn,
+		Name:            opts.Name,
+		StartDate:       epochSeconds(res.StartDate),
+		StopDate:        epochSeconds(res.StopDate),
+		Status:          string(res.Status),
+		Input:           string(res.Input),
+		InputDetails:    &wire.PayloadDetails{Included: true},
+		Error:           res.Error,
+		Cause:           res.Cause,
+		BillingDetails:  billing(res.StartDate, res.StopDate),
+	}
+	if res.Status == engine.StatusSucceeded {
+		out.Output = string(res.Output)
+		out.OutputDetails = &wire.PayloadDetails{Included: true}
+	}
+	return out
+}
+
+// billing mirrors Express billing: 64 MB, duration rounded up to 100 ms.
+func billing(start, stop time.Time) *wire.BillingDetails {
+	ms := stop.Sub(start).Milliseconds()
+	ms = (ms + 99) / 100 * 100
+	if ms < 100 {
+		ms = 100
+	}
+	return &wire.BillingDetails{BilledMemoryUsedInMB: 64, BilledDurationInMs: ms}
+}
+
+func epochSeconds(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixMilli()) / 1000
+}
+
+// machineNameOf names a machine after its definition file up to the first dot.
+func machineNameOf(path string) string {
+	base := filepath.Base(path)
+	if i := strings.IndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+func printCompileError(w io.Writer, file string, err error) {
+	var inv *engine.InvalidDefinitionError
+	if errors.As(err, &inv) {
+		fmt.Fprintf(w, "stepjet: %s is not a valid state machine definition:\n", file)
+		for _, d := range inv.Diagnostics {
+			fmt.Fprintf(w, "  %s %s at %s: %s\n", d.Severity, d.Code, d.Location, d.Message)
+		}
+		return
+	}
+	fmt.Fprintf(w, "stepjet: %s: %v\n", file, err)
+}
+
+// ndjsonSink writes history events as AWS's GetExecutionHistory event objects, one per line.
+type ndjsonSink struct{ w io.Writer }
+
+func (s *ndjsonSink) Event(ev engine.HistoryEvent) {
+	line := map[string]any{
+		"timestamp":       ev.Timestamp.UTC().Format(time.RFC3339Nano),
+		"type":            ev.Type,
+		"id":              ev.ID,
+		"previousEventId": ev.PreviousEventID,
+	}
+	if ev.DetailsKey != "" && len(ev.Details) > 0 {
+		line[ev.DetailsKey] = json.RawMessage(ev.Details)
+	}
+	b, err := json.Marshal(line)
+	if err != nil {
+		return
+	}
+	s.w.Write(append(b, '\n'))
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
