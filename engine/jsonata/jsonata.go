@@ -1,14 +1,62 @@
 // Package jsonata compiles and evaluates JSONata expressions as AWS Step Functions runs them.
-// SKELETON: signatures fixed; bodies being written.
 package jsonata
 
-// Expr is a compiled JSONata expression: immutable and safe for concurrent use.
-type Expr struct{ src string }
+import (
+	"context"
+	"fmt"
 
-// Compile compiles the text between "{%" and "%}".
-func Compile(expr string) (*Expr, error) { panic("skeleton") }
+	"github.com/recolabs/gnata"
+	"github.com/tidwall/gjson"
+)
+
+// Expr is a compiled JSONata expression: immutable and safe for concurrent use.
+type Expr struct {
+	src  string
+	prog *gnata.Expression
+	// vars are the $names the expression mentions; Eval looks up and decodes only these.
+	vars []string
+	// statesFields lists the $states fields read as "$states.<field>"; nil when the whole of
+	// $states is needed.
+	statesFields []string
+}
+
+// Compile compiles the text between "{%" and "%}". A syntax error is a *failure.Error named
+// States.QueryEvaluationError whose cause is JSONata's code and message, e.g.
+// `S0211: The symbol "?" cannot be used as a unary operator`. Like JSONata 2.0.6, the version
+// AWS runs, it refuses the "?:" and "??" operators of later versions.
+func Compile(expr string) (*Expr, error) {
+	sc := scan(expr)
+	prog, perr := gnata.Compile(expr)
+	if perr != nil {
+		return nil, translate(perr)
+	}
+	if sc.syntaxErr != nil {
+		return nil, translate(&syntaxFailure{sc.syntaxErr})
+	}
+	e := &Expr{src: expr, prog: prog, vars: sc.vars}
+	if !sc.statesAll {
+		for f := range sc.statesField {
+			e.statesFields = append(e.statesFields, f)
+		}
+		if e.statesFields == nil {
+			e.statesFields = []string{}
+		}
+	}
+	return e, nil
+}
+
+// syntaxFailure carries a syntax error our scanner found to translate.
+type syntaxFailure struct{ s *syntaxError }
+
+func (f *syntaxFailure) Error() string {
+	return fmt.Sprintf("JSONata error %s at token %q: syntax error", f.s.code, f.s.token)
+}
 
 func (e *Expr) String() string { return e.src }
+
+// Variables returns the names of the variables the expression mentions, without "$" (including
+// "states" and function names such as "sum"; a name may be bound inside the expression).
+func (e *Expr) Variables() []string { return append([]string(nil), e.vars...) }
 
 // Bindings gives an expression its variables: "states" for $states and each workflow variable by
 // name (without "$"), as raw JSON.
@@ -19,4 +67,81 @@ type Bindings interface {
 // Eval evaluates the expression. defined is false when it produced no value (JSONata's
 // undefined). A failure is a *failure.Error named States.QueryEvaluationError whose cause ends
 // with the evaluator's message (e.g. "T1006: Attempted to invoke a non-function").
-func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) { panic("skeleton") }
+func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
+	return e.EvalContext(context.Background(), b)
+}
+
+// EvalContext is Eval with a context whose cancellation stops long evaluations.
+// gnata turns panics inside its evaluator into errors itself.
+func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
+	var vars map[string]any
+	if len(e.vars) > 0 {
+		vars = make(map[string]any, len(e.vars))
+	}
+	for _, name := range e.vars {
+		if b != nil {
+			if raw, ok := b.Lookup(name); ok {
+				v, derr := e.decodeBinding(name, raw)
+				if derr != nil {
+					return nil, false, derr
+				}
+				vars[name] = v
+				continue
+			}
+		}
+		if fn, ok := awsFunctions[name]; ok {
+			vars[name] = fn
+		} else if hidden[name] {
+			vars[name] = nil
+		}
+	}
+	// AWS evaluates with no context value: only $states and variables hold data.
+	res, gerr := e.prog.EvalWithVars(ctx, nil, vars)
+	if gerr != nil {
+		return nil, false, translate(gerr)
+	}
+	out, ok := appendJSON(nil, res)
+	if !ok {
+		return nil, false, nil
+	}
+	return out, true, nil
+}
+
+// decodeBinding turns a variable's raw JSON into a JSONata value. For $states it decodes only
+// the fields the expression reads (input, result, context, errorOutput), so a state reading
+// $states.input does not pay for the context object.
+func (e *Expr) decodeBinding(name string, raw []byte) (any, error) {
+	if name != "states" || e.statesFields == nil {
+		return decode(raw)
+	}
+	buf := make([]byte, 0, 64)
+	buf = append(buf, '{')
+	first := true
+	root := gjson.ParseBytes(raw)
+	root.ForEach(func(k, v gjson.Result) bool {
+		for _, f := range e.statesFields {
+			if k.Str == f {
+				if !first {
+					buf = append(buf, ',')
+				}
+				first = false
+				buf = append(buf, k.Raw...)
+				buf = append(buf, ':')
+				buf = append(buf, v.Raw...)
+				break
+			}
+		}
+		return true
+	})
+	buf = append(buf, '}')
+	return decode(buf)
+}
+
+// decode parses JSON into gnata's values (objects keep their key order).
+func decode(raw []byte) (any, error) {
+	v, err := gnata.DecodeJSON(raw)
+	if err != nil {
+		return nil, queryError("", "Invalid JSON in variable binding: "+err.Error())
+	}
+	return v, nil
+}
