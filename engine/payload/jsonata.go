@@ -1,0 +1,186 @@
+package payload
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/jsonata"
+	"github.com/tidwall/gjson"
+)
+
+// JSONataTemplate is a compiled JSONata-mode template: any JSON value in which strings of the
+// form "{% expr %}" are JSONata expressions. It is immutable (apart from a buffer size hint) and
+// safe for concurrent use.
+type JSONataTemplate struct {
+	plan
+	holes []*Expression
+}
+
+// CompileJSONata compiles a JSONata-mode template; field names the field (e.g. "Output",
+// "Arguments") for AWS's cause texts ("... specified for the field 'Output/FunctionResult' ...").
+// Inside the template, an object key adds "/key" to the field path and an array element adds
+// "[i]". Strings that are not exactly "{%" ... "%}" are literal, as are keys ending in ".$".
+func CompileJSONata(field string, tmpl []byte) (*JSONataTemplate, error) {
+	if !gjson.ValidBytes(tmpl) {
+		return nil, &CompileError{Field: field, Message: "The value for the field '" + field + "' is not valid JSON"}
+	}
+	t := &JSONataTemplate{}
+	var b planBuilder
+	if err := t.compile(&b, gjson.ParseBytes(tmpl), field, ""); err != nil {
+		return nil, err
+	}
+	b.finish(&t.plan)
+	return t, nil
+}
+
+func (t *JSONataTemplate) compile(b *planBuilder, v gjson.Result, field, ptr string) error {
+	switch {
+	case v.IsObject():
+		b.lit('{')
+		for i, m := range members(v, func(k string) string { return k }) {
+			if i > 0 {
+				b.lit(',')
+			}
+			b.str(m.key)
+			b.lit(':')
+			if err := t.compile(b, m.value, field+"/"+m.key, ptr+"/"+escapePointer(m.key)); err != nil {
+				return err
+			}
+		}
+		b.lit('}')
+	case v.IsArray():
+		b.lit('[')
+		i := 0
+		var err error
+		v.ForEach(func(_, e gjson.Result) bool {
+			if i > 0 {
+				b.lit(',')
+			}
+			n := strconv.Itoa(i)
+			err = t.compile(b, e, field+"["+n+"]", ptr+"/"+n)
+			i++
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+		b.lit(']')
+	case v.Type == gjson.String && IsJSONata(v.Str):
+		e, err := compileExpression(field, v.Str)
+		if err != nil {
+			err.Pointer = ptr
+			return err
+		}
+		b.hole()
+		t.holes = append(t.holes, e)
+	case v.Type == gjson.String:
+		b.str(v.Str) // re-escaped as AWS prints it: "\u00e9" becomes "é"
+	default:
+		b.cur = appendCompact(b.cur, []byte(v.Raw))
+	}
+	return nil
+}
+
+// Static reports whether the template holds no JSONata expression.
+func (t *JSONataTemplate) Static() bool { return len(t.holes) == 0 }
+
+// Eval fills the template. An expression that fails is a *failure.Error named
+// States.QueryEvaluationError with AWS's cause "The JSONata expression '<expr>' specified for the
+// field '<field path>' threw an error during evaluation. <message>"; one that returns nothing
+// (JSONata's undefined), wherever it sits, fails with "... returned nothing (undefined).".
+// The result is a fresh slice the caller owns.
+func (t *JSONataTemplate) Eval(b jsonata.Bindings) ([]byte, error) {
+	return t.EvalContext(context.Background(), b)
+}
+
+// EvalContext is Eval with a context whose cancellation stops long evaluations.
+func (t *JSONataTemplate) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
+	if s, ok := t.static(); ok {
+		return append([]byte(nil), s...), nil
+	}
+	buf := t.buffer()
+	buf = append(buf, t.parts[0]...)
+	for i, e := range t.holes {
+		v, err := e.EvalContext(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		buf = appendValue(buf, v)
+		buf = append(buf, t.parts[i+1]...)
+	}
+	t.remember(len(buf))
+	return buf, nil
+}
+
+// IsJSONata reports whether s is a JSONata expression as ASL writes one: the whole string starts
+// with "{%" and ends with "%}". Nothing is trimmed: " {% x %}" is a literal string.
+func IsJSONata(s string) bool {
+	return len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
+}
+
+// Expression is one compiled "{% %}" string, for fields that hold a single expression
+// (TimeoutSeconds, Seconds, Items, MaxConcurrency, Condition, ...) and for a template's holes.
+type Expression struct {
+	expr  *jsonata.Expr
+	src   string // the expression between the delimiters, trimmed, as AWS quotes it
+	field string
+}
+
+// CompileExpression compiles s, which must satisfy IsJSONata, for the field named field (a field
+// path such as "TimeoutSeconds" or "Output/a[0]"). Failures are *CompileError.
+func CompileExpression(field, s string) (*Expression, error) {
+	e, err := compileExpression(field, s)
+	if err != nil {
+		return nil, err // not a typed nil: callers compare with nil
+	}
+	return e, nil
+}
+
+func compileExpression(field, s string) (*Expression, *CompileError) {
+	if !IsJSONata(s) {
+		return nil, &CompileError{Field: field, Message: "The value for the field '" + field + "' is not a JSONata expression: it must start with '{%' and end with '%}'"}
+	}
+	inner := s[2 : len(s)-2]
+	src := strings.TrimSpace(inner)
+	x, err := jsonata.Compile(inner)
+	if err != nil {
+		return nil, &CompileError{
+			Field:   field,
+			Message: "The JSONata expression '" + src + "' specified for the field '" + field + "' is invalid: " + asFailure(err, failure.QueryEvaluationError).Cause,
+			Err:     err,
+		}
+	}
+	return &Expression{expr: x, src: src, field: field}, nil
+}
+
+// String returns the expression's text between the delimiters, trimmed.
+func (e *Expression) String() string { return e.src }
+
+// Field returns the field path the expression was compiled for.
+func (e *Expression) Field() string { return e.field }
+
+// Eval evaluates the expression and returns its raw JSON value. A failure, or a result that is
+// nothing (undefined), is a *failure.Error named States.QueryEvaluationError with AWS's cause.
+func (e *Expression) Eval(b jsonata.Bindings) ([]byte, error) {
+	return e.EvalContext(context.Background(), b)
+}
+
+// EvalContext is Eval with a context whose cancellation stops long evaluations.
+func (e *Expression) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
+	v, defined, err := e.expr.EvalContext(ctx, b)
+	if err != nil {
+		return nil, e.threw(err)
+	}
+	if !defined {
+		return nil, &failure.Error{Name: failure.QueryEvaluationError, Cause: jsonata.UndefinedSentence(e.src, e.field)}
+	}
+	return v, nil
+}
+
+// threw wraps an evaluator failure in AWS's sentence naming the expression and the field.
+func (e *Expression) threw(err error) error {
+	fe := asFailure(err, failure.QueryEvaluationError)
+	return &failure.Error{Name: fe.Name, Cause: jsonata.ErrorSentence(e.src, e.field, fe.Cause)}
+}
