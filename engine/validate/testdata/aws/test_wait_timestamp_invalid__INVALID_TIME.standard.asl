@@ -1,0 +1,1 @@
+{"Comment": "WAIT_TIMESTAMP", "StartAt": "WaitUntil", "States": {"WaitUntil": {"Type": "Wait", "Timestamp": "2016-12-05T25:29:29Z", "End": true}}}

@@ -1,0 +1,1 @@
+{"Comment": "WAIT_TIMESTAMP", "StartAt": "WaitUntil", "States": {"WaitUntil": {"Type": "Wait", "Timestamp": "2016-12-05T21:29:29", "End": true}}}

@@ -1,0 +1,17 @@
+{
+ "StartAt": "T",
+ "States": {
+  "T": {
+   "Type": "Task",
+   "Resource": "arn:aws:states:::lambda:invoke",
+   "Catch": [
+    {
+     "ErrorEquals": [
+      "States.ALL"
+     ]
+    }
+   ],
+   "End": true
+  }
+ }
+}

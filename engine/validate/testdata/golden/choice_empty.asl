@@ -1,0 +1,9 @@
+{
+ "StartAt": "C",
+ "States": {
+  "C": {
+   "Type": "Choice",
+   "Choices": []
+  }
+ }
+}

@@ -1,0 +1,10 @@
+{
+ "StartAt": "F",
+ "States": {
+  "F": {
+   "Type": "Fail",
+   "Error": "E",
+   "ErrorPath": "$.e"
+  }
+ }
+}

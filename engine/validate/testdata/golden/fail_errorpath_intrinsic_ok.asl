@@ -1,0 +1,10 @@
+{
+ "StartAt": "F",
+ "States": {
+  "F": {
+   "Type": "Fail",
+   "ErrorPath": "States.Format('{}', $.e)",
+   "CausePath": "$.c"
+  }
+ }
+}

@@ -1,0 +1,1 @@
+{"StartAt": "A", "StartAt": "B", "States": {"A": {"Type": "Pass", "End": true}}}

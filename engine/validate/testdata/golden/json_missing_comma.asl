@@ -1,0 +1,1 @@
+{"StartAt": "A" "States": {}}

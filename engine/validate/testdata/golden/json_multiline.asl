@@ -1,0 +1,6 @@
+{
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "End": true}
+  }
+}}

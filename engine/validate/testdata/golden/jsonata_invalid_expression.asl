@@ -1,0 +1,13 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "Output": {
+    "v": "{% 1 + %}"
+   },
+   "End": true
+  }
+ },
+ "QueryLanguage": "JSONata"
+}

@@ -1,0 +1,9 @@
+{
+ "StartAt": "M",
+ "States": {
+  "M": {
+   "Type": "Map",
+   "End": true
+  }
+ }
+}

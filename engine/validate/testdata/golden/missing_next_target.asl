@@ -1,0 +1,9 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "Next": "NOPE"
+  }
+ }
+}

@@ -1,0 +1,10 @@
+{
+ "StartAt": "P",
+ "States": {
+  "P": {
+   "Type": "Parallel",
+   "Branches": [],
+   "End": true
+  }
+ }
+}

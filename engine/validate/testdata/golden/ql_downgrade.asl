@@ -1,0 +1,11 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "QueryLanguage": "JSONPath",
+   "End": true
+  }
+ },
+ "QueryLanguage": "JSONata"
+}

@@ -1,0 +1,11 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "InputPath": "$.a",
+   "End": true
+  }
+ },
+ "QueryLanguage": "JSONata"
+}

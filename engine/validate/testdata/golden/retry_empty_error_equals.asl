@@ -1,0 +1,15 @@
+{
+ "StartAt": "T",
+ "States": {
+  "T": {
+   "Type": "Task",
+   "Resource": "arn:aws:states:::lambda:invoke",
+   "Retry": [
+    {
+     "ErrorEquals": []
+    }
+   ],
+   "End": true
+  }
+ }
+}

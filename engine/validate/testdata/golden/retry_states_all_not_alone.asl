@@ -1,0 +1,18 @@
+{
+ "StartAt": "T",
+ "States": {
+  "T": {
+   "Type": "Task",
+   "Resource": "arn:aws:states:::lambda:invoke",
+   "Retry": [
+    {
+     "ErrorEquals": [
+      "X",
+      "States.ALL"
+     ]
+    }
+   ],
+   "End": true
+  }
+ }
+}

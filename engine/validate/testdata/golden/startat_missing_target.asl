@@ -1,0 +1,9 @@
+{
+ "StartAt": "B",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "End": true
+  }
+ }
+}

@@ -1,0 +1,10 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "Catch": [],
+   "End": true
+  }
+ }
+}

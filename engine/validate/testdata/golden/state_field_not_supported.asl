@@ -1,0 +1,10 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "TimeoutSeconds": 3,
+   "End": true
+  }
+ }
+}

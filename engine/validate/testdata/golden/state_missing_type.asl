@@ -1,0 +1,8 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "End": true
+  }
+ }
+}

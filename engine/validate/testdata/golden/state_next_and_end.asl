@@ -1,0 +1,14 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "Next": "B",
+   "End": true
+  },
+  "B": {
+   "Type": "Pass",
+   "End": true
+  }
+ }
+}

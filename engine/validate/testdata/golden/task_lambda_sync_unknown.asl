@@ -1,0 +1,10 @@
+{
+ "StartAt": "T",
+ "States": {
+  "T": {
+   "Type": "Task",
+   "Resource": "arn:aws:states:::lambda:invoke.sync",
+   "End": true
+  }
+ }
+}

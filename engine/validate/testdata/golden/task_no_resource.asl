@@ -1,0 +1,9 @@
+{
+ "StartAt": "T",
+ "States": {
+  "T": {
+   "Type": "Task",
+   "End": true
+  }
+ }
+}

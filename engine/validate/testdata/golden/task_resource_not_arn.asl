@@ -1,0 +1,10 @@
+{
+ "StartAt": "T",
+ "States": {
+  "T": {
+   "Type": "Task",
+   "Resource": "myFunction",
+   "End": true
+  }
+ }
+}

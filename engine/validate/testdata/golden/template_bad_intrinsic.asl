@@ -1,0 +1,14 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "Parameters": {
+    "x": {
+     "y.$": "States.Format('a'"
+    }
+   },
+   "End": true
+  }
+ }
+}

@@ -1,0 +1,12 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "Parameters": {
+    "y.$": "hello"
+   },
+   "End": true
+  }
+ }
+}

@@ -1,0 +1,10 @@
+{
+ "StartAt": "A",
+ "States": {
+  "A": {
+   "Type": "Pass",
+   "End": true
+  }
+ },
+ "Version": "2.0"
+}

@@ -1,0 +1,4 @@
+{
+ "StartAt": "A",
+ "States": []
+}

@@ -1,0 +1,9 @@
+{
+ "StartAt": "W",
+ "States": {
+  "W": {
+   "Type": "Wait",
+   "End": true
+  }
+ }
+}

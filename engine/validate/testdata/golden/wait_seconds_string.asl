@@ -1,0 +1,10 @@
+{
+ "StartAt": "W",
+ "States": {
+  "W": {
+   "Type": "Wait",
+   "Seconds": "10",
+   "End": true
+  }
+ }
+}

@@ -1,0 +1,11 @@
+{
+ "QueryLanguage": "JSONPath",
+ "StartAt": "StartState",
+ "States": {
+  "StartState": {
+   "QueryLanguage": "JSONata",
+   "Type": "Pass",
+   "End": true
+  }
+ }
+}

@@ -1,0 +1,275 @@
+package validate
+
+import (
+	"errors"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/intrinsics"
+	"github.com/stepjet/stepjet/engine/jsonata"
+	"github.com/stepjet/stepjet/engine/jsonpath"
+)
+
+// Diagnostic codes for JSONata expressions.
+const CodeInvalidJSONata = "INVALID_JSONATA_EXPRESSION"
+
+func list(names []string) string { return "[" + strings.Join(names, ", ") + "]" }
+
+func (c *checker) required(fields []string, loc string) {
+	c.schema("These fields are required: "+list(fields), loc)
+}
+
+func (c *checker) notSupported(field, loc string) {
+	c.schema("Field '"+field+"' is not supported", loc)
+}
+
+func (c *checker) wrongType(typ, loc string) {
+	c.schema("Expected value of type "+typ, loc)
+}
+
+func (c *checker) wantString(n *node, loc string) bool {
+	if n.kind != kindString {
+		c.wrongType("String", loc)
+		return false
+	}
+	return true
+}
+
+func (c *checker) wantBool(n *node, loc string) bool {
+	if n.kind != kindBool {
+		c.wrongType("Boolean", loc)
+		return false
+	}
+	return true
+}
+
+func (c *checker) enum(n *node, loc string, values ...string) bool {
+	if !c.wantString(n, loc) {
+		return false
+	}
+	for _, v := range values {
+		if n.text == v {
+			return true
+		}
+	}
+	c.schema("Value should be one of the following: "+list(values), loc)
+	return false
+}
+
+func (c *checker) queryLanguage(n *node, loc string) bool {
+	return c.enum(n, loc, qlJSONPath, qlJSONata)
+}
+
+// integer checks a whole number in [min, max] (max < 0: unbounded).
+func (c *checker) integer(n *node, loc string, min, max float64) {
+	if n.kind != kindNumber {
+		c.wrongType("Integer", loc)
+		return
+	}
+	f, err := strconv.ParseFloat(n.text, 64)
+	if err != nil || f != math.Trunc(f) {
+		c.wrongType("Integer", loc)
+		return
+	}
+	c.bounds(f, loc, min, max)
+}
+
+func (c *checker) number(n *node, loc string, min, max float64) {
+	if n.kind != kindNumber {
+		c.wrongType("Number", loc)
+		return
+	}
+	f, err := strconv.ParseFloat(n.text, 64)
+	if err != nil {
+		c.wrongType("Number", loc)
+		return
+	}
+	c.bounds(f, loc, min, max)
+}
+
+func (c *checker) bounds(f float64, loc string, min, max float64) {
+	switch {
+	case f < min:
+		c.schema("Minimum value is "+strconv.FormatFloat(min, 'f', -1, 64), loc)
+	case max >= 0 && f > max:
+		c.schema("Maximum value is "+strconv.FormatFloat(max, 'f', -1, 64), loc)
+	}
+}
+
+// isExpr reports whether s is written as a JSONata expression.
+func isExpr(s string) bool { return strings.HasPrefix(s, "{%") }
+
+// expr checks one "{% … %}" string.
+func (c *checker) expr(s, loc string) {
+	if len(s) < 4 || !strings.HasSuffix(s, "%}") {
+		c.schema("JSONata string must start with {% and end with %}", loc)
+		return
+	}
+	if _, err := jsonata.Compile(s[2 : len(s)-2]); err != nil {
+		msg := err.Error()
+		var fe *failure.Error
+		if errors.As(err, &fe) && fe.Cause != "" {
+			msg = fe.Cause
+		}
+		c.add(CodeInvalidJSONata, jsonataMessage(msg), loc)
+	}
+}
+
+// jsonataCode is the "S0202: " style prefix JSONata puts on its messages; AWS drops it.
+var jsonataCode = regexp.MustCompile(`^[A-Z][0-9]{4}: `)
+
+func jsonataMessage(msg string) string { return jsonataCode.ReplaceAllString(msg, "") }
+
+// intOrExpr checks a field holding an integer, or (JSONata states) an expression.
+func (c *checker) intOrExpr(n *node, loc, ql string, min, max float64) {
+	if ql == qlJSONata && n.kind == kindString && isExpr(n.text) {
+		c.expr(n.text, loc)
+		return
+	}
+	c.integer(n, loc, min, max)
+}
+
+func (c *checker) numberOrExpr(n *node, loc, ql string, min, max float64) {
+	if ql == qlJSONata && n.kind == kindString && isExpr(n.text) {
+		c.expr(n.text, loc)
+		return
+	}
+	c.number(n, loc, min, max)
+}
+
+// stringOrExpr checks a string field (Fail's Error and Cause) that JSONata states may compute.
+func (c *checker) stringOrExpr(n *node, field, loc, ql string) {
+	if !c.wantString(n, loc+"/"+field) {
+		return
+	}
+	if ql == qlJSONata && isExpr(n.text) {
+		c.expr(n.text, loc+"/"+field)
+	}
+}
+
+// jsonataValue checks every expression inside a JSONata field's value (Arguments, Output,
+// Assign, Items, …), at the location of the string that holds it.
+func (c *checker) jsonataValue(n *node, loc string) {
+	switch n.kind {
+	case kindString:
+		if isExpr(n.text) {
+			c.expr(n.text, loc)
+		}
+	case kindObject:
+		for _, m := range n.members {
+			c.jsonataValue(m.val, loc+"/"+m.key)
+		}
+	case kindArray:
+		for i, it := range n.items {
+			c.jsonataValue(it, loc+"["+strconv.Itoa(i)+"]")
+		}
+	}
+}
+
+// path checks a JSONPath field of the state at loc; reference paths (ResultPath and the like)
+// must be definite. null is allowed where AWS allows it (InputPath, OutputPath, ResultPath).
+func (c *checker) path(n *node, field, loc string, reference, nullable bool) {
+	if n.kind == kindNull && nullable {
+		return
+	}
+	if n.kind != kindString {
+		c.wrongType("String", loc+"/"+field)
+		return
+	}
+	var err error
+	if reference {
+		_, err = jsonpath.CompileReference(n.text)
+	} else {
+		_, err = jsonpath.Compile(n.text)
+	}
+	if err != nil {
+		c.schema("The value for the field '"+field+"' must be a valid JSONPath", loc)
+	}
+}
+
+func validPathOrIntrinsic(s string) bool {
+	if intrinsics.IsCall(s) {
+		_, err := intrinsics.Parse(s)
+		return err == nil
+	}
+	if !strings.HasPrefix(s, "$") {
+		return false
+	}
+	_, err := jsonpath.Compile(s)
+	return err == nil
+}
+
+// pathOrIntrinsic checks ErrorPath / CausePath, which may also be intrinsic calls.
+func (c *checker) pathOrIntrinsic(n *node, field, loc string) {
+	if n.kind != kindString || !validPathOrIntrinsic(n.text) {
+		c.schema("The value for the field '"+field+"' must be a valid JSONPath or a valid intrinsic function call", loc)
+	}
+}
+
+// template checks a JSONPath payload template (Parameters, ResultSelector, ItemSelector,
+// Assign): every "key.$" holds a JSONPath or an intrinsic call. AWS locates the diagnostic at the
+// object holding the key.
+func (c *checker) template(n *node, loc string) {
+	switch n.kind {
+	case kindObject:
+		for _, m := range n.members {
+			if strings.HasSuffix(m.key, ".$") {
+				if m.val.kind != kindString || !validPathOrIntrinsic(m.val.text) {
+					c.schema("The value for the field '"+m.key+"' must be a valid JSONPath or a valid intrinsic function call", loc)
+				}
+				continue
+			}
+			c.template(m.val, loc+"/"+m.key)
+		}
+	case kindArray:
+		for i, it := range n.items {
+			c.template(it, loc+"["+strconv.Itoa(i)+"]")
+		}
+	}
+}
+
+// rfc3339 is the shape AWS accepts for timestamps: uppercase T and Z (or a numeric offset).
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+
+func validTimestamp(s string) bool {
+	if !rfc3339.MatchString(s) {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil
+}
+
+// dataFields checks the input/output processing fields of a state in its query language (fields
+// of the other language were already reported and are not looked into).
+func (c *checker) dataFields(st *node, loc, ql string) {
+	for _, m := range st.members {
+		v, at := m.val, loc+"/"+m.key
+		if ql == qlJSONPath {
+			switch m.key {
+			case "InputPath", "OutputPath":
+				c.path(v, m.key, loc, false, true)
+			case "ResultPath":
+				c.path(v, m.key, loc, true, true)
+			case "Parameters", "ResultSelector", "ItemSelector", "Assign":
+				if v.kind != kindObject {
+					c.wrongType("Object", at)
+					continue
+				}
+				c.template(v, at)
+			}
+			continue
+		}
+		switch m.key {
+		case "Arguments", "Output", "ItemSelector", "Assign":
+			if (m.key == "Assign" || m.key == "ItemSelector") && v.kind != kindObject {
+				c.wrongType("Object", at)
+				continue
+			}
+			c.jsonataValue(v, at)
+		}
+	}
+}
