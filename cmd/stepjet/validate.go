@@ -50,20 +50,7 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stepjet validate: %v\n", err)
 		return exitUsage
 	}
-	diags := validate.Definition(def, validate.Options{Type: *typ})
-	out := struct {
-		Result      string                `json:"result"`
-		Diagnostics []validate.Diagnostic `json:"diagnostics"`
-		Truncated   bool                  `json:"truncated"`
-	}{Result: "OK", Diagnostics: diags}
-	if out.Diagnostics == nil {
-		out.Diagnostics = []validate.Diagnostic{}
-	}
-	for _, d := range diags {
-		if d.Severity == "ERROR" {
-			out.Result = "FAIL"
-		}
-	}
+	out := validate.Validate(def, validate.Options{Type: *typ})
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
