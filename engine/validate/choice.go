@@ -97,6 +97,7 @@ func (c *checker) rule(r *node, loc, ql string, top bool) {
 			c.wrongType("Object", loc+"/Assign")
 		} else {
 			c.template(v, loc+"/Assign")
+			c.assignNames(v, loc+"/Assign", ql)
 		}
 	}
 	for _, op := range []string{"And", "Or"} {
@@ -145,7 +146,9 @@ func (c *checker) operand(op string, v *node, loc string) {
 	case len(op) > 4 && op[len(op)-4:] == "Path":
 		c.path(v, op, loc, false, false)
 	case contains(stringOps, op):
-		c.wantString(v, at)
+		if c.wantString(v, at) && op != "StringMatches" {
+			c.noPath(op, v, at)
+		}
 	case contains(numericOps, op):
 		c.number(v, at, -1e308, -1)
 	case contains(timestampOps, op):
@@ -171,6 +174,7 @@ func (c *checker) jsonataRule(r *node, loc string, top bool) {
 	if !top {
 		return
 	}
+	c.assignNames(r.get("Assign"), loc+"/Assign", qlJSONata)
 	for _, f := range []string{"Assign", "Output"} {
 		if v := r.get(f); v != nil {
 			c.jsonataValue(v, loc+"/"+f)

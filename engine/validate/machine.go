@@ -61,6 +61,7 @@ func (c *checker) machine(root *node) {
 	for _, s := range scopes {
 		c.graph(s)
 	}
+	c.variableScopes(root, "", top, map[string]bool{})
 }
 
 // scopeBody checks StartAt and States of a machine, branch or processor and records the scope.

@@ -187,6 +187,9 @@ func (c *checker) fail(st *node, loc, ql string) {
 	for _, f := range []string{"Error", "Cause"} {
 		if v := st.get(f); v != nil {
 			c.stringOrExpr(v, f, loc, ql)
+			if ql == qlJSONPath {
+				c.noPath(f, v, loc+"/"+f)
+			}
 		}
 	}
 	for _, f := range []string{"ErrorPath", "CausePath"} {

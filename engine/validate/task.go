@@ -17,6 +17,7 @@ func (c *checker) task(name string, st *node, loc, ql string) {
 			c.intOrExpr(v, loc+"/"+f, ql, 1, 99999999)
 		}
 	}
+	c.heartbeatBelowTimeout(st, loc)
 	if ql == qlJSONPath {
 		for _, f := range []string{"TimeoutSecondsPath", "HeartbeatSecondsPath"} {
 			if v := st.get(f); v != nil {
@@ -31,6 +32,7 @@ func (c *checker) task(name string, st *node, loc, ql string) {
 			c.jsonataValue(v, loc+"/Credentials")
 		} else {
 			c.template(v, loc+"/Credentials")
+			c.noDollar(v, loc+"/Credentials")
 		}
 	}
 }
@@ -234,15 +236,20 @@ func (c *checker) catch(r *node, loc, ql string) {
 					c.wrongType("Object", at+"/Assign")
 				} else {
 					c.template(v, at+"/Assign")
+					c.assignNames(v, at+"/Assign", ql)
 				}
 			}
 			continue
 		}
+		c.assignNames(e.get("Assign"), at+"/Assign", ql)
+		// A Catcher's Output and Assign are where $states.errorOutput exists.
+		c.exprCtx = exprContext{errorOutput: true}
 		for _, f := range []string{"Output", "Assign"} {
 			if v := e.get(f); v != nil {
 				c.jsonataValue(v, at+"/"+f)
 			}
 		}
+		c.exprCtx = exprContext{}
 	}
 }
 
@@ -289,4 +296,19 @@ func integration(res string) (svc, action, pattern string, ok bool) {
 		action, pattern = action[:i], action[i:]
 	}
 	return svc, action, pattern, true
+}
+
+// heartbeatBelowTimeout checks that a heartbeat can fire before the task times out: when both
+// HeartbeatSeconds and TimeoutSeconds are numbers, HeartbeatSeconds must be the smaller. (Values
+// computed by paths or JSONata are checked when the state runs.)
+func (c *checker) heartbeatBelowTimeout(st *node, loc string) {
+	hb, to := st.get("HeartbeatSeconds"), st.get("TimeoutSeconds")
+	if hb == nil || to == nil || hb.kind != kindNumber || to.kind != kindNumber {
+		return
+	}
+	h, err1 := strconv.ParseFloat(hb.text, 64)
+	t, err2 := strconv.ParseFloat(to.text, 64)
+	if err1 == nil && err2 == nil && h >= t {
+		c.schema("HeartbeatSeconds must be smaller than TimeoutSeconds", loc+"/HeartbeatSeconds")
+	}
 }

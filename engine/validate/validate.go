@@ -153,6 +153,8 @@ func (c *checker) parseFailure(def []byte, err error) {
 type checker struct {
 	express bool
 	diags   []Diagnostic
+	// exprCtx says which $states fields exist for the JSONata expressions being checked.
+	exprCtx exprContext
 }
 
 func (c *checker) add(code, msg, loc string) {
@@ -160,6 +162,11 @@ func (c *checker) add(code, msg, loc string) {
 }
 
 func (c *checker) schema(msg, loc string) { c.add(CodeSchema, msg, loc) }
+
+// warn records a WARNING: AWS still accepts the definition.
+func (c *checker) warn(code, msg, loc string) {
+	c.diags = append(c.diags, Diagnostic{Severity: SeverityWarning, Code: code, Message: msg, Location: loc})
+}
 
 func (c *checker) errorCount() int {
 	n := 0

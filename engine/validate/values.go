@@ -100,6 +100,9 @@ func (c *checker) bounds(f float64, loc string, min, max float64) {
 	}
 }
 
+// errVariableReference refuses a ResultPath that names a variable.
+var errVariableReference = errors.New("ResultPath cannot name a variable")
+
 // isExpr reports whether s is written as a JSONata expression.
 func isExpr(s string) bool { return strings.HasPrefix(s, "{%") }
 
@@ -116,7 +119,9 @@ func (c *checker) expr(s, loc string) {
 			msg = fe.Cause
 		}
 		c.add(CodeInvalidJSONata, jsonataMessage(msg), loc)
+		return
 	}
+	c.references(s[2:len(s)-2], loc)
 }
 
 // jsonataCode is the "S0202: " style prefix JSONata puts on its messages; AWS drops it.
@@ -182,7 +187,13 @@ func (c *checker) path(n *node, field, loc string, reference, nullable bool) {
 	}
 	var err error
 	if reference {
-		_, err = jsonpath.CompileReference(n.text)
+		var p *jsonpath.Path
+		p, err = jsonpath.CompileReference(n.text)
+		if err == nil && field == "ResultPath" && p.Variable() != "" {
+			// ASL: ResultPath writes into the state's data and must not name a variable; only
+			// Assign sets variables. (The other reference paths read, and may read variables.)
+			err = errVariableReference
+		}
 	} else {
 		_, err = jsonpath.Compile(n.text)
 	}
@@ -254,12 +265,18 @@ func (c *checker) dataFields(st *node, loc, ql string) {
 				c.path(v, m.key, loc, false, true)
 			case "ResultPath":
 				c.path(v, m.key, loc, true, true)
+			case "Result":
+				c.passResultIsStatic(v, at)
 			case "Parameters", "ResultSelector", "ItemSelector", "Assign":
 				if v.kind != kindObject {
 					c.wrongType("Object", at)
 					continue
 				}
 				c.template(v, at)
+				c.noDollar(v, at)
+				if m.key == "Assign" {
+					c.assignNames(v, at, ql)
+				}
 			}
 			continue
 		}
@@ -269,7 +286,14 @@ func (c *checker) dataFields(st *node, loc, ql string) {
 				c.wrongType("Object", at)
 				continue
 			}
+			if m.key == "Assign" {
+				c.assignNames(v, at, ql)
+			}
+			// $states.result exists only for the result of a Task, Map or Parallel, in the
+			// state's own Output and Assign.
+			c.exprCtx = exprContext{result: (m.key == "Output" || m.key == "Assign") && producesResult(st)}
 			c.jsonataValue(v, at)
+			c.exprCtx = exprContext{}
 		}
 	}
 }

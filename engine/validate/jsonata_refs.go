@@ -1,0 +1,318 @@
+package validate
+
+import "strings"
+
+// CodeUnsupportedJSONata is AWS's code for an expression that parses but reads data a Step
+// Functions expression cannot reach.
+const CodeUnsupportedJSONata = "UNSUPPORTED_JSONATA_EXPRESSION"
+
+// exprContext says which optional fields of $states exist where an expression sits.
+type exprContext struct {
+	result      bool // a Task, Map or Parallel state's own Output and Assign
+	errorOutput bool // a Catcher's Output and Assign
+}
+
+// producesResult reports whether a state has a result for $states.result to read.
+func producesResult(st *node) bool {
+	switch st.get("Type").text {
+	case "Task", "Map", "Parallel":
+		return true
+	}
+	return false
+}
+
+// references reports what an expression that compiled reads but cannot: the input document at
+// the top level (a bare name such as `phone`, or `$`), `$$` anywhere, and $states fields that do
+// not exist where the expression sits. Each distinct name is reported once, in the order written.
+func (c *checker) references(expr, loc string) {
+	refs := topLevelRefs(expr)
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		switch r {
+		case "$$":
+			c.add(CodeUnsupportedJSONata, "Reference to '$$' is not supported.", loc)
+		case "$states.result":
+			if !c.exprCtx.result {
+				c.add(CodeUnsupportedJSONata, "Field '$states.result' does not exist.", loc)
+			}
+		case "$states.errorOutput":
+			if !c.exprCtx.errorOutput {
+				c.add(CodeUnsupportedJSONata, "Field '$states.errorOutput' does not exist.", loc)
+			}
+		default:
+			c.add(CodeUnsupportedJSONata, "Reference to '"+r+"' at the top level is not supported.", loc)
+		}
+	}
+}
+
+// refToken is one lexical token of a JSONata expression, as far as the reference walk needs.
+type refToken struct {
+	kind byte   // 'n' name, 'v' variable, 'l' literal, 'o' operator
+	text string // name, variable name without "$" ("" for $, "$" for $$), or operator
+}
+
+// refFrame is an open bracket. top says whether a path starting inside it reads the top-level
+// context: true inside blocks, array and object constructors, function arguments and lambda
+// bodies written at the top level; false inside predicates, group-by, sort terms, path steps and
+// transforms, which read the value before them.
+type refFrame struct {
+	closer byte
+	top    bool
+	lambda bool // a lambda's parameter list: its body keeps the defining context
+	pipes  int  // transforms: "|" seen so far
+}
+
+// topLevelRefs walks the tokens of an expression that compiled and lists what it reads that AWS
+// refuses: names and "$" at the head of a path in the top-level context, "$$", and the
+// "$states.result" / "$states.errorOutput" fields, in the order they appear.
+func topLevelRefs(expr string) []string {
+	toks := refTokens(expr)
+	var out []string
+	stack := []refFrame{{top: true}}
+	prevOperand := false // the previous token ended an operand, so "(" "[" "{" are postfix
+	afterDot := false    // the previous token is the path operator "."
+	stepOperand := false // the last operand was a path step (after ".")
+	lambdaTop := false   // a lambda's parameter list just closed: "{" opens its body
+	pendingBody := false
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		cur := &stack[len(stack)-1]
+		switch t.kind {
+		case 'n':
+			if prevOperand && (t.text == "and" || t.text == "or" || t.text == "in") {
+				prevOperand, afterDot = false, false
+				continue
+			}
+			if t.text == "function" && i+1 < len(toks) && toks[i+1].text == "(" {
+				stack = append(stack, refFrame{closer: ')', top: cur.top, lambda: true})
+				i++
+				prevOperand, afterDot = false, false
+				continue
+			}
+			if !afterDot && !prevOperand && cur.top && t.text != "true" && t.text != "false" && t.text != "null" {
+				out = append(out, t.text)
+			}
+			stepOperand = afterDot
+			prevOperand, afterDot = true, false
+		case 'v':
+			switch {
+			case t.text == "$":
+				out = append(out, "$$")
+			case t.text == "" && !afterDot && !prevOperand && cur.top:
+				out = append(out, "$")
+			case t.text == "states" && i+2 < len(toks) && toks[i+1].text == "." && toks[i+2].kind == 'n':
+				if f := toks[i+2].text; f == "result" || f == "errorOutput" {
+					out = append(out, "$states."+f)
+				}
+			}
+			stepOperand = afterDot
+			prevOperand, afterDot = true, false
+		case 'l':
+			stepOperand = afterDot
+			prevOperand, afterDot = true, false
+		case 'o':
+			switch t.text {
+			case ".":
+				prevOperand, afterDot = false, true
+				continue
+			case "(", "[", "{":
+				f := refFrame{closer: map[string]byte{"(": ')', "[": ']', "{": '}'}[t.text]}
+				switch {
+				case t.text == "{" && pendingBody:
+					f.top = lambdaTop
+				case afterDot:
+					f.top = false // a step: evaluated against each value before it
+				case prevOperand && t.text == "(":
+					f.top = cur.top && !stepOperand // arguments of a call
+				case prevOperand:
+					f.top = false // a predicate or a group-by
+				default:
+					f.top = cur.top // a block or a constructor
+				}
+				if t.text == "(" && i > 0 && toks[i-1].text == "^" {
+					f.top = false // a sort term
+				}
+				stack = append(stack, f)
+				pendingBody = false
+				prevOperand, afterDot = false, false
+				continue
+			case ")", "]", "}":
+				if len(stack) > 1 {
+					closed := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					if closed.lambda {
+						pendingBody, lambdaTop = true, closed.top
+						if i+1 < len(toks) && toks[i+1].text == "<" {
+							i = skipSignature(toks, i+1)
+						}
+						prevOperand, afterDot = false, false
+						continue
+					}
+				}
+				stepOperand = false
+				prevOperand, afterDot = true, false
+				continue
+			case "|":
+				if cur.closer == '|' {
+					cur.pipes++
+					if cur.pipes == 2 {
+						stack = stack[:len(stack)-1]
+						prevOperand, afterDot = true, false
+						continue
+					}
+				} else if !prevOperand {
+					stack = append(stack, refFrame{closer: '|', top: false})
+				}
+			case "*", "**", "%":
+				if !prevOperand {
+					prevOperand, afterDot = true, false // a wildcard or the parent operator
+					continue
+				}
+			}
+			prevOperand, afterDot = false, false
+		}
+	}
+	return out
+}
+
+// skipSignature skips a lambda's "<…>" type signature starting at toks[i] and returns the index
+// of its closing ">".
+func skipSignature(toks []refToken, i int) int {
+	depth := 0
+	for ; i < len(toks); i++ {
+		switch toks[i].text {
+		case "<":
+			depth++
+		case ">":
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(toks) - 1
+}
+
+// refOperatorChars end a name, as in the JSONata tokenizer.
+const refOperatorChars = ".[]{}(),@#;:?+-*/%|=<>^&!~\"'`$"
+
+// refTokens splits an expression into names, variables, literals and operators, skipping
+// comments, strings, numbers and regular expressions.
+func refTokens(src string) []refToken {
+	var toks []refToken
+	prevOperand := func() bool {
+		if len(toks) == 0 {
+			return false
+		}
+		t := toks[len(toks)-1]
+		return t.kind != 'o' || t.text == ")" || t.text == "]" || t.text == "}"
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			i++
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			end := strings.Index(src[i+2:], "*/")
+			if end < 0 {
+				return toks
+			}
+			i += end + 4
+		case c == '/' && !prevOperand():
+			i++
+			for i < len(src) && src[i] != '/' {
+				if src[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i++
+			for i < len(src) && (src[i] == 'i' || src[i] == 'm') {
+				i++
+			}
+			toks = append(toks, refToken{kind: 'l'})
+		case c == '"' || c == '\'':
+			i++
+			for i < len(src) && src[i] != c {
+				if src[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i++
+			toks = append(toks, refToken{kind: 'l'})
+		case c == '`':
+			end := strings.IndexByte(src[i+1:], '`')
+			if end < 0 {
+				return toks
+			}
+			toks = append(toks, refToken{kind: 'n', text: src[i+1 : i+1+end]})
+			i += end + 2
+		case c >= '0' && c <= '9':
+			i++
+			for i < len(src) && src[i] >= '0' && src[i] <= '9' {
+				i++
+			}
+			if i+1 < len(src) && src[i] == '.' && src[i+1] >= '0' && src[i+1] <= '9' {
+				i++
+				for i < len(src) && src[i] >= '0' && src[i] <= '9' {
+					i++
+				}
+			}
+			if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+				i++
+				if i < len(src) && (src[i] == '+' || src[i] == '-') {
+					i++
+				}
+				for i < len(src) && src[i] >= '0' && src[i] <= '9' {
+					i++
+				}
+			}
+			toks = append(toks, refToken{kind: 'l'})
+		case c == '$':
+			i++
+			if i < len(src) && src[i] == '$' {
+				i++
+				toks = append(toks, refToken{kind: 'v', text: "$"})
+				continue
+			}
+			j := refNameEnd(src, i)
+			toks = append(toks, refToken{kind: 'v', text: src[i:j]})
+			i = j
+		case strings.IndexByte(refOperatorChars, c) >= 0:
+			op := string(c)
+			if i+1 < len(src) {
+				switch two := src[i : i+2]; two {
+				case ":=", "~>", "!=", "<=", ">=", "**", "..", "??", "?:":
+					op = two
+				}
+			}
+			toks = append(toks, refToken{kind: 'o', text: op})
+			i += len(op)
+		default:
+			j := refNameEnd(src, i)
+			if j == i {
+				j = i + 1
+			}
+			toks = append(toks, refToken{kind: 'n', text: src[i:j]})
+			i = j
+		}
+	}
+	return toks
+}
+
+// refNameEnd returns where the name starting at i ends.
+func refNameEnd(src string, i int) int {
+	for i < len(src) {
+		c := src[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || strings.IndexByte(refOperatorChars, c) >= 0 {
+			break
+		}
+		i++
+	}
+	return i
+}
