@@ -33,11 +33,7 @@ func appendJSON(buf []byte, v any) ([]byte, bool) {
 	case float64:
 		return appendNumber(buf, x), true
 	case json.Number:
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil {
-			return append(buf, "null"...), true
-		}
-		return appendNumber(buf, f), true
+		return appendNumberText(buf, string(x)), true
 	case int:
 		return appendNumber(buf, float64(x)), true
 	case int64:

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/recolabs/gnata"
-	"github.com/tidwall/gjson"
 )
 
 // Expr is a compiled JSONata expression: immutable and safe for concurrent use.
@@ -18,6 +17,9 @@ type Expr struct {
 	// statesFields lists the $states fields read as "$states.<field>"; nil when the whole of
 	// $states is needed.
 	statesFields []string
+	// path is set when the expression is a plain path such as "$states.input.order.total",
+	// which Eval can often answer from the raw JSON without gnata.
+	path *plainPath
 }
 
 // Compile compiles the text between "{%" and "%}". A syntax error is a *failure.Error named
@@ -33,7 +35,7 @@ func Compile(expr string) (*Expr, error) {
 	if sc.syntaxErr != nil {
 		return nil, translate(&syntaxFailure{sc.syntaxErr})
 	}
-	e := &Expr{src: expr, prog: prog, vars: sc.vars}
+	e := &Expr{src: expr, prog: prog, vars: sc.vars, path: parsePlainPath(expr)}
 	if !sc.statesAll {
 		for f := range sc.statesField {
 			e.statesFields = append(e.statesFields, f)
@@ -73,21 +75,40 @@ func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
 
 // EvalContext is Eval with a context whose cancellation stops long evaluations.
 // gnata turns panics inside its evaluator into errors itself.
+//
+// When b is a *Scope, the bindings it has already decoded for other expressions are reused;
+// otherwise each call looks up and decodes afresh what the expression names.
 func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
+	sc, ok := b.(*Scope)
+	if !ok {
+		sc = &Scope{b: b}
+	}
+	if e.path != nil {
+		if out, defined, handled := e.path.eval(sc); handled {
+			return out, defined, nil
+		}
+	}
 	var vars map[string]any
 	if len(e.vars) > 0 {
 		vars = make(map[string]any, len(e.vars))
 	}
 	for _, name := range e.vars {
-		if b != nil {
-			if raw, ok := b.Lookup(name); ok {
-				v, derr := e.decodeBinding(name, raw)
+		if name == "states" {
+			if sc.lookupStates(); sc.states.found {
+				v, derr := sc.statesValue(e.statesFields)
 				if derr != nil {
 					return nil, false, derr
 				}
 				vars[name] = v
 				continue
 			}
+		} else if sv := sc.lookupVar(name); sv.found {
+			v, derr := sv.value()
+			if derr != nil {
+				return nil, false, derr
+			}
+			vars[name] = v
+			continue
 		}
 		if fn, ok := awsFunctions[name]; ok {
 			vars[name] = fn
@@ -107,39 +128,14 @@ func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defin
 	return out, true, nil
 }
 
-// decodeBinding turns a variable's raw JSON into a JSONata value. For $states it decodes only
-// the fields the expression reads (input, result, context, errorOutput), so a state reading
-// $states.input does not pay for the context object.
-func (e *Expr) decodeBinding(name string, raw []byte) (any, error) {
-	if name != "states" || e.statesFields == nil {
-		return decode(raw)
-	}
-	buf := make([]byte, 0, 64)
-	buf = append(buf, '{')
-	first := true
-	root := gjson.ParseBytes(raw)
-	root.ForEach(func(k, v gjson.Result) bool {
-		for _, f := range e.statesFields {
-			if k.Str == f {
-				if !first {
-					buf = append(buf, ',')
-				}
-				first = false
-				buf = append(buf, k.Raw...)
-				buf = append(buf, ':')
-				buf = append(buf, v.Raw...)
-				break
-			}
-		}
-		return true
-	})
-	buf = append(buf, '}')
-	return decode(buf)
-}
-
 // decode parses JSON into gnata's values (objects keep their key order).
 func decode(raw []byte) (any, error) {
-	v, err := gnata.DecodeJSON(raw)
+	return decodeString(string(raw))
+}
+
+// decodeString is decode of a string.
+func decodeString(raw string) (any, error) {
+	v, err := decodeText(raw)
 	if err != nil {
 		return nil, queryError("", "Invalid JSON in variable binding: "+err.Error())
 	}

@@ -1,0 +1,211 @@
+package jsonata
+
+import (
+	"github.com/tidwall/gjson"
+)
+
+// Scope is the bindings of one evaluation context — typically one state entry: its Arguments,
+// Output, Assign and Condition expressions all see the same $states and variables — with each
+// binding looked up and decoded at most once, however many expressions read it.
+//
+// Pass a *Scope wherever a Bindings goes (Expr.Eval, EvalContext, and anything that hands its
+// Bindings on to them, such as payload templates): Eval recognizes it and reuses the values it
+// has decoded. With any other Bindings, Eval decodes what it needs afresh on every call.
+//
+// A Scope is a snapshot: it remembers what the Bindings returned the first time, so make a new
+// one (or Reset it) when the bindings change, e.g. once a Task's result joins $states or when
+// a catcher's $states.errorOutput appears. Values are never modified by evaluation, so results
+// are the same as with fresh bindings. A Scope is not safe for concurrent use; it is meant to
+// live for one state's evaluation on one goroutine. The zero Scope is ready after Reset.
+//
+// For example, a state's Output and Assign, which AWS evaluates with the same $states:
+//
+//	sc := jsonata.NewScope(b)
+//	out, err := output.Eval(sc) // a payload template over the same Bindings interface
+//	vars, err := assign.Eval(sc)
+type Scope struct {
+	b      Bindings
+	vars   map[string]*scopeVar
+	states statesDoc
+}
+
+// scopeVar is one binding: its raw JSON and, once an expression needed it, its decoded value.
+type scopeVar struct {
+	raw     []byte
+	found   bool
+	decoded bool
+	val     any
+	err     error
+	// str is raw as a string, converted once: the decoder and the fast paths slice it without
+	// copying. A member of $states has only str, a substring of the whole.
+	str    string
+	hasStr bool
+}
+
+// text returns the binding's JSON text.
+func (v *scopeVar) text() string {
+	if !v.hasStr {
+		v.str, v.hasStr = string(v.raw), true
+	}
+	return v.str
+}
+
+// statesDoc is $states, decoded by field: an expression that reads only $states.input does
+// not pay for $states.context.
+type statesDoc struct {
+	raw     []byte
+	asked   bool
+	found   bool
+	indexed bool
+	fields  []statesField // in order of first appearance in raw
+	all     scopeVar      // the whole of $states, for expressions that use it other than by field
+}
+
+type statesField struct {
+	name string
+	v    scopeVar
+}
+
+// NewScope returns a Scope over b.
+func NewScope(b Bindings) *Scope {
+	return &Scope{b: b}
+}
+
+// Reset makes s a fresh Scope over b, keeping its allocations.
+func (s *Scope) Reset(b Bindings) {
+	s.b = b
+	clear(s.vars)
+	s.states = statesDoc{fields: s.states.fields[:0]}
+}
+
+// Lookup implements Bindings: it returns what the underlying Bindings gives, asking it only
+// once per name.
+func (s *Scope) Lookup(name string) ([]byte, bool) {
+	if name == "states" {
+		s.lookupStates()
+		return s.states.raw, s.states.found
+	}
+	v := s.lookupVar(name)
+	return v.raw, v.found
+}
+
+func (s *Scope) lookupStates() {
+	if s.states.asked {
+		return
+	}
+	s.states.asked = true
+	if s.b != nil {
+		s.states.raw, s.states.found = s.b.Lookup("states")
+	}
+}
+
+func (s *Scope) lookupVar(name string) *scopeVar {
+	if v, ok := s.vars[name]; ok {
+		return v
+	}
+	v := &scopeVar{}
+	if s.b != nil {
+		v.raw, v.found = s.b.Lookup(name)
+	}
+	if s.vars == nil {
+		s.vars = make(map[string]*scopeVar, 4)
+	}
+	s.vars[name] = v
+	return v
+}
+
+// value returns a variable's decoded value.
+func (v *scopeVar) value() (any, error) {
+	if !v.decoded {
+		v.decoded = true
+		v.val, v.err = decodeString(v.text())
+	}
+	return v.val, v.err
+}
+
+// statesIndex lists the top-level members of $states. Like the fields an expression does not
+// read, the members are found leniently (with gjson); each is decoded strictly when read.
+func (s *Scope) statesIndex() []statesField {
+	s.lookupStates()
+	d := &s.states
+	if d.indexed {
+		return d.fields
+	}
+	d.indexed = true
+	d.all.raw = d.raw
+	gjson.Parse(d.all.text()).ForEach(func(k, v gjson.Result) bool {
+		for i := range d.fields {
+			if d.fields[i].name == k.Str { // a repeated key: the last value, at the first place
+				d.fields[i].v = scopeVar{str: v.Raw, hasStr: true, found: true}
+				return true
+			}
+		}
+		d.fields = append(d.fields, statesField{name: k.Str, v: scopeVar{str: v.Raw, hasStr: true, found: true}})
+		return true
+	})
+	return d.fields
+}
+
+// statesField returns the raw member name of $states, if there is one.
+func (s *Scope) statesField(name string) (*scopeVar, bool) {
+	fields := s.statesIndex()
+	for i := range fields {
+		if fields[i].name == name {
+			return &fields[i].v, true
+		}
+	}
+	return nil, false
+}
+
+// statesValue returns $states as expression e needs it: the whole object decoded when e uses
+// $states other than as "$states.<field>", else an object holding just the fields e reads.
+func (s *Scope) statesValue(fields []string) (any, error) {
+	if fields == nil {
+		s.lookupStates()
+		if !s.states.all.hasStr {
+			s.states.all.raw = s.states.raw
+		}
+		return s.states.all.value()
+	}
+	obj := newObject()
+	if obj == nil {
+		return s.statesValueSlow(fields)
+	}
+	index := s.statesIndex()
+	for i := range index {
+		f := &index[i]
+		for _, want := range fields {
+			if f.name == want {
+				v, err := f.v.value()
+				if err != nil {
+					return nil, err
+				}
+				obj.Set(f.name, v)
+				break
+			}
+		}
+	}
+	return obj, nil
+}
+
+// statesValueSlow builds the partial $states as JSON text for gnata to decode, for a gnata
+// version whose objects cannot be made directly.
+func (s *Scope) statesValueSlow(fields []string) (any, error) {
+	buf := make([]byte, 0, 64)
+	buf = append(buf, '{')
+	for _, f := range s.statesIndex() {
+		for _, want := range fields {
+			if f.name == want {
+				if len(buf) > 1 {
+					buf = append(buf, ',')
+				}
+				buf = appendString(buf, f.name)
+				buf = append(buf, ':')
+				buf = append(buf, f.v.text()...)
+				break
+			}
+		}
+	}
+	buf = append(buf, '}')
+	return decode(buf)
+}
