@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+func init() {
+	register(command{name: "create", summary: "create a state machine on a running server (CreateStateMachine)", run: createCmd})
+}
+
+const createHelp = `
+Usage: stepjet create NAME DEFINITION [options]
+
+Creates the state machine NAME from the Amazon States Language file DEFINITION ("-" reads
+standard input) on a running stepjet server, as AWS's CreateStateMachine does, and prints the
+answer (stateMachineArn, creationDate, and stateMachineVersionArn with --publish). The
+definition is validated first: an invalid one is refused with AWS's InvalidDefinition message.
+
+Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
+cannot be reached.
+
+Example:
+  stepjet serve &
+  stepjet create hello examples/hello/hello.asl.json --logging-level ALL --tag team=payments
+  stepjet sync hello --input '{"who":"world"}'
+`
+
+func createCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("create", createHelp, stderr)
+	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	typ := fs.String("type", "EXPRESS", "EXPRESS (what stepjet runs) or STANDARD (stored, but not run)")
+	role := fs.String("role-arn", "arn:aws:iam::123456789012:role/stepjet", "IAM role ARN, recorded as AWS would (stepjet does not assume it)")
+	level := fs.String("logging-level", "", "log events to the logs stream: ALL, ERROR, FATAL or OFF")
+	includeData := fs.Bool("include-execution-data", false, "include inputs and outputs in log events")
+	logGroup := fs.String("log-group-arn", "", "CloudWatch log group ARN to record as the log destination")
+	tracing := fs.Bool("tracing", false, "set tracingConfiguration.enabled")
+	publish := fs.Bool("publish", false, "also publish version 1")
+	versionDesc := fs.String("version-description", "", "description of the published version (with --publish)")
+	var tags tagsFlag
+	fs.Var(&tags, "tag", "a tag key=value (repeatable)")
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		fmt.Fprintln(stderr, "stepjet create: want NAME and DEFINITION (stepjet create --help)")
+		return exitUsage
+	}
+	def, err := readInput(pos[1])
+	if err != nil {
+		fmt.Fprintf(stderr, "stepjet create: %v\n", err)
+		return exitUsage
+	}
+	in := map[string]any{"name": pos[0], "definition": string(def), "type": *typ, "roleArn": *role}
+	if lc := loggingConfig(*level, *includeData, *logGroup, pos[0]); lc != nil {
+		in["loggingConfiguration"] = lc
+	}
+	if *tracing {
+		in["tracingConfiguration"] = map[string]any{"enabled": true}
+	}
+	if len(tags) > 0 {
+		in["tags"] = tags
+	}
+	if *publish {
+		in["publish"] = true
+		if *versionDesc != "" {
+			in["versionDescription"] = *versionDesc
+		}
+	}
+	var out map[string]any
+	if err := awsCall(*endpoint, "CreateStateMachine", in, &out); err != nil {
+		return reportCallError(stderr, "create", err)
+	}
+	printJSON(stdout, out)
+	return exitOK
+}

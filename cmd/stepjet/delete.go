@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+func init() {
+	register(command{name: "delete", summary: "delete a state machine on a running server (DeleteStateMachine)", run: deleteCmd})
+}
+
+const deleteHelp = `
+Usage: stepjet delete NAME|ARN
+
+Deletes a state machine with its versions and aliases, as AWS's DeleteStateMachine does. New
+starts are refused from then on; executions already running finish.
+
+Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
+cannot be reached.
+
+Example:
+  stepjet delete hello
+`
+
+func deleteCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("delete", deleteHelp, stderr)
+	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "stepjet delete: want one NAME or ARN (stepjet delete --help)")
+		return exitUsage
+	}
+	arn, err := machineArn(*endpoint, pos[0])
+	if err != nil {
+		return reportCallError(stderr, "delete", err)
+	}
+	if err := awsCall(*endpoint, "DeleteStateMachine", map[string]any{"stateMachineArn": arn}, nil); err != nil {
+		return reportCallError(stderr, "delete", err)
+	}
+	fmt.Fprintf(stdout, "deleted %s\n", arn)
+	return exitOK
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+func init() {
+	register(command{name: "update", summary: "change a state machine on a running server (UpdateStateMachine)", run: updateCmd})
+}
+
+const updateHelp = `
+Usage: stepjet update NAME|ARN [--definition FILE] [--role-arn ARN] [--logging-level L] [--publish]
+
+Changes a state machine's definition, role, logging or tracing, as AWS's UpdateStateMachine
+does, and prints the answer (updateDate, revisionId, and stateMachineVersionArn with --publish).
+Executions already running keep the definition they started with.
+
+Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
+cannot be reached.
+
+Example:
+  stepjet update hello --definition examples/hello/hello.asl.json --publish --version-description "v2"
+`
+
+func updateCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("update", updateHelp, stderr)
+	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	defFile := fs.String("definition", "", "new definition file (\"-\" reads standard input)")
+	role := fs.String("role-arn", "", "new IAM role ARN")
+	level := fs.String("logging-level", "", "new logging level: ALL, ERROR, FATAL or OFF")
+	includeData := fs.Bool("include-execution-data", false, "include inputs and outputs in log events (with --logging-level)")
+	logGroup := fs.String("log-group-arn", "", "CloudWatch log group ARN to record as the log destination")
+	tracing := fs.String("tracing", "", "set tracing: on or off")
+	publish := fs.Bool("publish", false, "publish the result as a new version")
+	versionDesc := fs.String("version-description", "", "description of the published version (with --publish)")
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "stepjet update: want one NAME or ARN (stepjet update --help)")
+		return exitUsage
+	}
+	arn, err := machineArn(*endpoint, pos[0])
+	if err != nil {
+		return reportCallError(stderr, "update", err)
+	}
+	in := map[string]any{"stateMachineArn": arn}
+	if *defFile != "" {
+		def, err := readInput(*defFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "stepjet update: %v\n", err)
+			return exitUsage
+		}
+		in["definition"] = string(def)
+	}
+	if *role != "" {
+		in["roleArn"] = *role
+	}
+	if lc := loggingConfig(*level, *includeData, *logGroup, pos[0]); lc != nil {
+		in["loggingConfiguration"] = lc
+	}
+	switch *tracing {
+	case "":
+	case "on", "off":
+		in["tracingConfiguration"] = map[string]any{"enabled": *tracing == "on"}
+	default:
+		fmt.Fprintln(stderr, "stepjet update: --tracing is on or off")
+		return exitUsage
+	}
+	if *publish {
+		in["publish"] = true
+		if *versionDesc != "" {
+			in["versionDescription"] = *versionDesc
+		}
+	}
+	var out map[string]any
+	if err := awsCall(*endpoint, "UpdateStateMachine", in, &out); err != nil {
+		return reportCallError(stderr, "update", err)
+	}
+	printJSON(stdout, out)
+	return exitOK
+}

@@ -1,0 +1,296 @@
+package awsapi
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/stepjet/stepjet/transport/registry"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+type routeInput struct {
+	StateMachineVersionArn *string `json:"stateMachineVersionArn"`
+	Weight                 *int    `json:"weight"`
+}
+
+type aliasInput struct {
+	Name                 *string      `json:"name"`
+	StateMachineAliasArn *string      `json:"stateMachineAliasArn"`
+	Description          *string      `json:"description"`
+	RoutingConfiguration []routeInput `json:"routingConfiguration"`
+}
+
+// checkRouting validates a routing configuration: one or two distinct versions of one machine,
+// weights 0–100 summing to 100, each version published. It returns the machine's name.
+func (s *Server) checkRouting(ctx context.Context, reg *registry.Registry, routes []routeInput) (string, []wire.AliasRoute, error) {
+	var v validation
+	if len(routes) < 1 || len(routes) > 2 {
+		v.add("["+strconv.Itoa(len(routes))+" items]", "routingConfiguration", "Member must have length between 1 and 2")
+	}
+	for _, r := range routes {
+		v.required(r.StateMachineVersionArn != nil, "routingConfiguration.member.stateMachineVersionArn")
+		v.required(r.Weight != nil, "routingConfiguration.member.weight")
+		if r.Weight != nil && (*r.Weight < 0 || *r.Weight > 100) {
+			v.add(*r.Weight, "routingConfiguration.member.weight", "Member must have value between 0 and 100")
+		}
+	}
+	if err := v.err(); err != nil {
+		return "", nil, err
+	}
+	name, sum := "", 0
+	out := make([]wire.AliasRoute, 0, len(routes))
+	for _, r := range routes {
+		ref, e := s.parseMachineArn(*r.StateMachineVersionArn)
+		if e != nil {
+			return "", nil, e
+		}
+		if ref.version == 0 {
+			return "", nil, errInvalidArn("Resource type not valid in this context: not a state machine version ARN: " + ref.arn)
+		}
+		if name != "" && ref.name != name {
+			return "", nil, errBadRequest("ValidationException", "Routing configuration must contain versions of the same state machine")
+		}
+		name = ref.name
+		if slices.ContainsFunc(out, func(x wire.AliasRoute) bool { return x.StateMachineVersionArn == ref.arn }) {
+			return "", nil, errBadRequest("ValidationException", "Routing configuration must contain distinct state machine versions")
+		}
+		if _, err := reg.Version(ctx, ref.name, ref.version); ref.foreign || errors.Is(err, registry.ErrNotFound) {
+			return "", nil, errResourceMissing(ref.arn)
+		} else if err != nil {
+			return "", nil, err
+		}
+		sum += *r.Weight
+		out = append(out, wire.AliasRoute{StateMachineVersionArn: ref.arn, Weight: *r.Weight})
+	}
+	if sum != 100 {
+		return "", nil, errBadRequest("ValidationException", "Sum of routing configuration weights must be equal to 100")
+	}
+	return name, out, nil
+}
+
+func (s *Server) createAlias(ctx context.Context, body []byte) (any, error) {
+	var in aliasInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	v.required(in.Name != nil, "name")
+	v.required(in.RoutingConfiguration != nil, "routingConfiguration")
+	v.length(in.Name, "name", 1, 80)
+	v.length(in.Description, "description", 0, 256)
+	if in.Name != nil && len(*in.Name) >= 1 && len(*in.Name) <= 80 && !validAliasName(*in.Name) {
+		v.add(*in.Name, "name", "Member must satisfy regular expression pattern: "+aliasPattern)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	reg, err := s.registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	machine, routes, err := s.checkRouting(ctx, reg, in.RoutingConfiguration)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	a := wire.Alias{
+		Name: *in.Name, Arn: reg.AliasArn(machine, *in.Name), Description: str(in.Description),
+		Routing: routes, CreationDate: now, UpdateDate: now,
+	}
+	err = reg.CreateAlias(ctx, machine, a)
+	if errors.Is(err, registry.ErrExists) {
+		old, _, gerr := reg.Alias(ctx, machine, a.Name)
+		if gerr == nil && old.Description == a.Description && slices.Equal(old.Routing, a.Routing) {
+			return aliasCreated(old), nil // idempotent, as AWS
+		}
+		return nil, errConflict("Failed to create alias because an alias with the same name and a different routing configuration already exists.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return aliasCreated(a), nil
+}
+
+func aliasCreated(a wire.Alias) any {
+	return struct {
+		StateMachineAliasArn string `json:"stateMachineAliasArn"`
+		CreationDate         epoch  `json:"creationDate"`
+	}{a.Arn, epoch(a.CreationDate)}
+}
+
+// aliasRef parses an alias ARN.
+func (s *Server) aliasRef(raw *string) (machineRef, error) {
+	var v validation
+	v.required(raw != nil, "stateMachineAliasArn")
+	v.length(raw, "stateMachineAliasArn", 1, 256)
+	if err := v.err(); err != nil {
+		return machineRef{}, err
+	}
+	ref, e := s.parseMachineArn(*raw)
+	if e != nil {
+		return machineRef{}, e
+	}
+	if ref.alias == "" {
+		return machineRef{}, errInvalidArn("Resource type not valid in this context: not a state machine alias ARN: " + ref.arn)
+	}
+	return ref, nil
+}
+
+func (s *Server) describeAlias(ctx context.Context, body []byte) (any, error) {
+	var in aliasInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := s.registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, _, err := reg.Alias(ctx, ref.name, ref.alias)
+	if errors.Is(err, registry.ErrNotFound) || ref.foreign {
+		return nil, errResourceMissing(ref.arn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		StateMachineAliasArn string            `json:"stateMachineAliasArn"`
+		Name                 string            `json:"name"`
+		Description          string            `json:"description,omitempty"`
+		RoutingConfiguration []wire.AliasRoute `json:"routingConfiguration"`
+		CreationDate         epoch             `json:"creationDate"`
+		UpdateDate           epoch             `json:"updateDate"`
+	}{a.Arn, a.Name, a.Description, a.Routing, epoch(a.CreationDate), epoch(a.UpdateDate)}, nil
+}
+
+func (s *Server) updateAlias(ctx context.Context, body []byte) (any, error) {
+	var in aliasInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	if err != nil {
+		return nil, err
+	}
+	var v validation
+	v.length(in.Description, "description", 0, 256)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if in.Description == nil && in.RoutingConfiguration == nil {
+		return nil, errBadRequest("ValidationException", "Either the description or the routing configuration must be specified")
+	}
+	reg, err := s.registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var routes []wire.AliasRoute
+	if in.RoutingConfiguration != nil {
+		var machine string
+		if machine, routes, err = s.checkRouting(ctx, reg, in.RoutingConfiguration); err != nil {
+			return nil, err
+		}
+		if machine != ref.name {
+			return nil, errBadRequest("ValidationException", "Routing configuration must contain versions of the alias's state machine")
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		a, rev, err := reg.Alias(ctx, ref.name, ref.alias)
+		if errors.Is(err, registry.ErrNotFound) || ref.foreign {
+			return nil, errResourceMissing(ref.arn)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if in.Description != nil {
+			a.Description = *in.Description
+		}
+		if routes != nil {
+			a.Routing = routes
+		}
+		a.UpdateDate = s.now()
+		err = reg.PutAlias(ctx, ref.name, a, rev)
+		if errors.Is(err, registry.ErrConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return struct {
+			UpdateDate epoch `json:"updateDate"`
+		}{epoch(a.UpdateDate)}, nil
+	}
+}
+
+func (s *Server) deleteAlias(ctx context.Context, body []byte) (any, error) {
+	var in aliasInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := s.registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ref.foreign {
+		return struct{}{}, nil
+	}
+	return struct{}{}, reg.DeleteAlias(ctx, ref.name, ref.alias)
+}
+
+type aliasListItem struct {
+	StateMachineAliasArn string `json:"stateMachineAliasArn"`
+	CreationDate         epoch  `json:"creationDate"`
+}
+
+func (s *Server) listAliases(ctx context.Context, body []byte) (any, error) {
+	var in listInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	v.required(in.StateMachineArn != nil, "stateMachineArn")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ref, e := s.parseMachineArn(*in.StateMachineArn)
+	if e != nil {
+		return nil, e
+	}
+	if ref.alias != "" {
+		return nil, errInvalidArn("Resource type not valid in this context: an alias ARN")
+	}
+	m, reg, err := s.machine(ctx, machineRef{arn: ref.arn, name: ref.name, foreign: ref.foreign})
+	if err != nil {
+		return nil, err
+	}
+	all, err := reg.Aliases(ctx, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	if ref.version > 0 { // aliases that route to this version
+		all = slices.DeleteFunc(all, func(a wire.Alias) bool {
+			return !slices.ContainsFunc(a.Routing, func(r wire.AliasRoute) bool { return r.StateMachineVersionArn == ref.arn })
+		})
+	}
+	start, end, next, err := page(in, len(all))
+	if err != nil {
+		return nil, err
+	}
+	items := make([]aliasListItem, 0, end-start)
+	for _, a := range all[start:end] {
+		items = append(items, aliasListItem{a.Arn, epoch(a.CreationDate)})
+	}
+	return struct {
+		StateMachineAliases []aliasListItem `json:"stateMachineAliases"`
+		NextToken           string          `json:"nextToken,omitempty"`
+	}{items, next}, nil
+}

@@ -1,0 +1,73 @@
+package registry
+
+import (
+	"context"
+	"sort"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+// CreateMachine stores a new machine; ErrExists when one by that name exists.
+func (r *Registry) CreateMachine(ctx context.Context, m wire.Machine) error {
+	return r.create(ctx, wire.MachineKey(m.Name), m)
+}
+
+// Machine returns the latest revision of a machine and the KV revision to pass to PutMachine.
+func (r *Registry) Machine(ctx context.Context, name string) (wire.Machine, uint64, error) {
+	var m wire.Machine
+	rev, err := r.get(ctx, wire.MachineKey(name), &m)
+	return m, rev, err
+}
+
+// PutMachine replaces a machine read at rev; ErrConflict when it changed since.
+func (r *Registry) PutMachine(ctx context.Context, m wire.Machine, rev uint64) error {
+	return r.update(ctx, wire.MachineKey(m.Name), m, rev)
+}
+
+// DeleteMachine removes a machine with its versions and aliases. Deleting a machine that does
+// not exist is not an error (AWS's DeleteStateMachine is idempotent). Keys are purged, which
+// also tells watching executors to drop what they cached.
+func (r *Registry) DeleteMachine(ctx context.Context, name string) error {
+	var keys []string
+	for _, filter := range []string{"alias." + wire.EncodeKey(name) + ".*", "version." + wire.EncodeKey(name) + ".*"} {
+		if err := r.each(ctx, filter, true, func(k string, _ []byte) { keys = append(keys, k) }); err != nil {
+			return err
+		}
+	}
+	// The machine first: from then on starts are refused, and nothing new can be published.
+	if err := r.kv.Purge(ctx, wire.MachineKey(name)); err != nil && err != jetstream.ErrKeyNotFound {
+		return err
+	}
+	for _, k := range keys {
+		if err := r.kv.Purge(ctx, k); err != nil && err != jetstream.ErrKeyNotFound {
+			return err
+		}
+	}
+	return nil
+}
+
+// Machines returns every machine, oldest first (ties by name), which is the order
+// ListStateMachines pages through.
+func (r *Registry) Machines(ctx context.Context) ([]wire.Machine, error) {
+	var out []wire.Machine
+	var bad error
+	err := r.each(ctx, "machine.*", false, func(_ string, v []byte) {
+		var m wire.Machine
+		if err := unmarshal(v, &m); err != nil {
+			bad = err
+			return
+		}
+		out = append(out, m)
+	})
+	if err == nil {
+		err = bad
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreationDate.Equal(out[j].CreationDate) {
+			return out[i].CreationDate.Before(out[j].CreationDate)
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, err
+}
