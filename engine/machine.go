@@ -1,6 +1,8 @@
 package engine
 
-import "context"
+import (
+	"github.com/stepjet/stepjet/engine/validate"
+)
 
 // CompileOptions tune Compile.
 type CompileOptions struct {
@@ -9,10 +11,45 @@ type CompileOptions struct {
 }
 
 // Machine is a compiled state machine: immutable and shared by all its executions.
-type Machine struct{}
+type Machine struct {
+	top *program
+	// tasks is the number of Task states in the whole definition (branches and processors
+	// included); each has an index for counting its invocations per execution.
+	tasks int
+}
 
 // Compile validates and compiles a definition. An invalid one returns *InvalidDefinitionError.
-func Compile(def []byte, opts CompileOptions) (*Machine, error) { panic("skeleton") }
+func Compile(def []byte, opts CompileOptions) (*Machine, error) {
+	var errs []Diagnostic
+	for _, d := range validate.Definition(def, validate.Options{Type: opts.Type}) {
+		if d.Severity == "ERROR" {
+			errs = append(errs, d)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &InvalidDefinitionError{Diagnostics: errs}
+	}
+	return compileDefinition(def)
+}
 
-// Run executes the machine on input to completion (or to its deadline, or until ctx ends).
-func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result { panic("skeleton") }
+// compileDefinition compiles a definition that validated.
+func compileDefinition(def []byte) (*Machine, error) {
+	f, err := parseFields(def)
+	if err != nil {
+		return nil, compileError("", "", err)
+	}
+	c := &compiler{}
+	if ql, _ := f.str("QueryLanguage"); ql == "JSONata" {
+		c.topJSONata = true
+	}
+	top, err := c.program(f)
+	if err != nil {
+		if _, ok := err.(*InvalidDefinitionError); ok {
+			return nil, err
+		}
+		return nil, &InvalidDefinitionError{Diagnostics: []Diagnostic{{
+			Severity: "ERROR", Code: "SCHEMA_VALIDATION_FAILED", Message: err.Error(), Location: "/",
+		}}}
+	}
+	return &Machine{top: top, tasks: c.tasks}, nil
+}

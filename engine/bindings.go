@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"github.com/stepjet/stepjet/engine/jsonata"
+)
+
+// bindings gives JSONata expressions $states and the workflow variables. $states holds input,
+// context, and result or errorOutput where AWS makes them available; it is built on first use.
+type bindings struct {
+	// r is a copy of the state entry: bindings go behind an interface to the evaluator, and a
+	// pointer would move every stateRun to the heap, JSONPath states included.
+	r           stateRun
+	input       []byte
+	result      []byte
+	hasResult   bool
+	errorOutput []byte
+	states      []byte
+}
+
+var _ jsonata.Bindings = (*bindings)(nil)
+
+func (r *stateRun) bindings() *bindings {
+	return &bindings{r: *r, input: r.input}
+}
+
+// Lookup implements jsonata.Bindings.
+func (b *bindings) Lookup(name string) ([]byte, bool) {
+	if name != "states" {
+		return b.r.f.vars.Get(name)
+	}
+	if b.states == nil {
+		ctx := b.r.context()
+		s := make([]byte, 0, 32+len(b.input)+len(ctx)+len(b.result)+len(b.errorOutput))
+		s = append(s, `{"input":`...)
+		s = append(s, b.input...)
+		s = append(s, `,"context":`...)
+		s = append(s, ctx...)
+		if b.hasResult {
+			s = append(s, `,"result":`...)
+			s = append(s, b.result...)
+		}
+		if b.errorOutput != nil {
+			s = append(s, `,"errorOutput":`...)
+			s = append(s, b.errorOutput...)
+		}
+		b.states = append(s, '}')
+	}
+	return b.states, true
+}
+
+// evalExpr evaluates an expression with these bindings.
+func (b *bindings) eval(e *jsonata.Expr) ([]byte, bool, *stateError) {
+	v, ok, err := e.Eval(b)
+	if err != nil {
+		return nil, false, b.r.runtime(err)
+	}
+	return v, ok, nil
+}

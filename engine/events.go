@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// history numbers an execution's events exactly as AWS does, whether or not anyone listens:
+// causes quote the id of the event a state was entered at. With no sink, an event costs one
+// locked increment and nothing is built.
+type history struct {
+	mu   sync.Mutex
+	last int64
+	sink EventSink
+	now  func() time.Time
+}
+
+// emit records one event and returns its id. build appends the event's details JSON; it is
+// called only when there is a sink.
+func (h *history) emit(prev int64, typ, key string, build func(b []byte) []byte) int64 {
+	h.mu.Lock()
+	h.last++
+	id := h.last
+	if h.sink != nil {
+		ev := HistoryEvent{Timestamp: h.now(), Type: typ, ID: id, PreviousEventID: prev, DetailsKey: key}
+		if build != nil {
+			ev.Details = build(make([]byte, 0, 128))
+		}
+		h.sink.Event(ev)
+	}
+	h.mu.Unlock()
+	return id
+}
+
+// detail helpers append JSON members to a details object under construction.
+
+func jsonString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigit(c>>4), hexDigit(c&0xF))
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+func hexDigit(c byte) byte {
+	if c < 10 {
+		return '0' + c
+	}
+	return 'a' + c - 10
+}
+
+// member appends "key":"string value".
+func member(b []byte, key, value string) []byte {
+	if len(b) > 1 {
+		b = append(b, ',')
+	}
+	b = jsonString(b, key)
+	b = append(b, ':')
+	return jsonString(b, value)
+}
+
+// rawMember appends "key":raw.
+func rawMember(b []byte, key string, raw []byte) []byte {
+	if len(b) > 1 {
+		b = append(b, ',')
+	}
+	b = jsonString(b, key)
+	b = append(b, ':')
+	return append(b, raw...)
+}
+
+func intMember(b []byte, key string, n int64) []byte {
+	return rawMember(b, key, strconv.AppendInt(nil, n, 10))
+}
+
+// payloadMember appends "key":"<json as a string>","keyDetails":{"truncated":false}, the way AWS
+// reports inputs and outputs in history.
+func payloadMember(b []byte, key string, doc []byte) []byte {
+	b = member(b, key, string(doc))
+	return rawMember(b, key+"Details", []byte(`{"truncated":false}`))
+}
+
+// Common detail builders.
+
+func stateEnteredDetails(name string, input []byte) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(b, '{')
+		b = member(b, "name", name)
+		b = payloadMember(b, "input", input)
+		return append(b, '}')
+	}
+}
+
+func stateExitedDetails(name string, output []byte, assigned []byte) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(b, '{')
+		b = member(b, "name", name)
+		b = payloadMember(b, "output", output)
+		if assigned != nil {
+			// AWS reports each assigned value as its JSON text.
+			b = rawMember(b, "assignedVariables", []byte("{"))
+			n := 0
+			gjson.ParseBytes(assigned).ForEach(func(k, v gjson.Result) bool {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				n++
+				b = jsonString(b, k.String())
+				b = append(b, ':')
+				b = jsonString(b, v.Raw)
+				return true
+			})
+			b = append(b, '}')
+			b = rawMember(b, "assignedVariablesDetails", []byte(`{"truncated":false}`))
+		}
+		return append(b, '}')
+	}
+}
+
+func errorDetails(extra func([]byte) []byte, name, cause string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(b, '{')
+		if extra != nil {
+			b = extra(b)
+		}
+		b = member(b, "error", name)
+		b = member(b, "cause", cause)
+		return append(b, '}')
+	}
+}

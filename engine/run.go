@@ -1,0 +1,346 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"github.com/tidwall/gjson"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/stepjet/stepjet/engine/failure"
+)
+
+// systemClock is the Clock of the real world.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// execution is the mutable state of one run; the Machine it runs stays untouched.
+type execution struct {
+	m        *Machine
+	ctx      context.Context
+	opts     RunOptions
+	clock    Clock
+	hist     history
+	input    []byte
+	start    time.Time
+	deadline time.Time
+	// attempts counts the invocations of each Task state (by its machine-wide index).
+	attempts []atomic.Int32
+	// ids holds the execution's names and the context object's "Execution" and "StateMachine"
+	// members, made once when first needed.
+	ids     atomic.Pointer[identity]
+	ctxHead atomic.Pointer[[]byte]
+}
+
+func (ex *execution) traced() bool { return ex.hist.sink != nil }
+
+// Run executes the machine on input to completion (or to its deadline, or until ctx ends).
+func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result {
+	clock := opts.Clock
+	if clock == nil {
+		clock = systemClock{}
+	}
+	start := opts.StartTime
+	if start.IsZero() {
+		start = clock.Now()
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if len(input) == 0 {
+		input = []byte("{}")
+	}
+	ex := &execution{
+		m:        m,
+		opts:     opts,
+		clock:    clock,
+		input:    input,
+		start:    start,
+		deadline: start.Add(timeout),
+	}
+	ex.hist.sink = opts.Events
+	ex.hist.now = clock.Now
+	if m.tasks > 0 {
+		ex.attempts = make([]atomic.Int32, m.tasks)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// The deadline counts from StartTime, which may lie in the past (a redelivered start).
+	ctx, cancel := context.WithTimeoutCause(ctx, ex.deadline.Sub(clock.Now()), errExecutionTimeout)
+	defer cancel()
+	ex.ctx = ctx
+
+	res := Result{Status: StatusSucceeded, Input: input, StartDate: start}
+	var startDetails func([]byte) []byte
+	if ex.traced() {
+		startDetails = func(b []byte) []byte {
+			b = append(b, '{')
+			b = payloadMember(b, "input", input)
+			b = member(b, "roleArn", opts.RoleArn)
+			return append(b, '}')
+		}
+	}
+	first := ex.hist.emit(0, "ExecutionStarted", "executionStartedEventDetails", startDetails)
+
+	var out []byte
+	var serr *stateError
+	if len(input) > MaxPayloadBytes {
+		serr = &stateError{Error: dataLimitError("input")}
+	} else if !gjson.ValidBytes(input) {
+		serr = &stateError{Error: failure.New(failure.Runtime, "The execution input is not valid JSON")}
+	} else {
+		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
+		out, serr = f.runProgram(m.top, input)
+		first = f.prev
+	}
+	res.StopDate = clock.Now()
+	switch {
+	case serr == nil:
+		res.Output = out
+		if ex.traced() {
+			ex.hist.emit(first, "ExecutionSucceeded", "executionSucceededEventDetails", func(b []byte) []byte {
+				b = append(b, '{')
+				b = payloadMember(b, "output", out)
+				return append(b, '}')
+			})
+		} else {
+			ex.hist.emit(first, "ExecutionSucceeded", "", nil)
+		}
+	case serr.Name == failure.Timeout && serr.timedOut:
+		res.Status, res.Error, res.Cause = StatusTimedOut, serr.Name, serr.Cause
+		ex.hist.emit(first, "ExecutionTimedOut", "executionTimedOutEventDetails", detailsIf(ex, errorDetails(nil, serr.Name, serr.Cause)))
+	default:
+		res.Status, res.Error, res.Cause = StatusFailed, serr.Name, serr.Cause
+		ex.hist.emit(first, "ExecutionFailed", "executionFailedEventDetails", detailsIf(ex, errorDetails(nil, serr.Name, serr.Cause)))
+	}
+	return res
+}
+
+// detailsIf drops a details builder when no one listens.
+func detailsIf(ex *execution, d func([]byte) []byte) func([]byte) []byte {
+	if !ex.traced() {
+		return nil
+	}
+	return d
+}
+
+var errExecutionTimeout = errors.New("execution timed out")
+
+// ctxError turns the end of the execution's context into the failure that ends it.
+func (ex *execution) ctxError() *stateError {
+	if context.Cause(ex.ctx) == errExecutionTimeout {
+		return &stateError{Error: &failure.Error{Name: failure.Timeout, Cause: "The execution timed out"}, timedOut: true}
+	}
+	return &stateError{Error: &failure.Error{Name: "States.Aborted", Cause: "The execution was cancelled: " + context.Cause(ex.ctx).Error()}, aborted: true}
+}
+
+// ctxError is the failure of a thread whose context ended: the execution's end, or a sibling's
+// failure (then the error is discarded by the Parallel or Map state that cancelled it).
+func (f *frame) ctxError() *stateError {
+	if f.ex.ctx.Err() != nil {
+		return f.ex.ctxError()
+	}
+	return &stateError{Error: &failure.Error{Name: "States.Aborted", Cause: "cancelled"}, aborted: true}
+}
+
+// dataLimitError is AWS's failure for a payload over 256 KiB.
+func dataLimitError(what string) *failure.Error {
+	return &failure.Error{
+		Name:  failure.DataLimitExceeded,
+		Cause: "The state/task '" + what + "' returned a result with a size exceeding the maximum number of bytes service limit.",
+	}
+}
+
+// frame is one thread of control: the top level, a Parallel branch or a Map iteration. It owns
+// its variable scope.
+type frame struct {
+	ex *execution
+	// ctx ends with the execution, or when a sibling branch or iteration failed.
+	ctx  context.Context
+	vars *scope
+	// prev is the id of this thread's latest event, for PreviousEventID.
+	prev int64
+}
+
+// runProgram runs a set of states from StartAt to an end, returning the last output.
+func (f *frame) runProgram(p *program, input []byte) ([]byte, *stateError) {
+	i := p.startAt
+	for {
+		if f.ctx.Err() != nil {
+			return nil, f.ctxError()
+		}
+		st := p.states[i]
+		out, next, err := f.runState(st, input)
+		if err != nil {
+			return nil, err
+		}
+		if next == end {
+			return out, nil
+		}
+		input, i = out, next
+	}
+}
+
+// runState runs one state: entered event, the state's work with Retry and Catch, exited event.
+// It returns the state's output and the index of the next state (end after a terminal state).
+func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
+	ex := f.ex
+	var d func([]byte) []byte
+	if ex.traced() {
+		d = stateEnteredDetails(st.name, input)
+	}
+	r := stateRun{f: f, st: st, input: input}
+	r.id = ex.hist.emit(f.prev, enteredEvent[st.typ], "stateEnteredEventDetails", d)
+	f.prev = r.id
+	if st.needsContext {
+		r.entered = ex.clock.Now()
+	}
+	var rs retryState
+	for {
+		r.assigned, r.started = nil, false
+		out, next, err := r.execute()
+		if err == nil {
+			if len(out) > MaxPayloadBytes {
+				err = &stateError{Error: dataLimitError(st.name)}
+			} else {
+				// Assign takes effect once the state is done: every field of the state saw
+				// the variables as they were when it was entered.
+				if r.assigned != nil {
+					f.vars.assignAll(r.assigned)
+				}
+				if ex.traced() {
+					d = stateExitedDetails(st.name, out, r.assigned)
+				}
+				f.prev = ex.hist.emit(f.prev, exitedEvent[st.typ], "stateExitedEventDetails", d)
+				return out, next, nil
+			}
+		}
+		if err.timedOut || err.aborted {
+			return nil, end, err
+		}
+		delay, retry := rs.next(st.retry, *err)
+		if !retry && r.started {
+			// A Map or Parallel state that started and will not be retried records its failure.
+			f.prev = ex.hist.emit(f.prev, failedEvent[st.typ], "", nil)
+		}
+		if retry {
+			if werr := f.sleep(delay); werr != nil {
+				return nil, end, werr
+			}
+			r.retryCount = rs.total
+			r.ctxDoc = nil
+			continue
+		}
+		if c := findCatcher(st.catch, *err); c != nil {
+			out, cerr := r.catch(c, err)
+			if cerr != nil {
+				return nil, end, cerr
+			}
+			// AWS closes a state whose error was caught with its exited event too.
+			if ex.traced() {
+				d = stateExitedDetails(st.name, out, r.assigned)
+			}
+			f.prev = ex.hist.emit(f.prev, exitedEvent[st.typ], "stateExitedEventDetails", d)
+			return out, c.next, nil
+		}
+		return nil, end, err
+	}
+}
+
+// sleep waits d on the execution's clock, bounded by the deadline and the context.
+func (f *frame) sleep(d time.Duration) *stateError {
+	if d <= 0 {
+		return nil
+	}
+	ex := f.ex
+	timedOut := false
+	if left := ex.deadline.Sub(ex.clock.Now()); d > left {
+		d, timedOut = left, true
+	}
+	if d > 0 {
+		select {
+		case <-ex.clock.After(d):
+		case <-f.ctx.Done():
+			return f.ctxError()
+		}
+	}
+	if timedOut {
+		return &stateError{Error: &failure.Error{Name: failure.Timeout, Cause: "The execution timed out"}, timedOut: true}
+	}
+	return nil
+}
+
+// stateRun is one entry of a state: its input, the event id it was entered at and what the
+// context object says about it.
+type stateRun struct {
+	f          *frame
+	st         *state
+	id         int64
+	entered    time.Time
+	input      []byte
+	retryCount int
+	ctxDoc     []byte
+	// mapItem is set while a Map state evaluates its ItemSelector.
+	mapIndex int
+	mapValue []byte
+	// assigned holds the variables the state assigned, for the exited event.
+	assigned []byte
+	// started says a Map or Parallel state emitted its Started event in this attempt.
+	started bool
+	// insp, when set, records the state's intermediate data (TestState's inspectionData).
+	insp *Inspection
+}
+
+// execute does the state's work once (one attempt, under Retry).
+func (r *stateRun) execute() ([]byte, int, *stateError) {
+	switch r.st.typ {
+	case typePass:
+		return r.pass()
+	case typeTask:
+		return r.task()
+	case typeChoice:
+		return r.choice()
+	case typeWait:
+		return r.wait()
+	case typeSucceed:
+		out, err := r.finishNoResult()
+		return out, end, err
+	case typeFail:
+		return nil, end, r.fail()
+	case typeParallel:
+		return r.parallel()
+	case typeMap:
+		return r.mapState()
+	}
+	return nil, end, r.runtime(failure.New(failure.Runtime, "unknown state type"))
+}
+
+// prefixCause is AWS's prefix to the causes of errors the interpreter raises in a state.
+func (r *stateRun) prefixCause(cause string) string {
+	b := make([]byte, 0, 96+len(r.st.name)+len(cause))
+	b = append(b, "An error occurred while executing the state '"...)
+	b = append(b, r.st.name...)
+	b = append(b, "' (entered at the event id #"...)
+	b = strconv.AppendInt(b, r.id, 10)
+	b = append(b, "). "...)
+	b = append(b, cause...)
+	return string(b)
+}
+
+// runtime turns an error raised while processing the state's data into a state error with
+// AWS's prefix: *failure.Error keeps its name; anything else is States.Runtime.
+func (r *stateRun) runtime(err error) *stateError {
+	var fe *failure.Error
+	if !errors.As(err, &fe) {
+		fe = &failure.Error{Name: failure.Runtime, Cause: err.Error()}
+	}
+	return &stateError{Error: &failure.Error{Name: fe.Name, Cause: r.prefixCause(fe.Cause)}}
+}
+
+// next is where the state goes after succeeding: its Next, or end.
+func (r *stateRun) next() int { return r.st.next }

@@ -1,0 +1,320 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/tidwall/gjson"
+)
+
+// unboundedMapWorkers bounds the goroutines of a Map state whose MaxConcurrency is 0: AWS runs
+// inline Map iterations about 40 at a time.
+const unboundedMapWorkers = 40
+
+// mapState runs an inline Map state: one iteration of the item processor per item (or batch),
+// with at most MaxConcurrency running at once; the result is the array of the iterations'
+// outputs in item order.
+func (r *stateRun) mapState() ([]byte, int, *stateError) {
+	st := r.st
+	ms := st.mapSpec
+	f := r.f
+	ex := f.ex
+	var b *bindings
+	var effInput, items []byte
+	if st.jsonata {
+		b = r.bindings()
+		effInput = r.input
+		switch {
+		case ms.itemsExpr != nil:
+			v, ok, err := b.eval(ms.itemsExpr)
+			if err != nil {
+				return nil, end, err
+			}
+			if !ok || len(v) == 0 || v[0] != '[' {
+				return nil, end, r.runtime(failure.New(failure.QueryEvaluationError,
+					"The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s",
+					ms.itemsExpr.String(), jsonTypeName(v, ok), string(v)))
+			}
+			items = v
+		case ms.itemsLit != nil:
+			v, err := ms.itemsLit.Eval(b)
+			if err != nil {
+				return nil, end, r.runtime(err)
+			}
+			items = v
+		default:
+			items = r.input
+		}
+	} else {
+		if st.inputPathNull {
+			effInput = emptyObject
+		} else {
+			effInput = r.input
+			if st.inputPath != nil {
+				v, err := r.evalPath(st.inputPath, effInput)
+				if err != nil {
+					return nil, end, err
+				}
+				effInput = v
+			}
+		}
+		items = effInput
+		if ms.itemsPath != nil {
+			v, err := r.evalPath(ms.itemsPath, effInput)
+			if err != nil {
+				return nil, end, err
+			}
+			items = v
+		}
+	}
+	parsed := gjson.ParseBytes(items)
+	if !parsed.IsArray() {
+		path := "$"
+		if ms.itemsPath != nil {
+			path = ms.itemsPath.String()
+		}
+		return nil, end, r.runtime(failure.New(failure.Runtime,
+			"Item path %s in the state input did not resolve to a JSON array: %s", path, string(items)))
+	}
+	elems := parsed.Array()
+
+	maxConc, serr := r.intValue(&ms.maxConcurrency, b)
+	if serr != nil {
+		return nil, end, serr
+	}
+	tolCount, serr := r.intValue(&ms.toleratedCount, b)
+	if serr != nil {
+		return nil, end, serr
+	}
+	tolPercent, serr := r.intValue(&ms.toleratedPercent, b)
+	if serr != nil {
+		return nil, end, serr
+	}
+
+	// Each iteration's input: ItemSelector (with $$.Map.Item) or the item itself.
+	inputs := make([][]byte, len(elems))
+	for i, e := range elems {
+		// The item's bytes, shared with the items document rather than copied.
+		raw := []byte(e.Raw)
+		if e.Index > 0 && e.Index+len(e.Raw) <= len(items) {
+			raw = items[e.Index : e.Index+len(e.Raw) : e.Index+len(e.Raw)]
+		}
+		inputs[i] = raw
+		if ms.itemSelector == nil && ms.itemSelectorJSONata == nil {
+			continue
+		}
+		ir := *r
+		ir.mapIndex, ir.mapValue, ir.ctxDoc = i, raw, nil
+		var v []byte
+		var err error
+		if ms.itemSelectorJSONata != nil {
+			ib := ir.bindings()
+			ib.input = effInput
+			v, err = ms.itemSelectorJSONata.Eval(ib)
+		} else {
+			v, err = ms.itemSelector.Eval(ir.env(effInput))
+		}
+		if err != nil {
+			return nil, end, r.runtime(err)
+		}
+		inputs[i] = v
+	}
+	if ms.batcher != nil {
+		batches, err := r.batch(inputs, effInput, b)
+		if err != nil {
+			return nil, end, err
+		}
+		inputs = batches
+	}
+
+	if ex.traced() {
+		n := len(inputs)
+		f.prev = ex.hist.emit(f.prev, "MapStateStarted", "mapStateStartedEventDetails", func(b []byte) []byte {
+			return append(intMember(append(b, '{'), "length", int64(n)), '}')
+		})
+	} else {
+		f.prev = ex.hist.emit(f.prev, "MapStateStarted", "", nil)
+	}
+	r.started = true
+
+	outs, ferr := r.iterate(inputs, int(maxConc), tolCount, tolPercent, ms.toleratedCount.set, ms.toleratedPercent.set)
+	if ferr != nil {
+		return nil, end, ferr
+	}
+	result := joinArray(outs)
+	f.prev = ex.hist.emit(f.prev, "MapStateSucceeded", "", nil)
+	if st.jsonata {
+		out, err := r.finishJSONata(result, true)
+		return out, r.next(), err
+	}
+	out, err := r.finishResult(result)
+	return out, r.next(), err
+}
+
+// iterate runs the iterations with bounded concurrency. Without tolerated failures the first
+// failure cancels the rest and fails the state with the iteration's own error.
+func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount, tolPercent int64, countSet, percentSet bool) ([][]byte, *stateError) {
+	f := r.f
+	ex := f.ex
+	name := r.st.name
+	proc := r.st.mapSpec.processor
+	outs := make([][]byte, len(inputs))
+	if len(inputs) == 0 {
+		return outs, nil
+	}
+	workers := maxConc
+	if workers <= 0 {
+		workers = unboundedMapWorkers
+	}
+	if workers > len(inputs) {
+		workers = len(inputs)
+	}
+	tolerant := countSet || percentSet
+	ctx, cancel := context.WithCancel(f.ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		failed   atomic.Int64
+		once     sync.Once
+		firstErr *stateError
+		wg       sync.WaitGroup
+	)
+	iterDetails := func(i int) func([]byte) []byte {
+		if !ex.traced() {
+			return nil
+		}
+		return func(b []byte) []byte {
+			b = append(b, '{')
+			b = member(b, "name", name)
+			b = intMember(b, "index", int64(i))
+			return append(b, '}')
+		}
+	}
+	worker := func() {
+		defer wg.Done()
+		// One frame per worker, and its scope reused until an iteration assigns to it.
+		it := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}}
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(inputs) || ctx.Err() != nil {
+				return
+			}
+			start := ex.hist.emit(f.prev, "MapIterationStarted", "mapIterationStartedEventDetails", iterDetails(i))
+			if it.vars.vars != nil {
+				it.vars = &scope{parent: f.vars}
+			}
+			it.prev = start
+			out, err := it.runProgram(proc, inputs[i])
+			if err != nil {
+				if err.aborted && ctx.Err() != nil && f.ctx.Err() == nil {
+					return // cancelled by a sibling's failure
+				}
+				ex.hist.emit(it.prev, "MapIterationFailed", "mapIterationFailedEventDetails", iterDetails(i))
+				if tolerant && !err.timedOut && !err.aborted {
+					failed.Add(1)
+					outs[i] = errorOutput(err.Error)
+					continue
+				}
+				once.Do(func() { firstErr = err; cancel() })
+				return
+			}
+			ex.hist.emit(it.prev, "MapIterationSucceeded", "mapIterationSucceededEventDetails", iterDetails(i))
+			outs[i] = out
+		}
+	}
+	wg.Add(workers)
+	for w := 0; w < workers; w++ {
+		go worker()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		if f.ctx.Err() != nil {
+			return nil, f.ctxError()
+		}
+		e := *firstErr
+		e.task = false
+		return nil, &e
+	}
+	if f.ctx.Err() != nil {
+		return nil, f.ctxError()
+	}
+	if n := failed.Load(); n > 0 {
+		exceeded := true
+		if countSet && n <= tolCount {
+			exceeded = false
+		}
+		if percentSet && float64(n)*100/float64(len(inputs)) <= float64(tolPercent) {
+			exceeded = false
+		}
+		if exceeded {
+			return nil, &stateError{Error: &failure.Error{
+				Name:  failure.ExceedToleratedFailureThreshold,
+				Cause: "The specified tolerated failure threshold was exceeded",
+			}}
+		}
+	}
+	return outs, nil
+}
+
+// batch groups iteration inputs per ItemBatcher: {"Items": [...], "BatchInput": ...}.
+func (r *stateRun) batch(inputs [][]byte, effInput []byte, b *bindings) ([][]byte, *stateError) {
+	bt := r.st.mapSpec.batcher
+	maxItems, err := r.intValue(&bt.maxItems, b)
+	if err != nil {
+		return nil, err
+	}
+	maxBytes, err := r.intValue(&bt.maxBytes, b)
+	if err != nil {
+		return nil, err
+	}
+	if maxItems <= 0 {
+		maxItems = math.MaxInt64
+	}
+	if maxBytes <= 0 {
+		maxBytes = MaxPayloadBytes
+	}
+	var batchInput []byte
+	if bt.batchInput != nil {
+		v, e := bt.batchInput.Eval(r.env(effInput))
+		if e != nil {
+			return nil, r.runtime(e)
+		}
+		batchInput = v
+	} else if bt.batchInputJSONata != nil {
+		if b == nil {
+			b = r.bindings()
+		}
+		v, e := bt.batchInputJSONata.Eval(b)
+		if e != nil {
+			return nil, r.runtime(e)
+		}
+		batchInput = v
+	}
+	var batches [][]byte
+	var cur [][]byte
+	size := int64(0)
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		o := append([]byte(`{"Items":`), joinArray(cur)...)
+		if batchInput != nil {
+			o = append(o, `,"BatchInput":`...)
+			o = append(o, batchInput...)
+		}
+		batches = append(batches, append(o, '}'))
+		cur, size = nil, 0
+	}
+	for _, in := range inputs {
+		if len(cur) > 0 && (int64(len(cur)) >= maxItems || size+int64(len(in))+1 > maxBytes) {
+			flush()
+		}
+		cur = append(cur, in)
+		size += int64(len(in)) + 1
+	}
+	flush()
+	return batches, nil
+}

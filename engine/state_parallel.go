@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"context"
+	"sync"
+)
+
+// parallel runs a Parallel state: every branch on the same input, concurrently; the result is
+// the array of the branches' outputs in branch order. A failing branch cancels the others and
+// fails the state with the branch's own error.
+func (r *stateRun) parallel() ([]byte, int, *stateError) {
+	st := r.st
+	var input []byte
+	if st.jsonata {
+		input = r.input
+		if st.arguments != nil {
+			v, err := st.arguments.Eval(r.bindings())
+			if err != nil {
+				return nil, end, r.runtime(err)
+			}
+			input = v
+		}
+	} else {
+		v, err := r.effectiveInput()
+		if err != nil {
+			return nil, end, err
+		}
+		input = v
+	}
+	f := r.f
+	ex := f.ex
+	f.prev = ex.hist.emit(f.prev, "ParallelStateStarted", "", nil)
+	r.started = true
+
+	branches := st.parallel.branches
+	outs := make([][]byte, len(branches))
+	ctx, cancel := context.WithCancel(f.ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr *stateError
+	)
+	for i, p := range branches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bf := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}, prev: f.prev}
+			out, err := bf.runProgram(p, input)
+			if err != nil {
+				once.Do(func() { firstErr = err; cancel() })
+				return
+			}
+			outs[i] = out
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		if f.ctx.Err() != nil {
+			return nil, end, f.ctxError()
+		}
+		e := *firstErr
+		e.task = false
+		return nil, end, &e
+	}
+	result := joinArray(outs)
+	f.prev = ex.hist.emit(f.prev, "ParallelStateSucceeded", "", nil)
+	if st.jsonata {
+		out, err := r.finishJSONata(result, true)
+		return out, r.next(), err
+	}
+	out, err := r.finishResult(result)
+	return out, r.next(), err
+}
+
+// joinArray writes raw JSON values as one JSON array.
+func joinArray(vals [][]byte) []byte {
+	n := 2
+	for _, v := range vals {
+		n += len(v) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, v := range vals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v == nil {
+			v = []byte("null")
+		}
+		b = append(b, v...)
+	}
+	return append(b, ']')
+}

@@ -1,0 +1,241 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/stepjet/stepjet/engine/failure"
+)
+
+// task runs one attempt of a Task state: effective input, invocation, result processing.
+func (r *stateRun) task() ([]byte, int, *stateError) {
+	st := r.st
+	t := st.task
+	var args []byte
+	var b *bindings
+	if st.jsonata {
+		b = r.bindings()
+		args = r.input
+		if st.arguments != nil {
+			v, err := st.arguments.Eval(b)
+			if err != nil {
+				return nil, end, r.runtime(err)
+			}
+			args = v
+			if r.insp != nil {
+				r.insp.AfterArguments = v
+			}
+		}
+	} else {
+		v, err := r.effectiveInput()
+		if err != nil {
+			return nil, end, err
+		}
+		args = v
+	}
+	timeout, serr := r.intValue(&t.timeout, b)
+	if serr != nil {
+		return nil, end, serr
+	}
+	if _, serr = r.intValue(&t.heartbeat, b); serr != nil {
+		return nil, end, serr
+	}
+	result, serr := r.invoke(args, time.Duration(timeout)*time.Second)
+	if serr != nil {
+		return nil, end, serr
+	}
+	if st.jsonata {
+		out, err := r.finishJSONata(result, true)
+		return out, r.next(), err
+	}
+	out, err := r.finishResult(result)
+	return out, r.next(), err
+}
+
+// invoke calls the task invoker with history events around the call, and turns its failure into
+// the state's error.
+func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateError) {
+	f := r.f
+	ex := f.ex
+	t := r.st.task
+	lambda := t.resourceType == "lambda" && !t.lambdaInvoke
+	schedType, startType, okType, failType, timeoutType := "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"
+	schedKey, startKey, okKey, failKey, timeoutKey := "taskScheduledEventDetails", "taskStartedEventDetails", "taskSucceededEventDetails", "taskFailedEventDetails", "taskTimedOutEventDetails"
+	if lambda {
+		schedType, startType, okType, failType, timeoutType = "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "LambdaFunctionFailed", "LambdaFunctionTimedOut"
+		schedKey, startKey, okKey, failKey, timeoutKey = "lambdaFunctionScheduledEventDetails", "", "lambdaFunctionSucceededEventDetails", "lambdaFunctionFailedEventDetails", "lambdaFunctionTimedOutEventDetails"
+	}
+	var resource func([]byte) []byte
+	var d func([]byte) []byte
+	if ex.traced() {
+		resource = func(b []byte) []byte {
+			if lambda {
+				return b
+			}
+			b = member(b, "resourceType", t.resourceType)
+			return member(b, "resource", t.resourceName)
+		}
+		d = func(b []byte) []byte {
+			b = append(b, '{')
+			if lambda {
+				b = member(b, "resource", t.resource)
+				b = payloadMember(b, "input", args)
+			} else {
+				b = resource(b)
+				b = member(b, "region", regionOf(t.region))
+				b = member(b, "parameters", string(args))
+			}
+			if timeout > 0 {
+				b = intMember(b, "timeoutInSeconds", int64(timeout/time.Second))
+			}
+			return append(b, '}')
+		}
+	}
+	f.prev = ex.hist.emit(f.prev, schedType, schedKey, d)
+	if ex.traced() && !lambda {
+		d = func(b []byte) []byte { return append(resource(append(b, '{')), '}') }
+	} else {
+		d = nil
+	}
+	f.prev = ex.hist.emit(f.prev, startType, startKey, d)
+
+	attempt := 0
+	if ex.attempts != nil {
+		attempt = int(ex.attempts[t.index].Add(1)) - 1
+	}
+	result, err := r.call(args, timeout, attempt)
+	if err == nil && len(result) > MaxPayloadBytes {
+		// AWS names the service here ('lambda'), not the state.
+		who := t.resourceType
+		if who == "" {
+			who = r.st.name
+		}
+		err = &stateError{Error: dataLimitError(who), task: true}
+	}
+	if err != nil {
+		typ, key := failType, failKey
+		if err.Name == failure.Timeout && !err.timedOut {
+			typ, key = timeoutType, timeoutKey
+		}
+		if err.timedOut || err.aborted {
+			return nil, err
+		}
+		f.prev = ex.hist.emit(f.prev, typ, key, detailsIf(ex, errorDetails(resource, err.Name, err.Cause)))
+		return nil, err
+	}
+	if ex.traced() {
+		d = func(b []byte) []byte {
+			b = append(b, '{')
+			b = resource(b)
+			b = payloadMember(b, "output", result)
+			return append(b, '}')
+		}
+	}
+	f.prev = ex.hist.emit(f.prev, okType, okKey, d)
+	return result, nil
+}
+
+func regionOf(r string) string {
+	if r == "" {
+		return defaultRegion
+	}
+	return r
+}
+
+// call runs the invoker under the task's timeout and classifies what it returns.
+func (r *stateRun) call(args []byte, timeout time.Duration, attempt int) ([]byte, *stateError) {
+	ex := r.f.ex
+	t := r.st.task
+	if ex.opts.Tasks == nil {
+		return nil, &stateError{Error: &failure.Error{
+			Name:  failure.TaskFailed,
+			Cause: "No task invoker is configured to run resource '" + t.resource + "' of state '" + r.st.name + "'",
+		}, task: true}
+	}
+	ctx := r.f.ctx
+	var cancel context.CancelFunc
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	req := TaskRequest{
+		Resource:     t.resource,
+		StateName:    r.st.name,
+		Input:        args,
+		ExecutionArn: ex.identity().arn,
+		Attempt:      attempt,
+		Timeout:      timeout,
+	}
+	result, err := ex.opts.Tasks.Invoke(ctx, req)
+	if r.f.ctx.Err() != nil {
+		return nil, r.f.ctxError()
+	}
+	if err != nil {
+		var fe *failure.Error
+		if errors.As(err, &fe) {
+			return nil, &stateError{Error: fe, task: true}
+		}
+		if timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+			return nil, &stateError{Error: &failure.Error{Name: failure.Timeout}, task: true}
+		}
+		return nil, &stateError{Error: &failure.Error{Name: failure.TaskFailed, Cause: err.Error()}, task: true}
+	}
+	if timeout > 0 && ctx.Err() != nil {
+		return nil, &stateError{Error: &failure.Error{Name: failure.Timeout}, task: true}
+	}
+	if len(result) == 0 {
+		result = []byte("null")
+	}
+	return result, nil
+}
+
+// intValue resolves a numeric field (literal, *Path, or JSONata) to an integer; 0 when unset.
+func (r *stateRun) intValue(fl *intField, b *bindings) (int64, *stateError) {
+	switch {
+	case !fl.set:
+		return 0, nil
+	case fl.path != nil:
+		v, err := r.evalPath(fl.path, r.input)
+		if err != nil {
+			return 0, err
+		}
+		// AWS also takes an integer written as a JSON string ("1").
+		txt := v
+		if len(v) > 1 && v[0] == '"' {
+			txt = v[1 : len(v)-1]
+		}
+		n, perr := strconv.ParseInt(string(txt), 10, 64)
+		if perr != nil {
+			return 0, r.runtime(failure.New(failure.Runtime,
+				"The %s field refers to value %s which is not a valid integer: %s", fl.field, quoteValue(v), fl.path.String()))
+		}
+		return n, nil
+	case fl.expr != nil:
+		if b == nil {
+			b = r.bindings()
+		}
+		v, ok, err := b.eval(fl.expr)
+		if err != nil {
+			return 0, err
+		}
+		n, perr := strconv.ParseFloat(string(v), 64)
+		if !ok || perr != nil || n != float64(int64(n)) {
+			return 0, r.runtime(failure.New(failure.QueryEvaluationError,
+				"The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected 'integer', but was '%s' for value: %s",
+				fl.expr.String(), fl.field, jsonTypeName(v, ok), string(v)))
+		}
+		return int64(n), nil
+	}
+	return fl.value, nil
+}
+
+// quoteValue writes a JSON value as AWS quotes it in "not a valid integer" causes: strings
+// and other values in double quotes.
+func quoteValue(v []byte) string {
+	if len(v) > 0 && v[0] == '"' {
+		return string(v)
+	}
+	return `"` + string(v) + `"`
+}
