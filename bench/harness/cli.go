@@ -1,0 +1,142 @@
+package harness
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const usageText = `Usage: stepjet-bench [options]     (also: stepjet bench [options])
+
+Measures stepjet on this machine in one run: the raw JetStream ceiling, async executions of the
+order workflow (bench/testdata/order.asl.json), async and sync executions at fixed offered loads,
+sync at saturation, and thousands of executions in flight at once. Prints throughput, latency
+percentiles, CPU and peak RSS, the ratio to the ceiling, and checks that every execution produced
+exactly one result. Exit status 1 when a check fails.
+
+Examples:
+  go run ./bench/cmd/stepjet-bench
+  go run ./bench/cmd/stepjet-bench --json bench/results/run.json --svg bench/results/run.svg
+  go run ./bench/cmd/stepjet-bench --phases ceiling,async --n 50000 --cpuprofile async.pprof
+  go run ./bench/cmd/stepjet-bench --tasks nats --nats-url nats://127.0.0.1:4222`
+
+// Main is the command line: it parses args, runs, prints and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("stepjet-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usageText)
+		fmt.Fprintln(stderr, "\nOptions:")
+		fs.PrintDefaults()
+	}
+	var c RunConfig
+	fs.StringVar(&c.Env.NATSURL, "nats-url", "", "use this NATS server (with JetStream) instead of an embedded one")
+	fs.StringVar(&c.Env.Conn, "conn", ConnTCP, "how the harness, executor and workers reach the embedded server: tcp (loopback) or inprocess")
+	fs.BoolVar(&c.Env.Memory, "memory", false, "store the streams in memory (default: file storage, as in production)")
+	fs.StringVar(&c.Env.Prefix, "prefix", "", `subject prefix (default "stepjet", or "stepjetbench" with --nats-url)`)
+	fs.StringVar(&c.Env.Tasks, "tasks", TasksGo, "how Task states run: go (in-process functions) or nats (NATS workers)")
+	fs.DurationVar(&c.Env.TaskDelay, "task-delay", 0, "make every task take this long (slow workers)")
+	fs.IntVar(&c.Env.MaxInFlight, "max-inflight", 0, "the executor's MaxInFlight (default max(4096, --inflight))")
+	phases := fs.String("phases", strings.Join(AllPhases, ","), "phases to run, comma-separated")
+	fs.IntVar(&c.CeilingN, "ceiling-n", 50000, "messages for the JetStream ceiling")
+	fs.IntVar(&c.AsyncN, "n", 20000, "executions in the async burst")
+	rates := fs.String("rates", "500,1000,2000,4000", "offered loads (executions/s) for the fixed-rate phases")
+	fs.DurationVar(&c.RateDuration, "rate-duration", 2*time.Second, "how long each offered load is held")
+	fs.IntVar(&c.SyncConcurrency, "sync-concurrency", 64, "closed-loop clients for sync saturation")
+	fs.DurationVar(&c.SaturationDuration, "saturation-duration", 3*time.Second, "how long sync saturation runs")
+	fs.IntVar(&c.InFlight, "inflight", 10000, "executions held in flight at once")
+	fs.DurationVar(&c.Hold, "hold", 5*time.Second, "how long each in-flight execution waits (whole seconds)")
+	fs.IntVar(&c.Warmup, "warmup", 500, "warm-up executions before measuring (-1: none)")
+	jsonPath := fs.String("json", "", "write the report as JSON to this file")
+	svgPath := fs.String("svg", "", "write the throughput/latency chart as SVG to this file")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the async phase to this file")
+	progress := fs.Bool("progress", false, "draw progress bars on stderr even when it is not a terminal")
+	timeout := fs.Duration("timeout", 5*time.Minute, "bound on the whole run")
+	verbose := fs.Bool("v", false, "print the executor's warnings")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "stepjet-bench: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	c.Phases = nil
+	for _, p := range strings.Split(*phases, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !contains(AllPhases, p) {
+			fmt.Fprintf(stderr, "stepjet-bench: unknown phase %q (phases: %s)\n", p, strings.Join(AllPhases, ","))
+			return 2
+		}
+		c.Phases = append(c.Phases, p)
+	}
+	c.Rates = nil
+	for _, r := range strings.Split(*rates, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(r), 64)
+		if err != nil || v <= 0 {
+			fmt.Fprintf(stderr, "stepjet-bench: bad rate %q\n", r)
+			return 2
+		}
+		c.Rates = append(c.Rates, v)
+	}
+	if c.Warmup < 0 {
+		c.Warmup = -1
+	}
+	if f, ok := stderr.(*os.File); ok && (*progress || IsTerminal(f)) {
+		c.Progress = stderr
+	}
+	if *verbose {
+		c.Env.Log = stderr
+	}
+	c.Log = stderr
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	fmt.Fprintln(stderr, Header)
+	rep, err := Run(ctx, c)
+	if err != nil {
+		fmt.Fprintln(stderr, "stepjet-bench:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout)
+	rep.WriteText(stdout)
+	if *jsonPath != "" {
+		if err := rep.WriteJSON(*jsonPath); err != nil {
+			fmt.Fprintln(stderr, "stepjet-bench:", err)
+			return 1
+		}
+	}
+	if *svgPath != "" {
+		if err := rep.WriteSVG(*svgPath); err != nil {
+			fmt.Fprintln(stderr, "stepjet-bench:", err)
+			return 1
+		}
+	}
+	if !rep.OK() {
+		return 1
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
