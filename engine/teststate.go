@@ -2,8 +2,11 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"sync/atomic"
 	"time"
+
+	"github.com/stepjet/stepjet/engine/failure"
 )
 
 // StateOptions configure RunState.
@@ -20,6 +23,16 @@ type StateOptions struct {
 	Context []byte
 	// Context fields, as in RunOptions.
 	Name, ExecutionArn, StateMachineArn, StateMachineName, RoleArn string
+
+	// WholeResult, when set, stands for a Map or Parallel state's result (TestState's mock of
+	// such a state): the branches or iterations do not run, and the result goes on through
+	// ResultSelector/ResultPath/OutputPath (or Output) as theirs would.
+	WholeResult []byte
+	// WholeError, when set, is the error a Map or Parallel state raises instead of running.
+	WholeError *failure.Error
+	// MapIterationFailures is how many of a mocked Map's iterations failed: over its
+	// ToleratedFailureCount/Percentage, the state fails with States.ExceedToleratedFailureThreshold.
+	MapIterationFailures int
 }
 
 // State outcomes of RunState, as AWS's TestState names them.
@@ -52,11 +65,17 @@ type Inspection struct {
 	CatchIndex, RetryIndex int
 	// RetryBackoff is the wait the matching retrier would impose before the next attempt.
 	RetryBackoff time.Duration
+	// Map states: MaxConcurrency as evaluated (0 when unset), and the tolerated failures when the
+	// state sets them (nil otherwise).
+	MaxConcurrency                                    *int64
+	ToleratedFailureCount, ToleratedFailurePercentage *int64
 }
 
 // RunState runs one state of the machine (found by name at any depth) once on input, as AWS's
 // TestState API does: no Retry wait (a retriable error answers RETRIABLE), Catch applied
-// (CAUGHT_ERROR with the catcher's output and Next).
+// (CAUGHT_ERROR with the catcher's output and Next). A Map or Parallel state with
+// opts.WholeResult or WholeError set does not run its iterations or branches. The result's
+// Inspection holds the state's intermediate data as TestState's inspectionData shows it.
 func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts StateOptions) (StateResult, bool) {
 	st, p := m.findState(m.top, name)
 	if st == nil {
@@ -80,11 +99,21 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 	f := &frame{ex: ex, ctx: ctx, vars: varMap(opts.Variables).scope(), prev: 1}
 	res := StateResult{Inspection: Inspection{Input: input, CatchIndex: -1, RetryIndex: -1}}
 	r := stateRun{f: f, st: st, input: input, retryCount: opts.RetryCount, entered: clock.Now(), insp: &res.Inspection}
-	if opts.Context != nil {
-		r.ctxDoc = opts.Context
-	}
 	r.id = ex.hist.emit(1, enteredEvent[st.typ], "", nil)
-	out, next, err := r.execute()
+	if opts.Context != nil {
+		r.ctxDoc = mergeContext(r.context(), opts.Context)
+	}
+	var (
+		out  []byte
+		next int
+		err  *stateError
+	)
+	if (st.typ == typeMap || st.typ == typeParallel) && (opts.WholeResult != nil || opts.WholeError != nil) {
+		out, next, err = r.mocked(opts)
+	} else {
+		out, next, err = r.execute()
+	}
+	shapeInspection(&r, &res.Inspection)
 	switch {
 	case err == nil:
 		if r.assigned != nil {
@@ -151,4 +180,139 @@ func (m *Machine) findState(p *program, name string) (*state, *program) {
 		}
 	}
 	return nil, nil
+}
+
+// mocked runs a Map or Parallel state whose whole result (or error) a mock gives: the
+// iterations or branches do not run.
+func (r *stateRun) mocked(opts StateOptions) ([]byte, int, *stateError) {
+	st := r.st
+	var b *bindings
+	if st.jsonata {
+		b = r.bindings()
+	}
+	if ms := st.mapSpec; ms != nil {
+		maxConc, err := r.intValue(&ms.maxConcurrency, b)
+		if err != nil {
+			return nil, end, err
+		}
+		r.insp.MaxConcurrency = &maxConc
+		tolCount, err := r.intValue(&ms.toleratedCount, b)
+		if err != nil {
+			return nil, end, err
+		}
+		tolPercent, err := r.intValue(&ms.toleratedPercent, b)
+		if err != nil {
+			return nil, end, err
+		}
+		if ms.toleratedCount.set {
+			r.insp.ToleratedFailureCount = &tolCount
+		}
+		if ms.toleratedPercent.set {
+			r.insp.ToleratedFailurePercentage = &tolPercent
+		}
+		if opts.WholeError == nil && opts.MapIterationFailures > 0 && (ms.toleratedCount.set || ms.toleratedPercent.set) {
+			n := int64(opts.MapIterationFailures)
+			items := int64(len(gjsonArray(opts.WholeResult)))
+			exceeded := true
+			if ms.toleratedCount.set && n <= tolCount {
+				exceeded = false
+			}
+			if ms.toleratedPercent.set && items > 0 && float64(n)*100/float64(items) <= float64(tolPercent) {
+				exceeded = false
+			}
+			if exceeded {
+				return nil, end, &stateError{Error: &failure.Error{
+					Name:  failure.ExceedToleratedFailureThreshold,
+					Cause: "The specified tolerated failure threshold was exceeded",
+				}}
+			}
+		}
+	}
+	if opts.WholeError != nil {
+		e := *opts.WholeError
+		return nil, end, &stateError{Error: &e}
+	}
+	if st.jsonata {
+		out, err := r.finishJSONata(opts.WholeResult, true)
+		return out, r.next(), err
+	}
+	out, err := r.finishResult(opts.WholeResult)
+	return out, r.next(), err
+}
+
+// gjsonArray lists the elements of a JSON array (none for anything else).
+func gjsonArray(doc []byte) []json.RawMessage {
+	var a []json.RawMessage
+	_ = json.Unmarshal(doc, &a)
+	return a
+}
+
+// shapeInspection makes the recorded steps read as AWS's inspectionData does: a JSONPath state
+// shows each step of its data flow even where the step is a no-op (afterParameters without
+// Parameters, afterResultSelector without ResultSelector), a Pass state with Result shows no input
+// processing, Map and Parallel show no raw result, and a JSONata state shows only its
+// Arguments and, for a Task, the result.
+func shapeInspection(r *stateRun, in *Inspection) {
+	st := r.st
+	if st.jsonata {
+		in.AfterInputPath, in.AfterParameters, in.AfterResultSelector, in.AfterResultPath = nil, nil, nil, nil
+		if st.typ != typeTask {
+			in.Result, in.AfterArguments = nil, nil
+		}
+		return
+	}
+	switch st.typ {
+	case typePass, typeTask:
+		if in.AfterInputPath != nil && in.AfterParameters == nil {
+			in.AfterParameters = in.AfterInputPath
+		}
+	case typeChoice, typeSucceed, typeFail, typeWait:
+		if in.AfterInputPath == nil {
+			in.AfterInputPath = in.Input
+			if st.inputPathNull {
+				in.AfterInputPath = emptyObject
+			} else if st.inputPath != nil {
+				if v, err := r.evalPath(st.inputPath, in.Input); err == nil {
+					in.AfterInputPath = v
+				} else {
+					in.AfterInputPath = nil
+				}
+			}
+		}
+	}
+	if in.AfterResultPath != nil && in.AfterResultSelector == nil {
+		in.AfterResultSelector = in.Result
+	}
+	switch {
+	case st.typ == typePass && st.result != nil:
+		in.AfterInputPath, in.AfterParameters = nil, nil
+	case st.typ == typePass, st.typ == typeMap, st.typ == typeParallel:
+		in.Result = nil
+	}
+}
+
+// mergeContext lays a context object given to TestState over the one the state would see: each
+// of its top-level objects (Execution, State, StateMachine, Task) replaces the members it names.
+func mergeContext(base, given []byte) []byte {
+	var b, g map[string]json.RawMessage
+	if json.Unmarshal(base, &b) != nil || json.Unmarshal(given, &g) != nil {
+		return given
+	}
+	for k, gv := range g {
+		var bo, go_ map[string]json.RawMessage
+		if json.Unmarshal(b[k], &bo) == nil && bo != nil && json.Unmarshal(gv, &go_) == nil && go_ != nil {
+			for mk, mv := range go_ {
+				bo[mk] = mv
+			}
+			merged, _ := json.Marshal(bo)
+			b[k] = merged
+			continue
+		}
+		b[k] = gv
+	}
+	out, err := json.Marshal(b)
+	if err != nil {
+		return given
+	}
+	return out
 }

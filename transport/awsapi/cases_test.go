@@ -40,8 +40,9 @@ type apiCase struct {
 }
 
 // minPass is the share of each kind of case that must pass. api_error and validate pass in full;
-// test_state is partial until the engine reports TestState's inspection data (see teststate.go).
-var minPass = map[string]float64{"api_error": 1, "validate": 1, "test_state": 0.35}
+// test_state passes all but one case: Lambda's MemorySize maximum was 10240 when AWS recorded
+// it and is 32768 in the service model stepjet's mock schemas come from (teststate_schema.go).
+var minPass = map[string]float64{"api_error": 1, "validate": 1, "test_state": 0.99}
 
 func TestRecordedAPICases(t *testing.T) {
 	files, _ := filepath.Glob("testdata/api-cases/*.json")

@@ -29,9 +29,15 @@ type testStateInput struct {
 		} `json:"errorOutput"`
 		FieldValidationMode *string `json:"fieldValidationMode"`
 	} `json:"mock"`
-	StateConfiguration *struct {
-		RetrierRetryCount *int `json:"retrierRetryCount"`
-	} `json:"stateConfiguration"`
+	StateConfiguration *testStateConfiguration `json:"stateConfiguration"`
+}
+
+// testStateConfiguration is TestState's stateConfiguration: the circumstances of a mocked run.
+type testStateConfiguration struct {
+	RetrierRetryCount        *int    `json:"retrierRetryCount"`
+	MapIterationFailureCount *int    `json:"mapIterationFailureCount"`
+	ErrorCausedByState       *string `json:"errorCausedByState"`
+	MapItemReaderData        *string `json:"mapItemReaderData"`
 }
 
 // singleStateName is the name a lone state definition runs under ($$.State.Name), as in AWS.
@@ -71,17 +77,46 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 		machineDef = wrapState(stateRaw)
 	}
 	var st struct {
-		Type string `json:"Type"`
+		Type         string          `json:"Type"`
+		Resource     string          `json:"Resource"`
+		ResultWriter json.RawMessage `json:"ResultWriter"`
 	}
 	_ = json.Unmarshal(stateRaw, &st)
+	conf := in.StateConfiguration
+	if conf != nil && conf.MapIterationFailureCount != nil && in.Mock == nil {
+		return nil, errBadRequest("ValidationException", "TestState does not support MapIterationFailureCount when a mock is not specified.")
+	}
 	if in.Mock != nil && (st.Type == "Pass" || st.Type == "Fail" || st.Type == "Succeed") {
 		return nil, errBadRequest("ValidationException", "State type '%s' is not supported when a mock is specified", st.Type)
 	}
-	if in.Mock == nil && (st.Type == "Map" || st.Type == "Parallel") {
+	composite := st.Type == "Map" || st.Type == "Parallel"
+	if in.Mock == nil && composite {
 		return nil, errBadRequest("InvalidDefinition", "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]")
 	}
 	if st.Type == "Task" && in.Mock == nil && str(in.RoleArn) == "" {
 		return nil, errBadRequest("ValidationException", "RoleArn must be specified when testing a Task state")
+	}
+	if in.Mock != nil && (in.Mock.Result == nil) == (in.Mock.ErrorOutput == nil) {
+		// Not recorded from AWS: the mock must say what the call returns, one way.
+		return nil, errBadRequest("ValidationException", "A mock must specify exactly one of result and errorOutput")
+	}
+	if in.Mock != nil && in.Mock.Result != nil && !json.Valid([]byte(*in.Mock.Result)) {
+		return nil, errBadRequest("ValidationException", "Mocked result must be valid JSON")
+	}
+	if st.Type == "Task" && in.Mock != nil && in.Mock.Result != nil {
+		if e := checkMockResult(st.Resource, str(in.Mock.FieldValidationMode), []byte(*in.Mock.Result)); e != nil {
+			return nil, e
+		}
+	}
+	if composite {
+		if e := checkCompositeMock(st.Type, st.ResultWriter != nil, in.Mock.Result, conf); e != nil {
+			return nil, e
+		}
+	}
+	if in.Context != nil {
+		if e := checkContext(*in.Context); e != nil {
+			return nil, e
+		}
 	}
 	input := "{}"
 	if in.Input != nil {
@@ -120,16 +155,29 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 	if in.StateConfiguration != nil && in.StateConfiguration.RetrierRetryCount != nil {
 		opts.RetryCount = *in.StateConfiguration.RetrierRetryCount
 	}
-	if in.Mock != nil {
-		mock := in.Mock
-		opts.Tasks = engine.TaskFunc(func(context.Context, engine.TaskRequest) ([]byte, error) {
-			if mock.ErrorOutput != nil {
-				return nil, &failure.Error{Name: str(mock.ErrorOutput.Error), Cause: str(mock.ErrorOutput.Cause)}
-			}
-			return []byte(str(mock.Result)), nil
-		})
-		if mock.Result != nil && !json.Valid([]byte(*mock.Result)) {
-			return nil, errBadRequest("ValidationException", "Mocked result must be valid JSON")
+	if in.Context != nil {
+		opts.Context = []byte(*in.Context)
+	}
+	if conf != nil && conf.MapIterationFailureCount != nil {
+		opts.MapIterationFailures = *conf.MapIterationFailureCount
+	}
+	if mock := in.Mock; mock != nil {
+		var mockErr *failure.Error
+		if mock.ErrorOutput != nil {
+			mockErr = &failure.Error{Name: str(mock.ErrorOutput.Error), Cause: str(mock.ErrorOutput.Cause)}
+		}
+		switch {
+		case composite && mockErr != nil:
+			opts.WholeError = mockErr
+		case composite:
+			opts.WholeResult = []byte(str(mock.Result))
+		default:
+			opts.Tasks = engine.TaskFunc(func(context.Context, engine.TaskRequest) ([]byte, error) {
+				if mockErr != nil {
+					return nil, mockErr
+				}
+				return []byte(str(mock.Result)), nil
+			})
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.TestStateTimeout)
@@ -143,7 +191,7 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 		out.Output = string(res.Output)
 	}
 	if lvl := str(in.InspectionLevel); lvl == "DEBUG" || lvl == "TRACE" {
-		out.InspectionData = &inspectionData{Input: input}
+		out.InspectionData = newInspectionData(res)
 	}
 	return out, nil
 }
@@ -155,13 +203,6 @@ type testStateOutput struct {
 	Cause          string          `json:"cause,omitempty"`
 	NextState      string          `json:"nextState,omitempty"`
 	InspectionData *inspectionData `json:"inspectionData,omitempty"`
-}
-
-// inspectionData holds what TestState shows at DEBUG and TRACE. Only the input is filled in:
-// the intermediate values (afterInputPath, afterParameters, result, afterResultSelector,
-// afterResultPath, errorDetails) need the engine to report them from RunState.
-type inspectionData struct {
-	Input string `json:"input,omitempty"`
 }
 
 // wrapState makes a one-state machine of a lone state: its transition targets become Succeed

@@ -1,0 +1,174 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/engine/failure"
+)
+
+// TestRunStateInspection checks the inspection data RunState records, shaped as AWS's TestState
+// reports it, and whole-state mocks of Map and Parallel.
+func TestRunStateInspection(t *testing.T) {
+	tests := []struct {
+		name, state, input string
+		opts               engine.StateOptions
+		status, output     string
+		error              string
+		insp               map[string]string // field → JSON ("" = absent)
+		catchIndex         int
+		retryIndex         int
+	}{
+		{
+			name:   "pass with parameters shows every step but the result",
+			state:  `{"Type":"Pass","InputPath":"$.a","Parameters":{"x.$":"$.b"},"ResultPath":"$.r","End":true}`,
+			input:  `{"a":{"b":1}}`,
+			status: engine.StateSucceeded, output: `{"a":{"b":1},"r":{"x":1}}`,
+			insp: map[string]string{"AfterInputPath": `{"b":1}`, "AfterParameters": `{"x":1}`,
+				"AfterResultSelector": `{"x":1}`, "AfterResultPath": `{"a":{"b":1},"r":{"x":1}}`},
+			catchIndex: -1, retryIndex: -1,
+		},
+		{
+			name:   "pass with Result shows no input processing",
+			state:  `{"Type":"Pass","InputPath":"$.a","Result":{"k":2},"End":true}`,
+			input:  `{"a":{}}`,
+			status: engine.StateSucceeded, output: `{"k":2}`,
+			insp:       map[string]string{"Result": `{"k":2}`, "AfterResultSelector": `{"k":2}`, "AfterResultPath": `{"k":2}`},
+			catchIndex: -1, retryIndex: -1,
+		},
+		{
+			name:   "choice shows its InputPath",
+			state:  `{"Type":"Choice","InputPath":"$.a","Choices":[{"Variable":"$.n","NumericEquals":1,"Next":"X"}],"Default":"Y"}`,
+			input:  `{"a":{"n":1}}`,
+			status: engine.StateSucceeded, output: `{"n":1}`,
+			insp:       map[string]string{"AfterInputPath": `{"n":1}`},
+			catchIndex: -1, retryIndex: -1,
+		},
+		{
+			name:   "jsonata pass shows nothing but its input",
+			state:  `{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% 1 %}","End":true}`,
+			input:  `{}`,
+			status: engine.StateSucceeded, output: `1`,
+			insp:       map[string]string{},
+			catchIndex: -1, retryIndex: -1,
+		},
+		{
+			name:   "mocked parallel result goes through ResultPath",
+			state:  `{"Type":"Parallel","ResultPath":"$.r","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"End":true}`,
+			input:  `{"a":1}`,
+			opts:   engine.StateOptions{WholeResult: []byte(`["m"]`)},
+			status: engine.StateSucceeded, output: `{"a":1,"r":["m"]}`,
+			insp:       map[string]string{"AfterResultSelector": `["m"]`, "AfterResultPath": `{"a":1,"r":["m"]}`},
+			catchIndex: -1, retryIndex: -1,
+		},
+		{
+			name: "mocked map over its tolerated failures is retriable",
+			state: `{"Type":"Map","ToleratedFailureCount":1,"MaxConcurrency":3,
+				"Retry":[{"ErrorEquals":["States.ExceedToleratedFailureThreshold"],"IntervalSeconds":2}],
+				"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`,
+			input:  `[1,2,3]`,
+			opts:   engine.StateOptions{WholeResult: []byte(`[0,0,1]`), MapIterationFailures: 2},
+			status: engine.StateRetriable, error: failure.ExceedToleratedFailureThreshold,
+			insp:       map[string]string{},
+			catchIndex: -1, retryIndex: 0,
+		},
+		{
+			name: "mocked map error is caught",
+			state: `{"Type":"Map","Catch":[{"ErrorEquals":["Nope"],"Next":"X"},{"ErrorEquals":["Boom"],"Next":"Y"}],
+				"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`,
+			input:  `[1]`,
+			opts:   engine.StateOptions{WholeError: &failure.Error{Name: "Boom", Cause: "c"}},
+			status: engine.StateCaughtError, error: "Boom", output: `{"Error":"Boom","Cause":"c"}`,
+			insp:       map[string]string{},
+			catchIndex: 1, retryIndex: -1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := engine.Compile(wrap(tt.state), engine.CompileOptions{Type: "STANDARD"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, ok := m.RunState(context.Background(), "S", []byte(tt.input), tt.opts)
+			if !ok {
+				t.Fatal("state not found")
+			}
+			if res.Status != tt.status || res.Error != tt.error {
+				t.Fatalf("status %s %s (%s), want %s %s", res.Status, res.Error, res.Cause, tt.status, tt.error)
+			}
+			if tt.output != "" && !sameJSON(res.Output, tt.output) {
+				t.Errorf("output %s, want %s", res.Output, tt.output)
+			}
+			in := res.Inspection
+			got := map[string][]byte{"AfterInputPath": in.AfterInputPath, "AfterParameters": in.AfterParameters,
+				"AfterArguments": in.AfterArguments, "Result": in.Result,
+				"AfterResultSelector": in.AfterResultSelector, "AfterResultPath": in.AfterResultPath}
+			for field, v := range got {
+				want, set := tt.insp[field]
+				switch {
+				case !set && v != nil:
+					t.Errorf("%s = %s, want none", field, v)
+				case set && !sameJSON(v, want):
+					t.Errorf("%s = %s, want %s", field, v, want)
+				}
+			}
+			if in.CatchIndex != tt.catchIndex || in.RetryIndex != tt.retryIndex {
+				t.Errorf("catch %d retry %d, want %d %d", in.CatchIndex, in.RetryIndex, tt.catchIndex, tt.retryIndex)
+			}
+		})
+	}
+}
+
+// TestRunStateMapSettings checks that a mocked Map reports its MaxConcurrency and tolerated
+// failures as evaluated.
+func TestRunStateMapSettings(t *testing.T) {
+	def := wrap(`{"Type":"Map","MaxConcurrencyPath":"$.c","ToleratedFailurePercentage":50,
+		"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`)
+	m, err := engine.Compile(def, engine.CompileOptions{Type: "STANDARD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := m.RunState(context.Background(), "S", []byte(`{"c":4}`), engine.StateOptions{WholeResult: []byte(`[1,2]`), MapIterationFailures: 1})
+	in := res.Inspection
+	if res.Status != engine.StateSucceeded || in.MaxConcurrency == nil || *in.MaxConcurrency != 4 ||
+		in.ToleratedFailureCount != nil || in.ToleratedFailurePercentage == nil || *in.ToleratedFailurePercentage != 50 {
+		t.Fatalf("%s %s: %+v", res.Status, res.Cause, in)
+	}
+}
+
+// TestRunStateContext checks that a given context object is laid over the state's own.
+func TestRunStateContext(t *testing.T) {
+	m, err := engine.Compile(wrap(`{"Type":"Pass","Parameters":{"n.$":"$$.Execution.Name","s.$":"$$.State.Name","t.$":"$$.Task.Token"},"End":true}`),
+		engine.CompileOptions{Type: "STANDARD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := m.RunState(context.Background(), "S", []byte(`{}`), engine.StateOptions{
+		Name: "exec", Context: []byte(`{"Execution":{"Name":"given"},"Task":{"Token":"tok"}}`)})
+	if !sameJSON(res.Output, `{"n":"given","s":"S","t":"tok"}`) {
+		t.Fatalf("output %s (%s %s)", res.Output, res.Error, res.Cause)
+	}
+}
+
+// wrap makes a machine of one state S, with Succeed states X and Y where S names them.
+func wrap(state string) []byte {
+	def := `{"StartAt":"S","States":{"S":` + state
+	for _, target := range []string{"X", "Y"} {
+		if strings.Contains(state, `"`+target+`"`) {
+			def += `,"` + target + `":{"Type":"Succeed"}`
+		}
+	}
+	return []byte(def + `}}`)
+}
+
+func sameJSON(got []byte, want string) bool {
+	var g, w any
+	if json.Unmarshal(got, &g) != nil || json.Unmarshal([]byte(want), &w) != nil {
+		return false
+	}
+	return reflect.DeepEqual(g, w)
+}
