@@ -71,6 +71,8 @@ func run(tb testing.TB, m *engine.Machine, input []byte, opts engine.RunOptions)
 func TestWorkloadsProduceExpectedOutput(t *testing.T) {
 	m := compile(t, load(t, "order.asl.json"))
 	sameJSON(t, run(t, m, load(t, "order-input.json"), engine.RunOptions{Tasks: orderTasks}), load(t, "order-expected-output.json"))
+	j := compile(t, load(t, "order-jsonata.asl.json"))
+	sameJSON(t, run(t, j, load(t, "order-input.json"), engine.RunOptions{Tasks: orderTasks}), load(t, "order-expected-output.json"))
 	c := compile(t, load(t, "chain100.asl.json"))
 	sameJSON(t, run(t, c, load(t, "chain-input.json"), engine.RunOptions{}), load(t, "chain100-expected-output.json"))
 	for _, conc := range []int{0, 10} {
@@ -87,6 +89,23 @@ func TestWorkloadsProduceExpectedOutput(t *testing.T) {
 // Target (issue 2): ≥ 100,000 executions/s on one core, ≤ 50 allocs per execution.
 func BenchmarkOrder(b *testing.B) {
 	m := compile(b, load(b, "order.asl.json"))
+	input := load(b, "order-input.json")
+	opts := engine.RunOptions{Tasks: orderTasks, Name: "bench", ExecutionArn: "arn:aws:states:us-east-1:123456789012:express:order:bench:1"}
+	sameJSON(b, run(b, m, input, opts), load(b, "order-expected-output.json"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if res := m.Run(context.Background(), input, opts); res.Status != engine.StatusSucceeded {
+			b.Fatal(res.Error, res.Cause)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+}
+
+// BenchmarkOrderJSONata runs the same order workflow written in JSONata mode (Output, Arguments,
+// Assign, Condition), on the same input and with the same expected output (issue 5).
+func BenchmarkOrderJSONata(b *testing.B) {
+	m := compile(b, load(b, "order-jsonata.asl.json"))
 	input := load(b, "order-input.json")
 	opts := engine.RunOptions{Tasks: orderTasks, Name: "bench", ExecutionArn: "arn:aws:states:us-east-1:123456789012:express:order:bench:1"}
 	sameJSON(b, run(b, m, input, opts), load(b, "order-expected-output.json"))

@@ -15,6 +15,8 @@ type bindings struct {
 	hasResult   bool
 	errorOutput []byte
 	states      []byte
+	// sc shares what expressions decode among all the expressions of one phase of the state.
+	sc *jsonata.Scope
 }
 
 var _ jsonata.Bindings = (*bindings)(nil)
@@ -48,9 +50,21 @@ func (b *bindings) Lookup(name string) ([]byte, bool) {
 	return b.states, true
 }
 
+// scope returns the jsonata.Scope over these bindings, made on first use, so that every
+// expression of one phase of a state (its pre-result fields; its Output and Assign; all of a
+// Choice's conditions; a catcher's fields) looks up and decodes each binding at most once. The
+// Scope is a snapshot: set result or errorOutput before the first use, and take a new bindings
+// (r.bindings()) for the next phase.
+func (b *bindings) scope() *jsonata.Scope {
+	if b.sc == nil {
+		b.sc = jsonata.NewScope(b)
+	}
+	return b.sc
+}
+
 // evalExpr evaluates an expression with these bindings.
 func (b *bindings) eval(e *jsonata.Expr) ([]byte, bool, *stateError) {
-	v, ok, err := e.Eval(b)
+	v, ok, err := e.Eval(b.scope())
 	if err != nil {
 		return nil, false, b.r.runtime(err)
 	}

@@ -158,14 +158,14 @@ func (r *stateRun) finishJSONata(result []byte, hasResult bool) ([]byte, *stateE
 		out = result
 	}
 	if st.output != nil {
-		v, err := st.output.Eval(b)
+		v, err := st.output.Eval(b.scope())
 		if err != nil {
 			return nil, r.runtime(err)
 		}
 		out = v
 	}
 	if st.assignJSONata != nil {
-		obj, err := st.assignJSONata.Eval(b)
+		obj, err := st.assignJSONata.Eval(b.scope())
 		if err != nil {
 			return nil, r.runtime(err)
 		}
@@ -183,14 +183,14 @@ func (r *stateRun) catch(c *catcher, err *stateError) ([]byte, *stateError) {
 		b.errorOutput = errOut
 		out := errOut
 		if c.output != nil {
-			v, e := c.output.Eval(b)
+			v, e := c.output.Eval(b.scope())
 			if e != nil {
 				return nil, r.runtime(e)
 			}
 			out = v
 		}
 		if c.assignJSONata != nil {
-			obj, e := c.assignJSONata.Eval(b)
+			obj, e := c.assignJSONata.Eval(b.scope())
 			if e != nil {
 				return nil, r.runtime(e)
 			}

@@ -32,14 +32,14 @@ func (r *stateRun) choice() ([]byte, int, *stateError) {
 			// The state's own Output and Assign apply only to the Default transition.
 			out := r.input
 			if rule.output != nil {
-				o, err := rule.output.Eval(b)
+				o, err := rule.output.Eval(b.scope())
 				if err != nil {
 					return nil, end, r.runtime(err)
 				}
 				out = o
 			}
 			if rule.assignJSONata != nil {
-				obj, err := rule.assignJSONata.Eval(b)
+				obj, err := rule.assignJSONata.Eval(b.scope())
 				if err != nil {
 					return nil, end, r.runtime(err)
 				}

@@ -40,7 +40,7 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 			}
 			items = v
 		case ms.itemsLit != nil:
-			v, err := ms.itemsLit.Eval(b)
+			v, err := ms.itemsLit.Eval(b.scope())
 			if err != nil {
 				return nil, end, r.runtime(err)
 			}
@@ -113,7 +113,7 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 		if ms.itemSelectorJSONata != nil {
 			ib := ir.bindings()
 			ib.input = effInput
-			v, err = ms.itemSelectorJSONata.Eval(ib)
+			v, err = ms.itemSelectorJSONata.Eval(ib.scope())
 		} else {
 			v, err = ms.itemSelector.Eval(ir.env(effInput))
 		}
@@ -287,7 +287,7 @@ func (r *stateRun) batch(inputs [][]byte, effInput []byte, b *bindings) ([][]byt
 		if b == nil {
 			b = r.bindings()
 		}
-		v, e := bt.batchInputJSONata.Eval(b)
+		v, e := bt.batchInputJSONata.Eval(b.scope())
 		if e != nil {
 			return nil, r.runtime(e)
 		}

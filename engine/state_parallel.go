@@ -14,7 +14,7 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 	if st.jsonata {
 		input = r.input
 		if st.arguments != nil {
-			v, err := st.arguments.Eval(r.bindings())
+			v, err := st.arguments.Eval(r.bindings().scope())
 			if err != nil {
 				return nil, end, r.runtime(err)
 			}

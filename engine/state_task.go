@@ -19,7 +19,7 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 		b = r.bindings()
 		args = r.input
 		if st.arguments != nil {
-			v, err := st.arguments.Eval(b)
+			v, err := st.arguments.Eval(b.scope())
 			if err != nil {
 				return nil, end, r.runtime(err)
 			}

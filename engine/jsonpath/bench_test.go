@@ -91,3 +91,26 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSetMember is the common ResultPath, one new top-level member ($.result), by the
+// fast route and by the general one.
+func BenchmarkSetMember(b *testing.B) {
+	p := MustCompile("$.result")
+	v := []byte(`{"ok":true,"n":42}`)
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Set(benchDoc, p, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("general", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := setPath(benchDoc, p, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

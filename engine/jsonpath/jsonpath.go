@@ -88,6 +88,23 @@ func (p *Path) Definite() bool { return p.definite }
 // quotes in its error texts. Context and variable paths render from "$" too.
 func (p *Path) Normalized() string { return p.norm }
 
+// Members returns the member names of a path made of member steps only ($.a.b gives a, b; so
+// does $['a']['b']), and false for the root alone or any path with another kind of step. It lets
+// a caller that reads many such paths from one document plan a single pass over it.
+func (p *Path) Members() ([]string, bool) {
+	if len(p.segs) == 0 {
+		return nil, false
+	}
+	names := make([]string, len(p.segs))
+	for i := range p.segs {
+		if p.segs[i].kind != segKey {
+			return nil, false
+		}
+		names[i] = p.segs[i].key
+	}
+	return names, true
+}
+
 // IsRoot reports whether the path is its root alone ("$", "$$" or "$var").
 func (p *Path) IsRoot() bool { return len(p.segs) == 0 }
 

@@ -20,6 +20,16 @@ func Set(doc []byte, p *Path, value []byte) ([]byte, error) {
 	if len(p.segs) == 0 {
 		return value, nil
 	}
+	if len(p.segs) == 1 && p.segs[0].kind == segKey {
+		if out, ok := setMember(doc, p.segs[0].key, value); ok {
+			return out, nil
+		}
+	}
+	return setPath(doc, p, value)
+}
+
+// setPath is Set by the general route: gjson walks to the deepest existing node.
+func setPath(doc []byte, p *Path, value []byte) ([]byte, error) {
 	s := bytesToString(doc)
 	cur := gjson.Parse(s)
 	for i := range p.segs {

@@ -1,41 +1,55 @@
 package payload
 
+import "encoding/binary"
+
 // The helpers below write JSON the way AWS prints it: compact (no whitespace between tokens),
 // object keys in the order written, non-ASCII characters and "/" left as they are.
 
 // appendCompact appends the JSON value src to dst without the whitespace between its tokens.
-// Values taken from the input are usually compact already; the fast path then is one copy.
+// It copies the runs between whitespace whole; a value with no whitespace outside its strings is
+// one copy.
 func appendCompact(dst, src []byte) []byte {
-	if !hasSpace(src) {
-		return append(dst, src...)
-	}
-	inString := false
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		if inString {
-			dst = append(dst, c)
-			switch c {
-			case '\\':
-				if i+1 < len(src) {
-					i++
-					dst = append(dst, src[i])
-				}
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case ' ', '\t', '\n', '\r':
+	start := 0
+	for i := 0; i < len(src); {
+		switch c := src[i]; c {
 		case '"':
-			inString = true
-			dst = append(dst, c)
+			// Eight bytes at a time while none is a quote or a backslash.
+			for i++; i+8 <= len(src); i += 8 {
+				if x := binary.LittleEndian.Uint64(src[i:]); hasByte(x, '"') || hasByte(x, '\\') {
+					break
+				}
+			}
+			for ; i < len(src); i++ {
+				if src[i] == '\\' {
+					i++
+				} else if src[i] == '"' {
+					break
+				}
+			}
+			i++
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, src[start:i]...)
+			for i++; i < len(src) && isJSONSpace(src[i]); i++ {
+			}
+			start = i
 		default:
-			dst = append(dst, c)
+			i++
 		}
+	}
+	if start < len(src) {
+		dst = append(dst, src[start:]...)
 	}
 	return dst
 }
+
+// hasByte reports whether any of the eight bytes of x is c.
+func hasByte(x uint64, c byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	v := x ^ (lo * uint64(c))
+	return (v-lo)&^v&hi != 0
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // appendValue appends a value a hole produced; an empty one (a path evaluated on a missing
 // document) is written as null so the payload stays valid JSON.
@@ -44,17 +58,6 @@ func appendValue(dst, v []byte) []byte {
 		return append(dst, "null"...)
 	}
 	return appendCompact(dst, v)
-}
-
-// hasSpace reports whether src holds any JSON whitespace byte, inside strings or not: a cheap
-// test that lets compact values be copied as they are.
-func hasSpace(src []byte) bool {
-	for _, c := range src {
-		if c <= ' ' && (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-			return true
-		}
-	}
-	return false
 }
 
 const hexDigits = "0123456789abcdef"

@@ -15,6 +15,9 @@ func TestAppendCompact(t *testing.T) {
 		{`"a \\" `, `"a \\"`},
 		{`[ "\\\" ]" , 1 ]`, `["\\\" ]",1]`},
 		{"\"tab\\t \u00e9\"", "\"tab\\t \u00e9\""},
+		// strings longer than eight bytes take the eight-at-a-time route
+		{`[ "a long string with spaces" , "0123456\\" , "01234567\" x \" 89abcdef" ]`, `["a long string with spaces","0123456\\","01234567\" x \" 89abcdef"]`},
+		{`{ "k" : "exactly8" , "l" : "sixteen bytes...." }`, `{"k":"exactly8","l":"sixteen bytes...."}`},
 	}
 	for _, tt := range tests {
 		if got := string(appendCompact([]byte("x"), []byte(tt.in))); got != "x"+tt.want {

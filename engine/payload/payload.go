@@ -25,6 +25,8 @@ import (
 type Template struct {
 	plan
 	holes []pathHole
+	// fetch answers the plain member paths among the holes in one pass over the input.
+	fetch *fetchNode
 }
 
 // pathHole is one ".$" field: a JSONPath or an intrinsic call.
@@ -48,6 +50,7 @@ func Compile(tmpl []byte) (*Template, error) {
 		return nil, err
 	}
 	b.finish(&t.plan)
+	t.fetch = planFetch(t.holes)
 	return t, nil
 }
 
@@ -161,12 +164,29 @@ func (t *Template) Eval(env *jsonpath.Env) ([]byte, error) {
 	if env == nil {
 		env = &jsonpath.Env{}
 	}
+	if t.fetch != nil {
+		var fetched [maxFetchHoles][]byte
+		t.fetch.fetchAll(env.Input, fetched[:len(t.holes)])
+		return t.fill(env, fetched[:len(t.holes)])
+	}
+	return t.fill(env, nil)
+}
+
+// fill appends the parts and the holes' values: fetched[i] when the fetch plan found it, else
+// the hole evaluated alone.
+func (t *Template) fill(env *jsonpath.Env, fetched [][]byte) ([]byte, error) {
 	buf := t.buffer()
 	buf = append(buf, t.parts[0]...)
 	for i := range t.holes {
-		v, err := t.holes[i].eval(env)
-		if err != nil {
-			return nil, err
+		var v []byte
+		if fetched != nil {
+			v = fetched[i]
+		}
+		if v == nil {
+			var err error
+			if v, err = t.holes[i].eval(env); err != nil {
+				return nil, err
+			}
 		}
 		buf = appendValue(buf, v)
 		buf = append(buf, t.parts[i+1]...)
