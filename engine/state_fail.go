@@ -46,7 +46,7 @@ func (r *stateRun) failField(lit string, expr *jsonata.Expr, path *jsonpath.Path
 			var nf *jsonpath.NotFoundError
 			if errors.As(err, &nf) {
 				return "", r.runtime(failure.New(failure.Runtime,
-					"The JSONPath '%s' specified for the field '%sPath' could not be found in the input '%s'", src, field, string(r.input)))
+					"The JSONPath '%s' specified for the field '%sPath' could not be found in the input '%s'", src, field, compact(r.input)))
 			}
 			return "", r.runtime(err)
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -71,13 +72,18 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 		}
 	}
 	parsed := gjson.ParseBytes(items)
+	if !parsed.IsArray() && st.jsonata {
+		// Only the state input can be a non-array here: an Items expression was checked above.
+		return nil, end, r.runtime(failure.New(failure.QueryEvaluationError,
+			"Map state input must be an array but was: %s", compact(items)))
+	}
 	if !parsed.IsArray() {
 		path := "$"
 		if ms.itemsPath != nil {
 			path = ms.itemsPath.String()
 		}
 		return nil, end, r.runtime(failure.New(failure.Runtime,
-			"Item path %s in the state input did not resolve to a JSON array: %s", path, string(items)))
+			"Item path %s in the state input did not resolve to a JSON array: %s", path, compact(items)))
 	}
 	elems := parsed.Array()
 
@@ -89,9 +95,15 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 	if serr != nil {
 		return nil, end, serr
 	}
-	tolPercent, serr := r.intValue(&ms.toleratedPercent, b)
+	if tolCount < 0 {
+		return nil, end, r.runtime(failure.New(failure.Runtime, "ToleratedFailureCount cannot be negative."))
+	}
+	tolPercent, serr := r.percentValue(&ms.toleratedPercent, b)
 	if serr != nil {
 		return nil, end, serr
+	}
+	if tolPercent < 0 || tolPercent > 100 {
+		return nil, end, r.runtime(failure.New(failure.Runtime, "ToleratedFailurePercentage must be between 0 and 100."))
 	}
 
 	// Each iteration's input: ItemSelector (with $$.Map.Item) or the item itself.
@@ -156,7 +168,7 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 
 // iterate runs the iterations with bounded concurrency. Without tolerated failures the first
 // failure cancels the rest and fails the state with the iteration's own error.
-func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount, tolPercent int64, countSet, percentSet bool) ([][]byte, *stateError) {
+func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPercent float64, countSet, percentSet bool) ([][]byte, *stateError) {
 	f := r.f
 	ex := f.ex
 	name := r.st.name
@@ -246,7 +258,7 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount, tolPercent in
 		if countSet && n <= tolCount {
 			exceeded = false
 		}
-		if percentSet && float64(n)*100/float64(len(inputs)) <= float64(tolPercent) {
+		if percentSet && float64(n)*100/float64(len(inputs)) <= tolPercent {
 			exceeded = false
 		}
 		if exceeded {
@@ -317,4 +329,28 @@ func (r *stateRun) batch(inputs [][]byte, effInput []byte, b *bindings) ([][]byt
 	}
 	flush()
 	return batches, nil
+}
+
+// percentValue is ToleratedFailurePercentage: unlike the other integer fields it is a number, so a
+// value from ToleratedFailurePercentagePath may have a fraction (AWS runs 1.1 and refuses only
+// what is not a number, "which is not a valid float").
+func (r *stateRun) percentValue(fl *intField, b *bindings) (float64, *stateError) {
+	if !fl.set || fl.path == nil {
+		n, err := r.intValue(fl, b)
+		return float64(n), err
+	}
+	v, err := r.evalPath(fl.path, r.input)
+	if err != nil {
+		return 0, err
+	}
+	txt := v
+	if len(v) > 1 && v[0] == '"' {
+		txt = v[1 : len(v)-1]
+	}
+	n, perr := strconv.ParseFloat(string(txt), 64)
+	if perr != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+		return 0, r.runtime(failure.New(failure.Runtime,
+			"The %s field refers to value %s which is not a valid float: %s", fl.field, quoteValue(v), fl.path.String()))
+	}
+	return n, nil
 }

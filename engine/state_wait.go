@@ -56,8 +56,13 @@ func (r *stateRun) wait() ([]byte, int, *stateError) {
 			res := gjson.ParseBytes(v)
 			t, ok := parseTimestamp(res.Str)
 			if res.Type != gjson.String || !ok {
+				// AWS prints a string value bare (`$.t == 2016-12-05T21:29:29`), other values as JSON.
+				shown := string(v)
+				if res.Type == gjson.String {
+					shown = res.Str
+				}
 				return nil, end, r.runtime(failure.New(failure.Runtime,
-					"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", w.timestampPath.String(), string(v)))
+					"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", w.timestampPath.String(), shown))
 			}
 			d = t.Sub(r.f.ex.clock.Now())
 			ts = ""
@@ -77,6 +82,10 @@ func (r *stateRun) wait() ([]byte, int, *stateError) {
 		}
 		if ts != "" {
 			t, ok := parseTimestamp(ts)
+			if !ok && w.timestampExpr != nil {
+				return nil, end, r.runtime(failure.New(failure.QueryEvaluationError,
+					"The %s field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", field, ts))
+			}
 			if !ok {
 				return nil, end, r.runtime(failure.New(failure.Runtime,
 					"The %s parameter does not reference a valid ISO-8601 extended offset date-time format string: %s", field, ts))
