@@ -7,8 +7,9 @@ import (
 	"github.com/stepjet/stepjet/engine/intrinsics"
 )
 
-// The WARNING codes ValidateStateMachineDefinition documents. AWS still accepts the definition;
-// the message texts are ours (AWS documents the codes, not its wording).
+// The WARNING codes ValidateStateMachineDefinition documents. AWS still accepts the definition.
+// The message texts and locations are AWS's, from the example answer in its API reference
+// (ValidateStateMachineDefinition, "Validate a state machine definition with static analysis").
 const (
 	CodeNoDollar           = "NO_DOLLAR"
 	CodeNoPath             = "NO_PATH"
@@ -40,7 +41,7 @@ func (c *checker) noDollar(n *node, loc string) {
 				continue
 			}
 			if m.val.kind == kindString && looksDynamic(m.val.text) {
-				c.warn(CodeNoDollar, "The value of field '"+m.key+"' looks like a JSONPath or an intrinsic function, but the field name does not end with '.$'", loc)
+				c.warn(CodeNoDollar, "The value of '"+m.key+"' looks like a JSONPath. Instead of '"+m.key+"', use '"+m.key+".$' to evaluate it as a JSONPath at runtime.", loc)
 				continue
 			}
 			c.noDollar(m.val, loc+"/"+m.key)
@@ -52,31 +53,23 @@ func (c *checker) noDollar(n *node, loc string) {
 	}
 }
 
-// passResultIsStatic warns when a Pass state's Result uses "key.$" fields: Result is static and
-// a path there is never evaluated.
+// passResultIsStatic warns about each "key.$" field of a Pass state's Result: Result is static
+// and a path there is never evaluated. AWS names the field and locates the object holding it.
 func (c *checker) passResultIsStatic(n *node, loc string) {
-	if !hasDollarKey(n) {
-		return
-	}
-	c.warn(CodePassResultIsStatic, "The Result of a Pass state is static: fields ending with '.$' are not evaluated; use Parameters to compute values", loc)
-}
-
-func hasDollarKey(n *node) bool {
 	switch n.kind {
 	case kindObject:
 		for _, m := range n.members {
-			if strings.HasSuffix(m.key, ".$") || hasDollarKey(m.val) {
-				return true
+			if strings.HasSuffix(m.key, ".$") {
+				c.warn(CodePassResultIsStatic, "The value of '"+m.key+"' will not evaluate as a JSONPath or Intrinsic Function at runtime. Instead of 'Result', use 'Parameters' to evaluate it as a JSONPath or Intrinsic Function at runtime.", loc)
+				continue
 			}
+			c.passResultIsStatic(m.val, loc+"/"+m.key)
 		}
 	case kindArray:
-		for _, it := range n.items {
-			if hasDollarKey(it) {
-				return true
-			}
+		for i, it := range n.items {
+			c.passResultIsStatic(it, loc+"["+strconv.Itoa(i)+"]")
 		}
 	}
-	return false
 }
 
 // noPath warns when a field that takes a literal holds text that looks like a path, and the
@@ -86,5 +79,5 @@ func (c *checker) noPath(field string, v *node, at string) {
 	if v.kind != kindString || !looksDynamic(v.text) || intrinsics.IsCall(v.text) {
 		return
 	}
-	c.warn(CodeNoPath, "The value of field '"+field+"' looks like a JSONPath, but the field name does not end with 'Path'; use '"+field+"Path' to read it", at)
+	c.warn(CodeNoPath, "The value of '"+field+"' looks like a JSONPath. Instead of '"+field+"', use '"+field+"Path' to evaluate it as a JSONPath at runtime.", at)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/stepjet/stepjet/transport/registry"
 	"github.com/stepjet/stepjet/transport/wire"
@@ -23,51 +24,82 @@ type aliasInput struct {
 }
 
 // checkRouting validates a routing configuration: one or two distinct versions of one machine,
-// weights 0–100 summing to 100, each version published. It returns the machine's name.
+// weights 0–100 summing to 100, each version published. It returns the machine's name. The
+// messages are AWS's: they list what was received ("Received: [arn1, arn2]", "Received: [70, 29]").
 func (s *Server) checkRouting(ctx context.Context, reg *registry.Registry, routes []routeInput) (string, []wire.AliasRoute, error) {
 	var v validation
-	if len(routes) < 1 || len(routes) > 2 {
-		v.add("["+strconv.Itoa(len(routes))+" items]", "routingConfiguration", "Member must have length between 1 and 2")
-	}
-	for _, r := range routes {
-		v.required(r.StateMachineVersionArn != nil, "routingConfiguration.member.stateMachineVersionArn")
-		v.required(r.Weight != nil, "routingConfiguration.member.weight")
-		if r.Weight != nil && (*r.Weight < 0 || *r.Weight > 100) {
-			v.add(*r.Weight, "routingConfiguration.member.weight", "Member must have value between 0 and 100")
+	if len(routes) < 1 {
+		v.add("[]", "routingConfiguration", "Member must have length greater than or equal to 1")
+	} else if len(routes) > 2 {
+		items := make([]string, len(routes))
+		for i, r := range routes {
+			items[i] = "RoutingConfigurationListItem(stateMachineVersionArn=" + deref(r.StateMachineVersionArn) +
+				", weight=" + derefInt(r.Weight) + ")"
 		}
+		v.add("["+strings.Join(items, ", ")+"]", "routingConfiguration", "Member must have length less than or equal to 2")
+	}
+	for i, r := range routes {
+		member := "routingConfiguration." + strconv.Itoa(i+1) + ".member."
+		v.required(r.StateMachineVersionArn != nil, member+"stateMachineVersionArn")
+		v.required(r.Weight != nil, member+"weight")
+		v.value(r.Weight, member+"weight", 0, 100)
 	}
 	if err := v.err(); err != nil {
 		return "", nil, err
 	}
-	name, sum := "", 0
-	out := make([]wire.AliasRoute, 0, len(routes))
-	for _, r := range routes {
-		ref, e := s.parseMachineArn(*r.StateMachineVersionArn)
+	arns := make([]string, len(routes))
+	weights := make([]string, len(routes))
+	refs := make([]machineRef, len(routes))
+	versionsOnly, sum := true, 0
+	for i, r := range routes {
+		arns[i], weights[i] = *r.StateMachineVersionArn, strconv.Itoa(*r.Weight)
+		sum += *r.Weight
+		ref, e := s.parseMachineArn(arns[i])
 		if e != nil {
 			return "", nil, e
 		}
+		refs[i] = ref
 		if ref.version == 0 {
-			return "", nil, errInvalidArn("Resource type not valid in this context: not a state machine version ARN: " + ref.arn)
+			versionsOnly = false
 		}
-		if name != "" && ref.name != name {
-			return "", nil, errBadRequest("ValidationException", "Routing configuration must contain versions of the same state machine")
-		}
-		name = ref.name
-		if slices.ContainsFunc(out, func(x wire.AliasRoute) bool { return x.StateMachineVersionArn == ref.arn }) {
-			return "", nil, errBadRequest("ValidationException", "Routing configuration must contain distinct state machine versions")
-		}
+	}
+	received := "[" + strings.Join(arns, ", ") + "]"
+	if !versionsOnly {
+		return "", nil, errBadRequest("ValidationException", "Routing configuration must contain state machine version ARNs. Received: %s", received)
+	}
+	if len(refs) == 2 && refs[0].arn == refs[1].arn {
+		return "", nil, errBadRequest("ValidationException", "Routing configuration must contain distinct state machine version ARNs. Received: %s", received)
+	}
+	if len(refs) == 2 && refs[0].name != refs[1].name { // not recorded; AWS's wording guessed
+		return "", nil, errBadRequest("ValidationException", "Routing configuration must contain versions of the same state machine. Received: %s", received)
+	}
+	if sum != 100 {
+		return "", nil, errBadRequest("ValidationException", "Sum of routing configuration weights must equal 100. Received: [%s]", strings.Join(weights, ", "))
+	}
+	out := make([]wire.AliasRoute, 0, len(routes))
+	for i, ref := range refs {
 		if _, err := reg.Version(ctx, ref.name, ref.version); ref.foreign || errors.Is(err, registry.ErrNotFound) {
 			return "", nil, errResourceMissing(ref.arn)
 		} else if err != nil {
 			return "", nil, err
 		}
-		sum += *r.Weight
-		out = append(out, wire.AliasRoute{StateMachineVersionArn: ref.arn, Weight: *r.Weight})
+		out = append(out, wire.AliasRoute{StateMachineVersionArn: ref.arn, Weight: *routes[i].Weight})
 	}
-	if sum != 100 {
-		return "", nil, errBadRequest("ValidationException", "Sum of routing configuration weights must be equal to 100")
+	return refs[0].name, out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "null"
 	}
-	return name, out, nil
+	return *s
+}
+
+func derefInt(n *int) string {
+	if n == nil {
+		return "null"
+	}
+	return strconv.Itoa(*n)
 }
 
 func (s *Server) createAlias(ctx context.Context, body []byte) (any, error) {
@@ -189,6 +221,13 @@ func (s *Server) updateAlias(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// AWS answers a missing alias before looking at the routing, with a text that names no ARN
+	// (test_sfn_api_aliasing.py::test_update_no_such_alias_arn).
+	if _, _, err := reg.Alias(ctx, ref.name, ref.alias); errors.Is(err, registry.ErrNotFound) || ref.foreign {
+		return nil, errAliasMissingOnUpdate()
+	} else if err != nil {
+		return nil, err
+	}
 	var routes []wire.AliasRoute
 	if in.RoutingConfiguration != nil {
 		var machine string
@@ -202,7 +241,7 @@ func (s *Server) updateAlias(ctx context.Context, body []byte) (any, error) {
 	for attempt := 0; ; attempt++ {
 		a, rev, err := reg.Alias(ctx, ref.name, ref.alias)
 		if errors.Is(err, registry.ErrNotFound) || ref.foreign {
-			return nil, errResourceMissing(ref.arn)
+			return nil, errAliasMissingOnUpdate()
 		}
 		if err != nil {
 			return nil, err
@@ -293,4 +332,8 @@ func (s *Server) listAliases(ctx context.Context, body []byte) (any, error) {
 		StateMachineAliases []aliasListItem `json:"stateMachineAliases"`
 		NextToken           string          `json:"nextToken,omitempty"`
 	}{items, next}, nil
+}
+
+func errAliasMissingOnUpdate() *Error {
+	return errBadRequest("ResourceNotFound", "Request references a resource that does not exist.")
 }

@@ -89,8 +89,8 @@ func (v *validation) add(value any, member, constraint string) {
 		shown = "null"
 	case string:
 		shown = "'" + x + "'"
-	default:
-		shown = fmt.Sprint(x)
+	default: // coral quotes numbers too: "Value '1001' at 'maxResults'"
+		shown = "'" + fmt.Sprint(x) + "'"
 	}
 	*v = append(*v, fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", shown, member, constraint))
 }
@@ -110,6 +110,19 @@ func (v *validation) length(s *string, member string, lo, hi int) {
 		v.add(*s, member, fmt.Sprintf("Member must have length greater than or equal to %d", lo))
 	} else if n > hi {
 		v.add(*s, member, fmt.Sprintf("Member must have length less than or equal to %d", hi))
+	}
+}
+
+// value checks a number against its shape's range, with coral's one-sided texts: AWS answers
+// "Member must have value less than or equal to 1000" for maxResults 1001.
+func (v *validation) value(n *int, member string, lo, hi int) {
+	if n == nil {
+		return
+	}
+	if *n < lo {
+		v.add(*n, member, fmt.Sprintf("Member must have value greater than or equal to %d", lo))
+	} else if *n > hi {
+		v.add(*n, member, fmt.Sprintf("Member must have value less than or equal to %d", hi))
 	}
 }
 

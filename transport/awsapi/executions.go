@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/engine/validate"
 	"github.com/stepjet/stepjet/transport/internal/ids"
 	"github.com/stepjet/stepjet/transport/wire"
 )
@@ -98,13 +100,23 @@ func checkInput(input string) *Error {
 	if json.Valid([]byte(input)) {
 		return nil
 	}
-	var x any
-	err := json.Unmarshal([]byte(input), &x)
-	msg := "not valid JSON"
-	if err != nil {
-		msg = err.Error()
+	return errBadRequest("InvalidExecutionInput", "Invalid State Machine Execution Input: '%s'", inputProblem(input))
+}
+
+// inputProblem is AWS's text for input that is not JSON: its Java parser's message without the
+// "at [Source: …]" suffix, or "Invalid execution input." for blank input
+// (test_sfn_api.py::TestSnfApi::test_invalid_start_execution_input).
+func inputProblem(input string) string {
+	if strings.TrimSpace(input) == "" {
+		return "Invalid execution input."
 	}
-	return errBadRequest("InvalidExecutionInput", "Invalid State Machine Execution Input: '%s'", msg)
+	for _, d := range validate.Validate([]byte(input), validate.Options{}).Diagnostics {
+		if d.Code == "INVALID_JSON_DESCRIPTION" {
+			msg, _, _ := strings.Cut(d.Message, "\n at [Source:")
+			return msg
+		}
+	}
+	return "Invalid execution input."
 }
 
 func (s *Server) startExecution(ctx context.Context, body []byte) (any, error) {

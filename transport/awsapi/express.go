@@ -14,6 +14,9 @@ func standardOnlyOp(op string) operation {
 		var in struct {
 			ExecutionArn    *string `json:"executionArn"`
 			StateMachineArn *string `json:"stateMachineArn"`
+			StatusFilter    *string `json:"statusFilter"`
+			MaxResults      *int    `json:"maxResults"`
+			NextToken       *string `json:"nextToken"`
 		}
 		if err := decode(body, &in); err != nil {
 			return nil, err
@@ -21,6 +24,10 @@ func standardOnlyOp(op string) operation {
 		if op == "ListExecutions" {
 			var v validation
 			v.required(in.StateMachineArn != nil, "stateMachineArn")
+			// AWS's enum order, from its answer to statusFilter 'succeeded'.
+			v.enum(in.StatusFilter, "statusFilter", "SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING")
+			v.value(in.MaxResults, "maxResults", 0, 1000)
+			v.length(in.NextToken, "nextToken", 1, 3096)
 			if err := v.err(); err != nil {
 				return nil, err
 			}

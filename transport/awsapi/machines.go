@@ -218,8 +218,8 @@ func (s *Server) updateStateMachine(ctx context.Context, body []byte) (any, erro
 	if e != nil {
 		return nil, e
 	}
-	if ref.qualified() {
-		return nil, errBadRequest("ValidationException", "Updating a state machine version or alias is not supported: '%s'", ref.arn)
+	if ref.qualified() { // AWS: no such machine, even for a published version (test_sfn_api_versioning.py::test_update_state_machine)
+		return nil, errMachineMissing(*in.StateMachineArn)
 	}
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, errBadRequest("MissingRequiredParameter", "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
@@ -393,9 +393,7 @@ type machineListItem struct {
 // page bounds and the next token ("" at the end).
 func page(in listInput, total int) (int, int, string, error) {
 	var v validation
-	if in.MaxResults != nil && (*in.MaxResults < 0 || *in.MaxResults > 1000) {
-		v.add(*in.MaxResults, "maxResults", "Member must have value between 0 and 1000")
-	}
+	v.value(in.MaxResults, "maxResults", 0, 1000)
 	v.length(in.NextToken, "nextToken", 1, 1024)
 	if err := v.err(); err != nil {
 		return 0, 0, "", err

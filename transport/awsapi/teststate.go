@@ -77,9 +77,10 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 		machineDef = wrapState(stateRaw)
 	}
 	var st struct {
-		Type         string          `json:"Type"`
-		Resource     string          `json:"Resource"`
-		ResultWriter json.RawMessage `json:"ResultWriter"`
+		Type         string            `json:"Type"`
+		Resource     string            `json:"Resource"`
+		ResultWriter json.RawMessage   `json:"ResultWriter"`
+		Branches     []json.RawMessage `json:"Branches"`
 	}
 	_ = json.Unmarshal(stateRaw, &st)
 	conf := in.StateConfiguration
@@ -96,9 +97,17 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 	if st.Type == "Task" && in.Mock == nil && str(in.RoleArn) == "" {
 		return nil, errBadRequest("ValidationException", "RoleArn must be specified when testing a Task state")
 	}
-	if in.Mock != nil && (in.Mock.Result == nil) == (in.Mock.ErrorOutput == nil) {
-		// Not recorded from AWS: the mock must say what the call returns, one way.
+	if in.Mock != nil && in.Mock.Result != nil && in.Mock.ErrorOutput != nil {
+		// test_state_mock_validation.py::test_both_mock_result_and_mock_error_output_are_set
+		return nil, errBadRequest("ValidationException", "A test mock should have only one of the following fields: [result, errorOutput].")
+	}
+	if in.Mock != nil && in.Mock.Result == nil && in.Mock.ErrorOutput == nil {
+		// Not recorded from AWS: the mock must say what the call returns.
 		return nil, errBadRequest("ValidationException", "A mock must specify exactly one of result and errorOutput")
+	}
+	if in.Mock != nil && in.RevealSecrets {
+		// test_state_mock_validation.py::test_reveal_secrets_is_true_and_mock_result_is_set
+		return nil, errBadRequest("ValidationException", "TestState does not support RevealSecrets when a mock is specified.")
 	}
 	if in.Mock != nil && in.Mock.Result != nil && !json.Valid([]byte(*in.Mock.Result)) {
 		return nil, errBadRequest("ValidationException", "Mocked result must be valid JSON")
@@ -109,7 +118,7 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 		}
 	}
 	if composite {
-		if e := checkCompositeMock(st.Type, st.ResultWriter != nil, in.Mock.Result, conf); e != nil {
+		if e := checkCompositeMock(st.Type, st.ResultWriter != nil, len(st.Branches), in.Mock.Result, conf); e != nil {
 			return nil, e
 		}
 	}
@@ -155,9 +164,7 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 	if in.StateConfiguration != nil && in.StateConfiguration.RetrierRetryCount != nil {
 		opts.RetryCount = *in.StateConfiguration.RetrierRetryCount
 	}
-	if in.Context != nil {
-		opts.Context = []byte(*in.Context)
-	}
+	opts.Context = contextOverlay(in.RoleArn, in.Context)
 	if conf != nil && conf.MapIterationFailureCount != nil {
 		opts.MapIterationFailures = *conf.MapIterationFailureCount
 	}
@@ -294,4 +301,35 @@ func checkDefinitionOrInvalid(def string) *Error {
 
 func invalidDefinitionMessage(e *engine.InvalidDefinitionError) string {
 	return validate.InvalidDefinitionMessage(e.Diagnostics)
+}
+
+// contextOverlay is what TestState lays over the context object: AWS's own values first, then
+// the request's context member by member. AWS names the state "StateName" even when stateName
+// picks it from a whole machine, and without a roleArn Execution.RoleArn is null
+// (test_test_state_scenarios.py::test_state_with_variables[base_expressions]).
+func contextOverlay(roleArn, given *string) []byte {
+	base := map[string]map[string]json.RawMessage{"State": {"Name": json.RawMessage(`"StateName"`)}}
+	if roleArn == nil {
+		base["Execution"] = map[string]json.RawMessage{"RoleArn": json.RawMessage("null")}
+	}
+	if given != nil {
+		var g map[string]json.RawMessage
+		if json.Unmarshal([]byte(*given), &g) != nil {
+			return []byte(*given)
+		}
+		for k, v := range g {
+			var members map[string]json.RawMessage
+			if json.Unmarshal(v, &members) != nil || members == nil {
+				continue // checkContext has refused what is not an object
+			}
+			if base[k] == nil {
+				base[k] = map[string]json.RawMessage{}
+			}
+			for mk, mv := range members {
+				base[k][mk] = mv
+			}
+		}
+	}
+	b, _ := json.Marshal(base)
+	return b
 }

@@ -91,10 +91,12 @@ func TestCheckCompositeMock(t *testing.T) {
 		{"Map", true, `[]`, nil, "Mocked result must be a JSON object."},
 		{"Map", true, `{"a":1}`, nil, ""},
 		{"Parallel", false, `"x"`, nil, "Mocked result must be an array."},
+		{"Parallel", false, `[1]`, nil, "Mocked result must contain the same number of items as number of Parallel branches."},
+		{"Parallel", false, `[1,2]`, nil, ""},
 	}
 	for _, tt := range tests {
 		conf := &testStateConfiguration{MapIterationFailureCount: tt.failures}
-		e := checkCompositeMock(tt.typ, tt.writer, &tt.result, conf)
+		e := checkCompositeMock(tt.typ, tt.writer, 2, &tt.result, conf)
 		got := ""
 		if e != nil {
 			got = e.Message

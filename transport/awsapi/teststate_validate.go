@@ -7,8 +7,9 @@ import (
 
 // checkCompositeMock checks a mock of a whole Map or Parallel state: its result stands for the
 // state's result, so it must have that result's shape (an array, or the ResultWriter's object),
-// and a Map's failed iterations cannot outnumber its iterations.
-func checkCompositeMock(typ string, resultWriter bool, result *string, conf *testStateConfiguration) *Error {
+// with one item per branch of a Parallel, and a Map's failed iterations cannot outnumber its
+// iterations.
+func checkCompositeMock(typ string, resultWriter bool, branches int, result *string, conf *testStateConfiguration) *Error {
 	if result == nil {
 		return nil
 	}
@@ -23,6 +24,10 @@ func checkCompositeMock(typ string, resultWriter bool, result *string, conf *tes
 	}
 	if !isArray {
 		return errBadRequest("ValidationException", "Mocked result must be an array.")
+	}
+	if typ == "Parallel" && len(items) != branches {
+		// test_state_mock_validation.py::test_mock_result_array_size_mismatch_on_parallel_state
+		return errBadRequest("ValidationException", "Mocked result must contain the same number of items as number of Parallel branches.")
 	}
 	if typ == "Map" && conf != nil && conf.MapIterationFailureCount != nil && *conf.MapIterationFailureCount > len(items) {
 		return errBadRequest("ValidationException", "Map iteration failure count must be less than or equal to the number of Map iterations")

@@ -25,7 +25,7 @@ type tag struct {
 type loggingConfiguration struct {
 	Level                *string          `json:"level,omitempty"`
 	IncludeExecutionData *bool            `json:"includeExecutionData,omitempty"`
-	Destinations         []logDestination `json:"destinations,omitempty"`
+	Destinations         []logDestination `json:"destinations,omitzero"` // an empty list is kept: AWS describes it as []
 }
 
 type logDestination struct {

@@ -23,9 +23,7 @@ func (s *Server) validateDefinition(_ context.Context, body []byte) (any, error)
 	v.length(in.Definition, "definition", 1, 1048576)
 	v.enum(in.Type, "type", "STANDARD", "EXPRESS")
 	v.enum(in.Severity, "severity", "ERROR", "WARNING")
-	if in.MaxResults != nil && (*in.MaxResults < 0 || *in.MaxResults > 100) {
-		v.add(*in.MaxResults, "maxResults", "Member must have value between 0 and 100")
-	}
+	v.value(in.MaxResults, "maxResults", 0, 100)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,1 @@
+{"StartAt": "HelloWorld", "States": {"HelloWorld": {"Type": "Pass", "Parameters": {"a": "$.a"}, "Result": {"c.$": "$.c"}, "Next": "FailState"}, "FailState": {"Type": "Fail", "Error": "$.error", "Cause": "$.cause"}}}
