@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonata"
 )
 
@@ -62,9 +63,15 @@ func (b *bindings) scope() *jsonata.Scope {
 	return b.sc
 }
 
-// evalExpr evaluates an expression with these bindings.
-func (b *bindings) eval(e *jsonata.Expr) ([]byte, bool, *stateError) {
+// eval evaluates the expression in the state's field named field (as AWS names it in causes)
+// with these bindings. ok is false when it returned nothing (undefined); a value JSON cannot
+// hold (a function) fails with AWS's "returned an unsupported result type" cause.
+func (b *bindings) eval(e *jsonata.Expr, field string) ([]byte, bool, *stateError) {
 	v, ok, err := e.Eval(b.scope())
+	if err == jsonata.ErrUnsupportedResult {
+		return nil, false, b.r.runtime(&failure.Error{Name: failure.QueryEvaluationError,
+			Cause: jsonata.UnsupportedSentence(e.String(), field)})
+	}
 	if err != nil {
 		return nil, false, b.r.runtime(err)
 	}

@@ -17,7 +17,7 @@ func (r *stateRun) choice() ([]byte, int, *stateError) {
 			v, ok := []byte("true"), true
 			if rule.constant == 0 {
 				var err *stateError
-				if v, ok, err = b.eval(rule.condition); err != nil {
+				if v, ok, err = b.eval(rule.condition, "Condition"); err != nil {
 					return nil, end, err
 				}
 			}

@@ -29,7 +29,7 @@ func (r *stateRun) failField(lit string, expr *jsonata.Expr, path *jsonpath.Path
 	switch {
 	case expr != nil:
 		b := r.bindings()
-		x, ok, err := b.eval(expr)
+		x, ok, err := b.eval(expr, field)
 		if err != nil {
 			return "", err
 		}

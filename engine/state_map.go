@@ -30,7 +30,7 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 		effInput = r.input
 		switch {
 		case ms.itemsExpr != nil:
-			v, ok, err := b.eval(ms.itemsExpr)
+			v, ok, err := b.eval(ms.itemsExpr, "Items")
 			if err != nil {
 				return nil, end, err
 			}

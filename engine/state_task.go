@@ -216,7 +216,7 @@ func (r *stateRun) intValue(fl *intField, b *bindings) (int64, *stateError) {
 		if b == nil {
 			b = r.bindings()
 		}
-		v, ok, err := b.eval(fl.expr)
+		v, ok, err := b.eval(fl.expr, fl.field)
 		if err != nil {
 			return 0, err
 		}

@@ -67,7 +67,7 @@ func (r *stateRun) wait() ([]byte, int, *stateError) {
 			d = t.Sub(r.f.ex.clock.Now())
 			ts = ""
 		case w.timestampExpr != nil:
-			v, ok, err := b.eval(w.timestampExpr)
+			v, ok, err := b.eval(w.timestampExpr, "Timestamp")
 			if err != nil {
 				return nil, end, err
 			}

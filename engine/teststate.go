@@ -67,8 +67,10 @@ type Inspection struct {
 	RetryBackoff time.Duration
 	// Map states: MaxConcurrency as evaluated (0 when unset), and the tolerated failures when the
 	// state sets them (nil otherwise).
-	MaxConcurrency                                    *int64
-	ToleratedFailureCount, ToleratedFailurePercentage *int64
+	MaxConcurrency, ToleratedFailureCount *int64
+	// ToleratedFailurePercentage is a number from 0 to 100 that may have a fraction, as AWS
+	// reads it (and as TestState's inspectionData shows it).
+	ToleratedFailurePercentage *float64
 }
 
 // RunState runs one state of the machine (found by name at any depth) once on input, as AWS's
@@ -200,9 +202,15 @@ func (r *stateRun) mocked(opts StateOptions) ([]byte, int, *stateError) {
 		if err != nil {
 			return nil, end, err
 		}
-		tolPercent, err := r.intValue(&ms.toleratedPercent, b)
+		tolPercent, err := r.percentValue(&ms.toleratedPercent, b)
 		if err != nil {
 			return nil, end, err
+		}
+		if tolCount < 0 {
+			return nil, end, r.runtime(failure.New(failure.Runtime, "ToleratedFailureCount cannot be negative."))
+		}
+		if tolPercent < 0 || tolPercent > 100 {
+			return nil, end, r.runtime(failure.New(failure.Runtime, "ToleratedFailurePercentage must be between 0 and 100."))
 		}
 		if ms.toleratedCount.set {
 			r.insp.ToleratedFailureCount = &tolCount
@@ -217,7 +225,7 @@ func (r *stateRun) mocked(opts StateOptions) ([]byte, int, *stateError) {
 			if ms.toleratedCount.set && n <= tolCount {
 				exceeded = false
 			}
-			if ms.toleratedPercent.set && items > 0 && float64(n)*100/float64(items) <= float64(tolPercent) {
+			if ms.toleratedPercent.set && items > 0 && float64(n)*100/float64(items) <= tolPercent {
 				exceeded = false
 			}
 			if exceeded {

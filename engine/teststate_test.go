@@ -172,3 +172,33 @@ func sameJSON(got []byte, want string) bool {
 	}
 	return reflect.DeepEqual(g, w)
 }
+
+// TestRunStateMapPercentage checks that TestState reads ToleratedFailurePercentagePath as the Map
+// state does: a number with a fraction, from 0 to 100 (AWS ran 1.1 and refused 100.1, recorded in
+// scenarios/test_base_scenarios::test_map_state_tolerated_failure_percentage_path).
+func TestRunStateMapPercentage(t *testing.T) {
+	def := wrap(`{"Type":"Map","ToleratedFailurePercentagePath":"$.p",
+		"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`)
+	m, err := engine.Compile(def, engine.CompileOptions{Type: "STANDARD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		input, status, cause string
+		want                 float64
+	}{
+		{`{"p":1.1}`, string(engine.StateFailed), "", 0}, // 1 of 2 failed: 50% > 1.1%
+		{`{"p":50.5}`, string(engine.StateSucceeded), "", 50.5},
+		{`{"p":100.1}`, string(engine.StateFailed), "ToleratedFailurePercentage must be between 0 and 100.", 0},
+		{`{"p":"x"}`, string(engine.StateFailed), `The ToleratedFailurePercentagePath field refers to value "x" which is not a valid float: $.p`, 0},
+	}
+	for _, tt := range tests {
+		res, _ := m.RunState(context.Background(), "S", []byte(tt.input), engine.StateOptions{WholeResult: []byte(`[1,2]`), MapIterationFailures: 1})
+		if string(res.Status) != tt.status || (tt.cause != "" && !strings.HasSuffix(res.Cause, tt.cause)) {
+			t.Errorf("%s: %s %q, want %s %q", tt.input, res.Status, res.Cause, tt.status, tt.cause)
+		}
+		if tt.want != 0 && (res.Inspection.ToleratedFailurePercentage == nil || *res.Inspection.ToleratedFailurePercentage != tt.want) {
+			t.Errorf("%s: inspection %v, want %v", tt.input, res.Inspection.ToleratedFailurePercentage, tt.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ package jsonata
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/recolabs/gnata"
 )
@@ -20,6 +21,11 @@ type Expr struct {
 	// path is set when the expression is a plain path such as "$states.input.order.total",
 	// which Eval can often answer from the raw JSON without gnata.
 	path *plainPath
+	// comp is set when the expression is built of plain paths, object constructors and
+	// $merge, which Eval can often write from the raw JSON too.
+	comp *composite
+	// sub is the expression with its stand-alone $states paths made variables (subst.go).
+	sub *substituted
 }
 
 // Compile compiles the text between "{%" and "%}". A syntax error is a *failure.Error named
@@ -36,6 +42,12 @@ func Compile(expr string) (*Expr, error) {
 		return nil, translate(&syntaxFailure{sc.syntaxErr})
 	}
 	e := &Expr{src: expr, prog: prog, vars: sc.vars, path: parsePlainPath(expr)}
+	if e.path == nil {
+		e.comp = parseComposite(expr)
+	}
+	if e.path == nil && e.comp == nil && len(sc.statesField) > 0 {
+		e.sub = substitute(expr, tokenize(expr))
+	}
 	if !sc.statesAll {
 		for f := range sc.statesField {
 			e.statesFields = append(e.statesFields, f)
@@ -87,42 +99,39 @@ func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defin
 		if out, defined, handled := e.path.eval(sc); handled {
 			return out, defined, nil
 		}
+	} else if e.comp != nil {
+		if out, defined, handled := e.comp.appendEval(sc, nil); handled {
+			return out, defined, nil
+		}
 	}
+	prog := e.prog
 	var vars map[string]any
-	if len(e.vars) > 0 {
+	if e.sub != nil {
+		vars = make(map[string]any, len(e.sub.vars))
+		if e.sub.bind(sc, vars) {
+			prog = e.sub.prog
+			err = bindVars(sc, vars, e.sub.vars, e.sub.statesFields)
+		} else {
+			clear(vars)
+			err = bindVars(sc, vars, e.vars, e.statesFields)
+		}
+	} else if len(e.vars) > 0 {
 		vars = make(map[string]any, len(e.vars))
+		err = bindVars(sc, vars, e.vars, e.statesFields)
 	}
-	for _, name := range e.vars {
-		if name == "states" {
-			if sc.lookupStates(); sc.states.found {
-				v, derr := sc.statesValue(e.statesFields)
-				if derr != nil {
-					return nil, false, derr
-				}
-				vars[name] = v
-				continue
-			}
-		} else if sv := sc.lookupVar(name); sv.found {
-			v, derr := sv.value()
-			if derr != nil {
-				return nil, false, derr
-			}
-			vars[name] = v
-			continue
-		}
-		if fn, ok := awsFunctions[name]; ok {
-			vars[name] = fn
-		} else if hidden[name] {
-			vars[name] = nil
-		}
+	if err != nil {
+		return nil, false, err
 	}
 	// AWS evaluates with no context value: only $states and variables hold data.
-	res, gerr := e.prog.EvalWithVars(ctx, nil, vars)
+	res, gerr := prog.EvalWithVars(ctx, nil, vars)
 	if gerr != nil {
 		return nil, false, translate(gerr)
 	}
 	out, ok := appendJSON(nil, res)
 	if !ok {
+		if unsupportedResult(res) {
+			return nil, false, ErrUnsupportedResult
+		}
 		return nil, false, nil
 	}
 	return out, true, nil
@@ -140,4 +149,37 @@ func decodeString(raw string) (any, error) {
 		return nil, queryError("", "Invalid JSON in variable binding: "+err.Error())
 	}
 	return v, nil
+}
+
+// bindVars puts into vars the values of the variables names, as gnata needs them: the workflow
+// variables and $states (statesFields as Expr.statesFields) decoded, Step Functions' own
+// functions, and nothing for the functions it hides.
+func bindVars(sc *Scope, vars map[string]any, names, statesFields []string) error {
+	for _, name := range names {
+		if name == "states" {
+			if sc.lookupStates(); sc.states.found {
+				v, derr := sc.statesValue(statesFields)
+				if derr != nil {
+					return derr
+				}
+				vars[name] = v
+				continue
+			}
+		} else if strings.HasPrefix(name, substPrefix) {
+			continue // bound by substituted.bind
+		} else if sv := sc.lookupVar(name); sv.found {
+			v, derr := sv.value()
+			if derr != nil {
+				return derr
+			}
+			vars[name] = v
+			continue
+		}
+		if fn, ok := awsFunctions[name]; ok {
+			vars[name] = fn
+		} else if hidden[name] {
+			vars[name] = nil
+		}
+	}
+	return nil
 }

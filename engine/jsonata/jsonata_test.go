@@ -114,7 +114,6 @@ func TestEval(t *testing.T) {
 		{`$count($states.input.order.items)`, `2`, true},
 		{`$string(0.1 + 0.2)`, `"0.3"`, true},
 		{`$eval`, ``, false}, // not offered by AWS: an unbound variable
-		{`function($x) { $x }`, ``, false},
 		{`$x := 5`, `5`, true},
 		{`($v := 2; $v * 3)`, `6`, true},
 		{`$states.input.obj.a.y`, `null`, true},
@@ -247,5 +246,18 @@ func TestSentences(t *testing.T) {
 	if got, want := UndefinedSentence("$states.input.missing", "Output/v"),
 		"The JSONata expression '$states.input.missing' specified for the field 'Output/v' returned nothing (undefined)."; got != want {
 		t.Errorf("UndefinedSentence = %q", got)
+	}
+}
+
+// TestEvalUnsupportedResult checks that a value JSON cannot hold (a function) is told apart from
+// undefined: AWS fails the field with "returned an unsupported result type".
+func TestEvalUnsupportedResult(t *testing.T) {
+	for _, expr := range []string{`function($x) { $x }`, `$sum`} {
+		if _, def, err := eval(t, expr, states(`{}`)); err != ErrUnsupportedResult || def {
+			t.Errorf("%s: defined %v, err %v; want ErrUnsupportedResult", expr, def, err)
+		}
+	}
+	if _, def, err := eval(t, `$states.input.missing`, states(`{}`)); err != nil || def {
+		t.Errorf("undefined: defined %v, err %v; want neither", def, err)
 	}
 }

@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -27,31 +28,42 @@ type pathStep struct {
 
 // parsePlainPath recognizes a plain path; nil when src is anything else.
 func parsePlainPath(src string) *plainPath {
-	s := strings.TrimSpace(src)
-	if len(s) < 2 || s[0] != '$' {
+	p, rest := parsePathPrefix(src)
+	if p == nil || rest != "" {
 		return nil
+	}
+	return p
+}
+
+// parsePathPrefix reads a plain path at the start of src and returns the text after it,
+// without leading whitespace. It returns nil when src does not start with one, or when what
+// follows would make it part of something else (a "." or "[" it cannot read).
+func parsePathPrefix(src string) (*plainPath, string) {
+	s := strings.TrimLeft(src, " \t\n\r")
+	if len(s) < 2 || s[0] != '$' {
+		return nil, ""
 	}
 	n := identEnd(s, 1)
 	if n == 1 {
-		return nil
+		return nil, ""
 	}
 	p := &plainPath{variable: s[1:n]}
 	s = s[n:]
 	for {
 		s = strings.TrimLeft(s, " \t\n\r")
 		if s == "" {
-			return p
+			return p, ""
 		}
 		switch s[0] {
 		case '.':
 			s = strings.TrimLeft(s[1:], " \t\n\r")
 			if s == "" {
-				return nil
+				return nil, ""
 			}
 			if s[0] == '`' {
 				end := strings.IndexByte(s[1:], '`')
 				if end < 0 {
-					return nil
+					return nil, ""
 				}
 				p.steps = append(p.steps, pathStep{field: s[1 : 1+end]})
 				s = s[end+2:]
@@ -59,29 +71,29 @@ func parsePlainPath(src string) *plainPath {
 			}
 			n := identEnd(s, 0)
 			if n == 0 {
-				return nil
+				return nil, ""
 			}
 			name := s[:n]
 			switch name {
 			case "and", "or", "in", "true", "false", "null", "function", "λ":
-				return nil
+				return nil, ""
 			}
 			p.steps = append(p.steps, pathStep{field: name})
 			s = s[n:]
 		case '[':
 			end := strings.IndexByte(s, ']')
 			if end < 0 {
-				return nil
+				return nil, ""
 			}
 			num := strings.TrimSpace(s[1:end])
 			i, err := strconv.Atoi(num)
 			if err != nil || len(num) > 9 || (num[0] == '0' && len(num) > 1) || strings.HasPrefix(num, "+") {
-				return nil
+				return nil, ""
 			}
 			p.steps = append(p.steps, pathStep{index: i, isIndex: true})
 			s = s[end+1:]
 		default:
-			return nil
+			return p, s
 		}
 	}
 }
@@ -103,67 +115,83 @@ func identEnd(s string, i int) int {
 // eval answers the path from raw JSON. handled is false when the fast path cannot be sure of
 // gnata's answer; Eval then runs gnata.
 func (pp *plainPath) eval(sc *Scope) (out []byte, defined, handled bool) {
-	var text string
+	return pp.appendEval(sc, nil)
+}
+
+// appendEval is eval appending the value's JSON to buf; on false it returns buf unchanged in
+// length.
+func (pp *plainPath) appendEval(sc *Scope, buf []byte) (out []byte, defined, handled bool) {
+	text, found, ok := pp.resolve(sc)
+	if !ok || !found {
+		return buf, false, ok
+	}
+	return appendStringified(buf, text, &sc.keys)
+}
+
+// appendStringified appends what appendJSON writes for the JSON value text once decoded.
+// keys is scratch space for stringifyRaw.
+func appendStringified(buf []byte, text string, keys *[]string) (out []byte, defined, handled bool) {
+	p := rawScanner{s: text}
+	mark := len(buf)
+	buf = slices.Grow(buf, len(text))
+	out, ok := p.stringifyRaw(buf, keys)
+	if !ok || !p.atEnd() {
+		return out[:mark], false, false
+	}
+	return out, true, true
+}
+
+// resolve walks the path and returns the selected value's text, whose binding is known to be
+// valid JSON where the walk took a step (a value with no step is checked as it is written out).
+func (pp *plainPath) resolve(sc *Scope) (text string, found, handled bool) {
+	var root *scopeVar
 	steps := pp.steps
 	if pp.variable == "states" {
 		sc.lookupStates()
 		if !sc.states.found {
-			return nil, false, false
+			return "", false, false
 		}
 		if len(steps) == 0 {
 			if !sc.states.all.hasStr {
 				sc.states.all.raw = sc.states.raw
 			}
-			text = sc.states.all.text()
+			root = &sc.states.all
 		} else {
 			// The members of $states are found leniently, as when decoding for gnata.
 			f, ok := sc.statesField(steps[0].field)
 			switch {
 			case steps[0].isIndex:
-				return nil, false, false
+				return "", false, false
 			case !ok:
-				return nil, false, true // $states.nothing is undefined
+				return "", false, true // $states.nothing is undefined
 			}
-			text = f.text()
+			root = f
 			steps = steps[1:]
 		}
 	} else {
-		v := sc.lookupVar(pp.variable)
-		if !v.found {
-			return nil, false, false // a function's name, or unbound: gnata knows
+		root = sc.lookupVar(pp.variable)
+		if !root.found {
+			return "", false, false // a function's name, or unbound: gnata knows
 		}
-		text = v.text()
 	}
+	text = root.text()
 	// gnata decodes the whole binding and fails if any of it is not JSON: the walk reads all
-	// of every object it crosses, so the first step checks it all; a value with no step is
-	// checked as it is written out.
-	if len(steps) > 0 {
-		p := rawScanner{s: text}
-		if !p.skip() || !p.atEnd() {
-			return nil, false, false
-		}
+	// of every object it crosses, so the first step checks it all (once per Scope).
+	if len(steps) > 0 && !sc.checked(root) {
+		return "", false, false
 	}
 	for _, st := range steps {
 		var ok, found bool
-		if text, found, ok = step(text, st); !ok {
-			return nil, false, false
-		}
-		if !found {
-			return nil, false, true
+		if text, found, ok = sc.step(text, st); !ok || !found {
+			return "", false, ok
 		}
 	}
-	p := rawScanner{s: text}
-	var keys []string
-	out, ok := p.stringifyRaw(make([]byte, 0, len(text)), &keys)
-	if !ok || !p.atEnd() {
-		return nil, false, false
-	}
-	return out, true, true
+	return text, true, true
 }
 
-// step applies one step to the JSON value text. found is false when the result is undefined;
-// ok is false when the fast path cannot answer.
-func step(text string, st pathStep) (next string, found, ok bool) {
+// step applies one step to the JSON value text, which the Scope has checked. found is false
+// when the result is undefined; ok is false when the fast path cannot answer.
+func (sc *Scope) step(text string, st pathStep) (next string, found, ok bool) {
 	p := rawScanner{s: text}
 	p.ws()
 	if p.i >= len(p.s) {
@@ -174,25 +202,21 @@ func step(text string, st pathStep) (next string, found, ok bool) {
 		if c != '[' {
 			return "", false, false // an index on a non-array selects the value itself
 		}
-		var elems []string
-		if !p.elements(func() bool {
-			v, ok := p.span()
-			elems = append(elems, v)
-			return ok
-		}) {
+		n := sc.node(text)
+		if !n.ok {
 			return "", false, false
 		}
 		i := st.index
 		if i < 0 {
-			i += len(elems)
+			i += len(n.elems)
 		}
-		if i < 0 || i >= len(elems) {
+		if i < 0 || i >= len(n.elems) {
 			return "", false, false
 		}
-		if e := strings.TrimLeft(elems[i], " \t\n\r"); e == "" || e[0] == '[' {
+		if e := n.elems[i]; e == "" || e[0] == '[' {
 			return "", false, false // an array element is flattened into the result
 		}
-		return elems[i], true, true
+		return n.elems[i], true, true
 	}
 	switch c {
 	case '{':
@@ -201,14 +225,10 @@ func step(text string, st pathStep) (next string, found, ok bool) {
 	default:
 		return "", false, true // a field of a string, number, boolean or null is undefined
 	}
-	if !p.members(func(key string) bool {
-		v, ok := p.span()
-		if ok && key == st.field {
-			next, found = v, true // the last of repeated keys wins, as in JSON.parse
-		}
-		return ok
-	}) {
+	n := sc.node(text)
+	if !n.ok {
 		return "", false, false
 	}
+	next, found = n.field(st.field)
 	return next, found, true
 }

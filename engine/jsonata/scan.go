@@ -34,6 +34,7 @@ const (
 type token struct {
 	kind tokKind
 	text string // operator text, or variable name (without "$")
+	pos  int    // a variable's offset in the source
 }
 
 // scan tokenizes src just far enough to find variables and operators. It never fails: text it
@@ -135,7 +136,7 @@ func tokenize(src string) []token {
 				continue
 			}
 			j = nameEnd(src, j)
-			toks = append(toks, token{kind: tokVar, text: src[i+1 : j]})
+			toks = append(toks, token{kind: tokVar, text: src[i+1 : j], pos: i})
 			i = j
 			prevOperand = true
 		case strings.IndexByte(operatorChars, c) >= 0:

@@ -27,6 +27,10 @@ type Scope struct {
 	b      Bindings
 	vars   map[string]*scopeVar
 	states statesDoc
+	// nodes index the objects and arrays plain paths have walked (rawindex.go).
+	nodes []rawNode
+	// keys is scratch space for writing values out.
+	keys []string
 }
 
 // scopeVar is one binding: its raw JSON and, once an expression needed it, its decoded value.
@@ -40,6 +44,8 @@ type scopeVar struct {
 	// copying. A member of $states has only str, a substring of the whole.
 	str    string
 	hasStr bool
+	// check is 1 once the text is known to be valid JSON, -1 once known not to be.
+	check int8
 }
 
 // text returns the binding's JSON text.
@@ -76,6 +82,7 @@ func (s *Scope) Reset(b Bindings) {
 	s.b = b
 	clear(s.vars)
 	s.states = statesDoc{fields: s.states.fields[:0]}
+	s.nodes = s.nodes[:0]
 }
 
 // Lookup implements Bindings: it returns what the underlying Bindings gives, asking it only

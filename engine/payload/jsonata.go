@@ -170,6 +170,9 @@ func (e *Expression) Eval(b jsonata.Bindings) ([]byte, error) {
 // EvalContext is Eval with a context whose cancellation stops long evaluations.
 func (e *Expression) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
 	v, defined, err := e.expr.EvalContext(ctx, b)
+	if err == jsonata.ErrUnsupportedResult {
+		return nil, &failure.Error{Name: failure.QueryEvaluationError, Cause: jsonata.UnsupportedSentence(e.src, e.field)}
+	}
 	if err != nil {
 		return nil, e.threw(err)
 	}

@@ -1,0 +1,293 @@
+package jsonata
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// composite is an expression built only of plain paths, object constructors with literal
+// keys, and $merge over an array constructor of those, such as a Task's Output
+// `$merge([$states.input, {'inventory': $states.result}])`. Eval writes its JSON straight from
+// the bindings' raw text, as for a plain path: gnata would decode the whole input, merge it
+// into a new object and have it encoded again.
+//
+// Where it answers, the answer is the one gnata gives (TestCompositeMatchesGnata,
+// FuzzComposite): every part that the raw walk is not sure of — a path the plain-path fast
+// path hands to gnata, a $merge item that is not an object, a $merge that a binding named
+// "merge" hides — hands the whole expression to gnata.
+type composite struct {
+	kind  compositeKind
+	path  *plainPath
+	keys  []string     // object: literal keys, distinct
+	parts []*composite // object: the values, parallel to keys; merge: the array's items
+}
+
+type compositeKind uint8
+
+const (
+	compPath compositeKind = iota
+	compObject
+	compMerge
+)
+
+// parseComposite recognizes a composite that is more than a plain path; nil otherwise.
+func parseComposite(src string) *composite {
+	c, rest := parseCompositePrefix(src, 0)
+	if c == nil || c.kind == compPath || strings.TrimLeft(rest, " \t\n\r") != "" {
+		return nil
+	}
+	return c
+}
+
+// maxCompositeDepth bounds the nesting the parser follows.
+const maxCompositeDepth = 16
+
+func parseCompositePrefix(src string, depth int) (*composite, string) {
+	s := strings.TrimLeft(src, " \t\n\r")
+	if depth > maxCompositeDepth || s == "" {
+		return nil, ""
+	}
+	switch {
+	case strings.HasPrefix(s, "$merge") && identEnd(s, 1) == len("$merge"):
+		s = strings.TrimLeft(s[len("$merge"):], " \t\n\r")
+		if !strings.HasPrefix(s, "(") {
+			return nil, ""
+		}
+		s = strings.TrimLeft(s[1:], " \t\n\r")
+		if !strings.HasPrefix(s, "[") {
+			return nil, ""
+		}
+		c := &composite{kind: compMerge}
+		s = strings.TrimLeft(s[1:], " \t\n\r")
+		if strings.HasPrefix(s, "]") {
+			s = s[1:]
+		} else {
+			for {
+				item, rest := parseCompositePrefix(s, depth+1)
+				if item == nil {
+					return nil, ""
+				}
+				c.parts = append(c.parts, item)
+				switch {
+				case strings.HasPrefix(rest, ","):
+					s = rest[1:]
+					continue
+				case strings.HasPrefix(rest, "]"):
+					s = rest[1:]
+				default:
+					return nil, ""
+				}
+				break
+			}
+		}
+		s = strings.TrimLeft(s, " \t\n\r")
+		if !strings.HasPrefix(s, ")") {
+			return nil, ""
+		}
+		return c, strings.TrimLeft(s[1:], " \t\n\r")
+	case s[0] == '$':
+		p, rest := parsePathPrefix(s)
+		if p == nil {
+			return nil, ""
+		}
+		return &composite{kind: compPath, path: p}, rest
+	case s[0] == '{':
+		c := &composite{kind: compObject}
+		s = strings.TrimLeft(s[1:], " \t\n\r")
+		if strings.HasPrefix(s, "}") {
+			return c, strings.TrimLeft(s[1:], " \t\n\r")
+		}
+		for {
+			key, rest, ok := stringLiteral(s)
+			if !ok {
+				return nil, ""
+			}
+			for _, k := range c.keys {
+				if k == key {
+					return nil, "" // a repeated key is an error, or not, by what the values give
+				}
+			}
+			rest = strings.TrimLeft(rest, " \t\n\r")
+			if !strings.HasPrefix(rest, ":") {
+				return nil, ""
+			}
+			val, rest := parseCompositePrefix(rest[1:], depth+1)
+			if val == nil {
+				return nil, ""
+			}
+			c.keys = append(c.keys, key)
+			c.parts = append(c.parts, val)
+			switch {
+			case strings.HasPrefix(rest, ","):
+				s = strings.TrimLeft(rest[1:], " \t\n\r")
+			case strings.HasPrefix(rest, "}"):
+				return c, strings.TrimLeft(rest[1:], " \t\n\r")
+			default:
+				return nil, ""
+			}
+		}
+	}
+	return nil, ""
+}
+
+// stringLiteral reads a JSONata string literal with no escapes at the start of s.
+func stringLiteral(s string) (val, rest string, ok bool) {
+	if s == "" || (s[0] != '"' && s[0] != '\'') {
+		return "", "", false
+	}
+	end := strings.IndexByte(s[1:], s[0])
+	if end < 0 {
+		return "", "", false
+	}
+	val = s[1 : 1+end]
+	if strings.IndexByte(val, '\\') >= 0 || !utf8.ValidString(val) {
+		return "", "", false
+	}
+	return val, s[end+2:], true
+}
+
+// appendEval appends the composite's JSON to buf; see plainPath.appendEval.
+func (c *composite) appendEval(sc *Scope, buf []byte) (out []byte, defined, handled bool) {
+	switch c.kind {
+	case compPath:
+		return c.path.appendEval(sc, buf)
+	case compObject:
+		mark := len(buf)
+		buf = append(buf, '{')
+		first := true
+		for i, key := range c.keys {
+			at := len(buf)
+			if !first {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, key)
+			buf = append(buf, ':')
+			var defined, handled bool
+			buf, defined, handled = c.parts[i].appendEval(sc, buf)
+			if !handled {
+				return buf[:mark], false, false
+			}
+			if !defined { // an undefined value leaves its key out
+				buf = buf[:at]
+				continue
+			}
+			first = false
+		}
+		return append(buf, '}'), true, true
+	case compMerge:
+		return c.appendMerge(sc, buf)
+	}
+	return buf, false, false
+}
+
+// appendMerge is $merge: each object's members in turn, a key already there keeping its place
+// and taking the new value, as gnata's ordered objects do.
+func (c *composite) appendMerge(sc *Scope, buf []byte) ([]byte, bool, bool) {
+	if v := sc.lookupVar("merge"); v.found {
+		return buf, false, false // a binding named merge: gnata says what calling it does
+	}
+	mark := len(buf)
+	var m merged
+	for _, part := range c.parts {
+		var ok bool
+		if part.kind == compPath {
+			buf, ok = m.addPath(sc, part.path, buf)
+		} else {
+			buf, ok = m.addComposite(sc, part, buf)
+		}
+		if !ok {
+			return buf[:mark], false, false
+		}
+	}
+	// The members' JSON sits in buf after mark; the object goes after it, then moves down.
+	end := len(buf)
+	buf = append(buf, '{')
+	for i, k := range m.keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, k)
+		buf = append(buf, ':')
+		buf = append(buf, buf[m.vals[i].start:m.vals[i].end]...)
+	}
+	buf = append(buf, '}')
+	n := copy(buf[mark:], buf[end:])
+	return buf[:mark+n], true, true
+}
+
+// merged collects $merge's members: each value's JSON is a span of the output buffer.
+type merged struct {
+	keys []string
+	vals []span
+}
+
+type span struct{ start, end int }
+
+func (m *merged) set(key string, v span) {
+	for i, k := range m.keys {
+		if k == key {
+			m.vals[i] = v
+			return
+		}
+	}
+	m.keys = append(m.keys, key)
+	m.vals = append(m.vals, v)
+}
+
+// addPath adds the members of the object a plain path selects, from the Scope's index of it:
+// the object is neither written out whole nor scanned again.
+func (m *merged) addPath(sc *Scope, pp *plainPath, buf []byte) ([]byte, bool) {
+	text, found, ok := pp.resolve(sc)
+	if !ok {
+		return buf, false
+	}
+	if !found {
+		return buf, true // an undefined item is left out of the array
+	}
+	p := rawScanner{s: text}
+	p.ws()
+	if p.i >= len(text) || text[p.i] != '{' {
+		return buf, false // not an object: gnata spreads arrays, or fails
+	}
+	n := sc.node(text) // strict: the whole of the object is JSON, as gnata would decode it
+	if !n.ok {
+		return buf, false
+	}
+	if m.keys == nil {
+		m.keys = make([]string, 0, len(n.members)+2)
+		m.vals = make([]span, 0, len(n.members)+2)
+	}
+	for _, mem := range n.members {
+		start := len(buf)
+		var defined bool
+		if buf, defined, ok = appendStringified(buf, mem.val, &sc.keys); !ok || !defined {
+			return buf, false
+		}
+		m.set(mem.key, span{start, len(buf)})
+	}
+	return buf, true
+}
+
+// addComposite adds the members of the object c writes.
+func (m *merged) addComposite(sc *Scope, c *composite, buf []byte) ([]byte, bool) {
+	start := len(buf)
+	buf, defined, handled := c.appendEval(sc, buf)
+	if !handled || !defined {
+		return buf, handled
+	}
+	if buf[start] != '{' {
+		return buf, false
+	}
+	// The object is compact, with distinct keys; read it in place.
+	text := string(buf[start:])
+	p := rawScanner{s: text}
+	ok := p.members(func(key string) bool {
+		from := p.i
+		if !p.skip() {
+			return false
+		}
+		m.set(key, span{start + from, start + p.i})
+		return true
+	})
+	return buf, ok
+}
