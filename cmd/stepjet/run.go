@@ -206,7 +206,11 @@ func printCompileError(w io.Writer, file string, err error) {
 	if errors.As(err, &inv) {
 		fmt.Fprintf(w, "stepjet: %s is not a valid state machine definition:\n", file)
 		for _, d := range inv.Diagnostics {
-			fmt.Fprintf(w, "  %s %s at %s: %s\n", d.Severity, d.Code, d.Location, d.Message)
+			where := ""
+			if d.Location != "" {
+				where = " at " + d.Location
+			}
+			fmt.Fprintf(w, "  %s %s%s: %s\n", d.Severity, d.Code, where, d.Message)
 		}
 		return
 	}
