@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/transport/embedded"
+	"github.com/stepjet/stepjet/transport/executor"
+	"github.com/stepjet/stepjet/transport/natsconn"
+	"github.com/stepjet/stepjet/transport/provision"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run the service: embedded NATS, executor and HTTP API", run: serveCmd})
+}
+
+// serveDeps is what serve hands the AWS API when it mounts it.
+type serveDeps struct {
+	NC       *nats.Conn
+	JS       jetstream.JetStream
+	Layout   wire.Layout
+	Logger   *slog.Logger
+	Executor *executor.Executor
+	// Timeout is the executions' deadline (for StartSyncExecution's request timeout).
+	Timeout time.Duration
+}
+
+// mountAPI mounts the AWS JSON API on serve's HTTP listener. The API's own file sets it in its
+// init; when nil, serve offers only /metrics, /healthz and /readyz.
+var mountAPI func(mux *http.ServeMux, deps serveDeps) error
+
+const serveHelp = `
+Usage: stepjet serve [options]
+
+Runs stepjet as a service in one process: an embedded NATS server with JetStream (data under
+--data-dir, clients on --listen), the executor, and the HTTP API on --http-addr with /metrics,
+/healthz and /readyz (200 once NATS is connected and the streams exist).
+
+With --nats-url it joins an existing NATS server or cluster instead and embeds nothing; start as
+many such processes as you like: they share the work. SIGTERM or SIGINT drains: stop taking
+work, finish in-flight executions (up to --drain-timeout, then hand them back), exit.
+
+Examples:
+  stepjet serve
+  stepjet serve --nats-url nats://n1:4222,nats://n2:4222 --creds app.creds --max-inflight 10000
+`
+
+func serveCmd(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	return serve(ctx, args, stdout, stderr)
+}
+
+// serve runs until ctx ends (SIGTERM/SIGINT in serveCmd), then drains.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", serveHelp, stderr)
+	var conn natsconn.Options
+	conn.Register(fs, "")
+	fs.Lookup("nats-url").Usage = "join these NATS servers (comma-separated) instead of embedding one"
+	dataDir := fs.String("data-dir", embedded.DefaultDir, "JetStream store directory of the embedded server")
+	listen := fs.String("listen", "127.0.0.1:4222", "client address of the embedded NATS server")
+	httpAddr := fs.String("http-addr", "127.0.0.1:8083", "HTTP listen address (API, /metrics, /healthz, /readyz)")
+	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
+	region := fs.String("region", "us-east-1", "region in ARNs")
+	account := fs.String("account", "123456789012", "account id in ARNs")
+	maxInFlight := fs.Int("max-inflight", 4096, "executions this process runs at once")
+	timeout := fs.Duration("timeout", 5*time.Minute, "execution deadline (at most 5m)")
+	ackWait := fs.Duration("ack-wait", 30*time.Second, "redeliver a start after this long without a heartbeat")
+	maxDeliver := fs.Int("max-deliver", 5, "deliveries of a start before it fails")
+	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster)")
+	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGTERM, wait this long for in-flight executions")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 0 {
+		fmt.Fprintf(stderr, "stepjet serve: unexpected argument %q (stepjet serve --help)\n", pos[0])
+		return exitUsage
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "stepjet serve: bad --log-level %q\n", *logLevel)
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	layout := wire.Layout{Prefix: *prefix, Region: *region, Account: *account}
+
+	// Bind the HTTP address first: a taken port fails fast, before anything else starts.
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		log.Error("cannot listen", "addr", *httpAddr, "err", err)
+		return exitFail
+	}
+	defer ln.Close()
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+
+	var srv *embedded.Server
+	var nc *nats.Conn
+	conn.Name = "stepjet-serve"
+	if conn.URL == "" {
+		host, portText, err := net.SplitHostPort(*listen)
+		port, perr := strconv.Atoi(portText)
+		if err != nil || perr != nil {
+			fmt.Fprintf(stderr, "stepjet serve: bad --listen %q (want host:port)\n", *listen)
+			return exitUsage
+		}
+		srv, err = embedded.Start(embedded.Options{Dir: *dataDir, Host: host, Port: port})
+		if err != nil {
+			log.Error("cannot start the embedded NATS server", "err", err)
+			return exitFail
+		}
+		defer srv.Shutdown()
+		log.Info("embedded NATS server started", "url", srv.ClientURL(), "dataDir", *dataDir)
+		nc, err = nats.Connect(srv.ClientURL(), srv.InProcess(), nats.Name("stepjet-serve"), nats.MaxReconnects(-1))
+	} else {
+		nc, err = conn.Connect(
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("NATS disconnected", "err", err) }),
+			nats.ReconnectHandler(func(c *nats.Conn) { log.Info("NATS reconnected", "url", c.ConnectedUrl()) }),
+		)
+	}
+	if err != nil {
+		log.Error("cannot connect to NATS", "err", err)
+		return exitFail
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		log.Error("jetstream", "err", err)
+		return exitFail
+	}
+	pc := provision.Config{Layout: layout, Replicas: *replicas}
+	// A cluster may still be electing leaders: retry provisioning until it works or we stop.
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = provision.Ensure(pctx, js, pc)
+		cancel()
+		if err == nil {
+			break
+		}
+		log.Warn("provisioning streams failed; retrying", "err", err)
+		select {
+		case <-ctx.Done():
+			return exitFail
+		case <-time.After(2 * time.Second):
+		}
+	}
+	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, MaxInFlight: *maxInFlight, Timeout: *timeout,
+		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log})
+	if err == nil {
+		err = ex.Start(ctx)
+	}
+	if err != nil {
+		log.Error("cannot start the executor", "err", err)
+		return exitFail
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		var problem string
+		switch {
+		case !nc.IsConnected():
+			problem = "NATS is not connected"
+		case !ex.Ready():
+			problem = "the executor is not running"
+		default:
+			if err := provision.Ready(rctx, js, pc); err != nil {
+				problem = err.Error()
+			}
+		}
+		if problem != "" {
+			http.Error(w, problem, http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		ex.WriteMetrics(w)
+		st := nc.Stats()
+		fmt.Fprintf(w, "# HELP stepjet_nats_connected Whether the NATS connection is up.\n# TYPE stepjet_nats_connected gauge\nstepjet_nats_connected %d\n", b2i(nc.IsConnected()))
+		fmt.Fprintf(w, "# HELP stepjet_nats_reconnects_total NATS reconnections.\n# TYPE stepjet_nats_reconnects_total counter\nstepjet_nats_reconnects_total %d\n", st.Reconnects)
+	})
+	if mountAPI != nil {
+		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout}); err != nil {
+			log.Error("cannot mount the API", "err", err)
+			sctx, cancel := context.WithTimeout(context.Background(), *drain)
+			defer cancel()
+			_ = ex.Shutdown(sctx)
+			return exitFail
+		}
+	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("HTTP server failed", "err", err)
+			stop()
+		}
+	}()
+	natsURL := conn.URL
+	if srv != nil {
+		natsURL = srv.ClientURL()
+	}
+	log.Info("stepjet is serving", "http", "http://"+ln.Addr().String(), "nats", natsURL, "prefix", layout.Prefix)
+
+	<-ctx.Done()
+	stop()
+	log.Info("draining", "timeout", *drain)
+	dctx, cancel := context.WithTimeout(context.Background(), *drain)
+	defer cancel()
+	_ = hs.Shutdown(dctx)
+	if err := ex.Shutdown(dctx); err != nil {
+		log.Warn("drain ended early; in-flight executions were handed back", "err", err)
+	}
+	_ = nc.Drain()
+	for nc.IsDraining() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	log.Info("stopped")
+	return exitOK
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/transport/registry"
+	"github.com/stepjet/stepjet/transport/wire"
+	"github.com/tidwall/gjson"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServeAndClientCommands runs `stepjet serve` with an embedded server, waits for /readyz, then
+// drives it with start, sync, trigger and logs, and stops it as SIGTERM would.
+func TestServeAndClientCommands(t *testing.T) {
+	httpAddr, natsAddr := freeAddr(t), freeAddr(t)
+	natsURL := "nats://" + natsAddr
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var serveErr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- serve(ctx, []string{"--data-dir", filepath.Join(t.TempDir(), "data"), "--listen", natsAddr,
+			"--http-addr", httpAddr, "--log-level", "warn"}, io.Discard, &serveErr)
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get("http://" + httpAddr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never ready: %v\n%s", err, serveErr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	nc, err := nats.Connect(natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	reg, err := registry.Open(ctx, js, wire.Layout{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.CreateMachine(ctx, wire.Machine{Name: "greet", Type: "EXPRESS", Arn: wire.Layout{}.StateMachineArn("greet"),
+		Definition:           `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"hi.$":"$.who"},"End":true}}}`,
+		LoggingConfiguration: []byte(`{"level":"ALL","includeExecutionData":true}`)}); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "in.json")
+	_ = os.WriteFile(in, []byte(`{"who":"ada"}`), 0o644)
+
+	run := func(args ...string) (string, int) {
+		var out, errOut bytes.Buffer
+		code := dispatch(append(args, "--nats-url", natsURL), &out, &errOut)
+		if code != 0 {
+			t.Logf("%v: exit %d: %s", args, code, errOut.String())
+		}
+		return out.String(), code
+	}
+	out, code := run("sync", "greet", "--input", in)
+	if code != 0 || gjson.Get(out, "status").String() != "SUCCEEDED" || gjson.Get(out, "output").String() != `{"hi":"ada"}` {
+		t.Fatalf("sync: %d %s", code, out)
+	}
+	out, code = run("start", "greet", "--input", in, "--name", "e-1")
+	arn := gjson.Get(out, "executionArn").String()
+	if code != 0 || !strings.Contains(arn, ":express:greet:e-1:") {
+		t.Fatalf("start: %d %s", code, out)
+	}
+	if _, code = run("trigger", "greetings.new", "greet"); code != 0 {
+		t.Fatal("trigger")
+	}
+	if out, _ = run("trigger", "--list"); gjson.Get(out, "triggers.0.machine").String() != "greet" {
+		t.Fatalf("trigger --list: %s", out)
+	}
+	if _, code = run("trigger", "stepjet.start.x", "greet"); code != exitUsage {
+		t.Errorf("a trigger inside the prefix: exit %d", code)
+	}
+	time.Sleep(300 * time.Millisecond) // the executor's KV watch binds the trigger
+	if err := nc.Publish("greetings.new", []byte(`{"who":"bob"}`)); err != nil {
+		t.Fatal(err)
+	}
+	_ = nc.Flush()
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		out, _ = run("logs", "greet", "--results")
+		if strings.Count(out, "\n") >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("results: %s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(out, arn) || !strings.Contains(out, `{\"hi\":\"bob\"}`) {
+		t.Errorf("results: %s", out)
+	}
+	if out, _ = run("logs", "greet"); !strings.Contains(out, `"type":"ExecutionStarted"`) || !strings.Contains(out, `"type":"ExecutionSucceeded"`) {
+		t.Errorf("log events: %s", out)
+	}
+	if _, code = run("trigger", "--delete", "greetings.new"); code != 0 {
+		t.Error("trigger --delete")
+	}
+
+	resp, err := http.Get("http://" + httpAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `stepjet_executions_completed_total{status="SUCCEEDED"} 3`) {
+		t.Errorf("metrics:\n%s", body)
+	}
+
+	cancel() // as SIGTERM does
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exit %d: %s", code, serveErr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not drain and exit")
+	}
+}
+
+func TestClientCommandsHelpAndUsage(t *testing.T) {
+	for _, c := range []string{"serve", "start", "sync", "trigger", "logs"} {
+		var out, errOut bytes.Buffer
+		if code := dispatch([]string{c, "--help"}, &out, &errOut); code != exitOK || !strings.Contains(errOut.String(), "Example") {
+			t.Errorf("%s --help: exit %d, %q", c, code, errOut.String())
+		}
+	}
+	for _, args := range [][]string{{"start"}, {"sync", "a", "b"}, {"trigger", "x"}, {"logs"}, {"serve", "extra"}} {
+		var out, errOut bytes.Buffer
+		if code := dispatch(args, &out, &errOut); code != exitUsage {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+}

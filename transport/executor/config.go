@@ -1,0 +1,80 @@
+package executor
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/transport/provision"
+	"github.com/stepjet/stepjet/transport/tasks"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+// Config configures an Executor. Only NC is required; the zero values of the rest are the
+// defaults documented on each field.
+type Config struct {
+	NC     *nats.Conn
+	Layout wire.Layout
+	// Tasks runs Task states. Nil means a tasks.Router with NATS Lambda workers, HTTP tasks,
+	// SNS/SQS/EventBridge publishes and Funcs.
+	Tasks engine.TaskInvoker
+	// Funcs are in-process Go task functions by resource ARN (used when Tasks is nil).
+	Funcs map[string]engine.TaskInvoker
+	// MaxInFlight bounds the executions (async and sync) this process runs at once
+	// (default 4096). Executions mostly wait on workers, so thousands fit in one process.
+	MaxInFlight int
+	// Timeout is every execution's deadline (default and maximum: 5 minutes, as on AWS).
+	Timeout time.Duration
+	// AckWait is how long JetStream waits for an ack or heartbeat before redelivering a start
+	// (default 30s; executions heartbeat every AckWait/3).
+	AckWait time.Duration
+	// MaxDeliver is how many times a start is delivered; the last delivery does not run the
+	// execution but stores a FAILED result saying why (default 5).
+	MaxDeliver int
+	// Consumer is the durable pull consumer's name, shared by all executors (default
+	// "<prefix>-executors").
+	Consumer string
+	// Provision, when set, makes Start create or update the streams and buckets first.
+	Provision *provision.Config
+	// DisableSync and DisableTriggers turn off the sync responder and trigger subscriptions.
+	DisableSync     bool
+	DisableTriggers bool
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 4096
+	}
+	if c.Timeout <= 0 || c.Timeout > engine.DefaultTimeout {
+		c.Timeout = engine.DefaultTimeout
+	}
+	if c.AckWait <= 0 {
+		c.AckWait = 30 * time.Second
+	}
+	if c.MaxDeliver <= 0 {
+		c.MaxDeliver = 5
+	}
+	if c.MaxDeliver == 1 {
+		c.MaxDeliver = 2 // one delivery to run, one to report; 1 would never run anything
+	}
+	if c.Consumer == "" {
+		c.Consumer = c.Layout.SyncQueue()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// DefaultTasks builds the standard task router over nc and js.
+func DefaultTasks(nc *nats.Conn, js jetstream.JetStream, l wire.Layout, funcs map[string]engine.TaskInvoker) *tasks.Router {
+	return &tasks.Router{
+		Funcs:  funcs,
+		Lambda: &tasks.Lambda{NC: nc, Layout: l},
+		HTTP:   &tasks.HTTP{Region: l.RegionOrDefault()},
+		Notify: &tasks.Notify{NC: nc, JS: js, Layout: l},
+	}
+}

@@ -1,0 +1,194 @@
+// Package executor runs state machine executions from NATS JetStream: async starts from the
+// executions work queue (results stored in the results stream, then acked), sync starts as core
+// requests answered by a queue group, and event triggers bound in the triggers bucket. Executors
+// are stateless; any number of them share the work.
+//
+//	ex, err := executor.New(executor.Config{NC: nc})
+//	if err != nil { ... }
+//	if err := ex.Start(ctx); err != nil { ... }
+//	<-sigterm
+//	ex.Shutdown(drainCtx) // stop pulling, finish in-flight executions, hand back the rest
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/transport/provision"
+)
+
+// Executor consumes and runs executions. Create it with New, then Start; stop it with Shutdown.
+type Executor struct {
+	cfg      Config
+	js       jetstream.JetStream
+	tasks    engine.TaskInvoker
+	machines *machineCache
+	sem      chan struct{} // bounds in-flight executions, async and sync
+
+	// runCtx is the parent of every execution; cancelled only when Shutdown's ctx ends, so
+	// in-flight executions are aborted (and their starts handed back) rather than left behind.
+	runCtx    context.Context
+	runCancel context.CancelFunc
+	// bgCtx ends the watchers and the pull loop.
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
+
+	pullDone chan struct{}
+	inflight sync.WaitGroup
+	subsMu   sync.Mutex
+	syncSub  *nats.Subscription
+	triggers *triggerSet
+
+	started  atomic.Bool
+	stopping atomic.Bool
+	metrics  metrics
+}
+
+// New checks cfg and prepares an executor; it does no I/O.
+func New(cfg Config) (*Executor, error) {
+	if cfg.NC == nil {
+		return nil, errors.New("executor: Config.NC is required")
+	}
+	cfg.setDefaults()
+	js, err := jetstream.New(cfg.NC)
+	if err != nil {
+		return nil, err
+	}
+	e := &Executor{cfg: cfg, js: js, tasks: cfg.Tasks, sem: make(chan struct{}, cfg.MaxInFlight), pullDone: make(chan struct{})}
+	if e.tasks == nil {
+		e.tasks = DefaultTasks(cfg.NC, js, cfg.Layout, cfg.Funcs)
+	}
+	e.runCtx, e.runCancel = context.WithCancel(context.Background())
+	e.bgCtx, e.bgCancel = context.WithCancel(context.Background())
+	return e, nil
+}
+
+// Start provisions (when configured), opens the machines bucket and its watch, and begins
+// consuming starts, serving sync requests and triggers. It returns once all are in place.
+func (e *Executor) Start(ctx context.Context) (err error) {
+	if !e.started.CompareAndSwap(false, true) {
+		return errors.New("executor: already started")
+	}
+	defer func() {
+		if err != nil { // undo what did start: watchers and subscriptions
+			e.bgCancel()
+			e.subsMu.Lock()
+			if e.syncSub != nil {
+				_ = e.syncSub.Unsubscribe()
+			}
+			e.subsMu.Unlock()
+			if e.triggers != nil {
+				e.triggers.close()
+			}
+			e.stopping.Store(true)
+			close(e.pullDone)
+		}
+	}()
+	if e.cfg.Provision != nil {
+		pc := *e.cfg.Provision
+		pc.Layout = e.cfg.Layout
+		if err := provision.Ensure(ctx, e.js, pc); err != nil {
+			return fmt.Errorf("executor: %w", err)
+		}
+	}
+	kv, err := e.js.KeyValue(ctx, e.cfg.Layout.MachinesBucket())
+	if err != nil {
+		return fmt.Errorf("executor: machines bucket %s: %w", e.cfg.Layout.MachinesBucket(), err)
+	}
+	e.machines = newMachineCache(kv, e.cfg.Layout)
+	if err := e.machines.watch(e.bgCtx); err != nil {
+		return fmt.Errorf("executor: watch machines: %w", err)
+	}
+	cons, err := e.js.CreateOrUpdateConsumer(ctx, e.cfg.Layout.ExecutionsStream(), jetstream.ConsumerConfig{
+		Durable:       e.cfg.Consumer,
+		Description:   "stepjet executors",
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       e.cfg.AckWait,
+		MaxDeliver:    e.cfg.MaxDeliver,
+		MaxAckPending: -1,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return fmt.Errorf("executor: consumer %s: %w", e.cfg.Consumer, err)
+	}
+	if !e.cfg.DisableSync {
+		if err := e.startSync(); err != nil {
+			return err
+		}
+	}
+	if !e.cfg.DisableTriggers {
+		// The triggers bucket is created when missing: a server provisioned by an older or
+		// partial setup still gets triggers.
+		tkv, err := provision.EnsureBucket(ctx, e.js, provision.Config{Layout: e.cfg.Layout}.Buckets()[1])
+		if err != nil {
+			return fmt.Errorf("executor: triggers bucket %s: %w", e.cfg.Layout.TriggersBucket(), err)
+		}
+		e.triggers = newTriggerSet(e, tkv)
+		if err := e.triggers.watch(e.bgCtx); err != nil {
+			return fmt.Errorf("executor: watch triggers: %w", err)
+		}
+	}
+	go e.pull(cons)
+	e.cfg.Logger.Info("executor started", "consumer", e.cfg.Consumer, "maxInFlight", e.cfg.MaxInFlight,
+		"timeout", e.cfg.Timeout, "ackWait", e.cfg.AckWait, "maxDeliver", e.cfg.MaxDeliver)
+	return nil
+}
+
+// Shutdown drains: it stops pulling starts and taking sync requests and triggers, then waits for
+// in-flight executions to finish. When ctx ends first, the remaining executions are aborted and
+// their starts handed back to JetStream for another executor (sync callers get no reply).
+func (e *Executor) Shutdown(ctx context.Context) error {
+	if !e.stopping.CompareAndSwap(false, true) {
+		return errors.New("executor: already shut down")
+	}
+	e.subsMu.Lock()
+	if e.syncSub != nil {
+		_ = e.syncSub.Unsubscribe()
+	}
+	e.subsMu.Unlock()
+	if e.triggers != nil {
+		e.triggers.close()
+	}
+	e.bgCancel()
+	t0 := time.Now()
+	if e.started.Load() {
+		<-e.pullDone
+	}
+	e.cfg.Logger.Debug("pull loop stopped", "after", time.Since(t0))
+	done := make(chan struct{})
+	go func() { e.inflight.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		e.cfg.Logger.Warn("drain deadline reached; handing back in-flight executions", "inflight", e.metrics.inflight.Load())
+		e.runCancel()
+		<-done
+		err = ctx.Err()
+	}
+	e.runCancel()
+	e.cfg.Logger.Info("executor stopped")
+	return err
+}
+
+// Ready reports whether the executor is consuming.
+func (e *Executor) Ready() bool { return e.started.Load() && !e.stopping.Load() }
+
+// acquire takes an in-flight slot, or reports false once shutdown began.
+func (e *Executor) acquire(ctx context.Context) bool {
+	select {
+	case e.sem <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (e *Executor) release() { <-e.sem }

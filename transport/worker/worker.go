@@ -1,0 +1,185 @@
+// Package worker lets a Go program serve stepjet Task states over NATS, the way a Lambda function
+// serves them on AWS. A worker is a nats.go micro service, so `nats micro ls` and
+// `nats micro stats` show it.
+//
+//	nc, _ := nats.Connect(nats.DefaultURL)
+//	svc, _ := worker.New(nc, "payments", worker.Options{})
+//	svc.Handle("charge-card", worker.JSON(func(ctx context.Context, in Order) (Receipt, error) {
+//		if in.Amount > 1000 {
+//			return Receipt{}, worker.Fail("PaymentDeclined", "amount over limit")
+//		}
+//		return Receipt{ID: "r-1"}, nil
+//	}))
+//	<-ctx.Done(); svc.Stop()
+//
+// A state machine reaches it with "Resource": "arn:aws:states:::lambda:invoke" and
+// "Parameters": {"FunctionName": "charge-card", "Payload.$": "$"}. See protocol.go for the wire
+// format workers in other languages implement.
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+// Handler serves one function: it gets the request payload (raw JSON) and returns the result
+// (raw JSON) or an error. Return Fail(...) (or any error wrapping *Error) to choose the error
+// name a state machine's Retry and Catch match; any other error is reported as "Error".
+type Handler func(ctx context.Context, payload []byte) ([]byte, error)
+
+// Error is a task failure with Lambda's errorType and errorMessage.
+type Error struct {
+	Type    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+// Fail returns a task failure named errorType (what ErrorEquals matches) with message.
+func Fail(errorType, message string) error { return &Error{Type: errorType, Message: message} }
+
+// JSON adapts a typed function to a Handler: the payload is decoded into In and the Out value is
+// encoded as the result. A payload that does not decode fails with errorType "InvalidPayload".
+func JSON[In, Out any](fn func(ctx context.Context, in In) (Out, error)) Handler {
+	return func(ctx context.Context, payload []byte) ([]byte, error) {
+		var in In
+		if len(payload) > 0 {
+			if err := json.Unmarshal(payload, &in); err != nil {
+				return nil, Fail("InvalidPayload", err.Error())
+			}
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	}
+}
+
+// Options configure a Service. The zero value works.
+type Options struct {
+	// Prefix is stepjet's subject prefix (default "stepjet").
+	Prefix string
+	// Version is the micro service version (semver; default "1.0.0").
+	Version string
+	// Description shows in `nats micro info`.
+	Description string
+	// MaxConcurrent bounds how many requests run at once per Service (default 256).
+	MaxConcurrent int
+	// Timeout bounds a request whose executor sent no deadline (default 5 minutes).
+	Timeout time.Duration
+}
+
+// Service is a running worker service; add functions with Handle.
+type Service struct {
+	nc     *nats.Conn
+	svc    micro.Service
+	layout wire.Layout
+	opts   Options
+	sem    chan struct{}
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New registers a micro service named name (letters, digits, '-' and '_') on nc.
+func New(nc *nats.Conn, name string, o Options) (*Service, error) {
+	if o.Version == "" {
+		o.Version = "1.0.0"
+	}
+	if o.MaxConcurrent <= 0 {
+		o.MaxConcurrent = 256
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Minute
+	}
+	if o.Description == "" {
+		o.Description = "stepjet task worker"
+	}
+	svc, err := micro.AddService(nc, micro.Config{Name: name, Version: o.Version, Description: o.Description})
+	if err != nil {
+		return nil, fmt.Errorf("worker %s: %w", name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Service{nc: nc, svc: svc, layout: wire.Layout{Prefix: o.Prefix}, opts: o, sem: make(chan struct{}, o.MaxConcurrent), ctx: ctx, cancel: cancel}, nil
+}
+
+// Handle serves function (the FunctionName a definition uses) with h, on subject
+// <prefix>.fn.<function>; it returns once the server knows the subscription. Requests run
+// concurrently (up to MaxConcurrent), so micro's stats count requests but not errors or
+// processing time.
+func (s *Service) Handle(function string, h Handler) error {
+	err := s.svc.AddEndpoint(wire.SubjectToken(function), micro.HandlerFunc(func(r micro.Request) {
+		s.sem <- struct{}{} // bound concurrency; blocks the subscription when full (back-pressure)
+		s.wg.Add(1)
+		go func() {
+			defer func() { <-s.sem; s.wg.Done() }()
+			s.serve(r, h)
+		}()
+	}), micro.WithEndpointSubject(s.layout.FunctionSubject(function)),
+		micro.WithEndpointMetadata(map[string]string{"function": function}))
+	if err != nil {
+		return err
+	}
+	return s.nc.Flush()
+}
+
+func (s *Service) serve(r micro.Request, h Handler) {
+	ctx := s.ctx
+	deadline := time.Now().Add(s.opts.Timeout)
+	if d, err := time.Parse(time.RFC3339Nano, r.Headers().Get(HeaderDeadline)); err == nil {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	out, err := h(ctx, r.Data())
+	if err != nil {
+		_ = RespondError(r, err)
+		return
+	}
+	if len(out) == 0 {
+		out = []byte("null")
+	}
+	_ = r.Respond(out)
+}
+
+// RespondError sends err as a task failure on a micro request (for users writing their own
+// micro handlers).
+func RespondError(r micro.Request, err error) error {
+	var we *Error
+	if !errors.As(err, &we) {
+		we = &Error{Type: "Error", Message: err.Error()}
+	}
+	if we.Type == "" {
+		we.Type = "Error"
+	}
+	msg := we.Message
+	if msg == "" {
+		msg = we.Type
+	}
+	body, _ := json.Marshal(struct {
+		ErrorMessage string `json:"errorMessage"`
+		ErrorType    string `json:"errorType"`
+	}{we.Message, we.Type})
+	return r.Error("500", msg, body, micro.WithHeaders(micro.Headers{HeaderErrorType: []string{we.Type}}))
+}
+
+// Micro exposes the underlying micro service (Info, Stats).
+func (s *Service) Micro() micro.Service { return s.svc }
+
+// Stop stops taking requests, cancels the running handlers' contexts once they exceed their
+// deadline, and waits for them.
+func (s *Service) Stop() error {
+	err := s.svc.Stop()
+	s.wg.Wait()
+	s.cancel()
+	return err
+}
