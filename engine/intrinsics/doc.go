@@ -11,13 +11,14 @@
 //		return err // *ParseError: what is wrong and at which character
 //	}
 //	out, err := call.Eval(&jsonpath.Env{Input: []byte(`{"name":"Arnav"}`)})
-//	// out is `"Hello, Arnav!"`; err, if any, is a *failure.Error named
-//	// States.IntrinsicFailure (bad arguments) or States.Runtime (a path that selects nothing).
+//	// out is `"Hello, Arnav!"`; err, if any, holds a *failure.Error named States.Runtime,
+//	// for bad arguments ("Invalid arguments in States.X", as AWS words it) as for a path
+//	// that selects nothing.
 //
 // AWS evaluates intrinsics in Java, and that shows wherever a value becomes text: States.Format
 // prints objects as {k=v, k2=v2} and arrays as [a, b], States.JsonToString writes Jackson's
 // compact JSON, and a decimal number prints as Java's Double.toString does (1.0, 1000.0 for
-// 1e3, 1.0E7). MathAdd, MathRandom and ArrayRange round non-integer arguments as Java's
-// Math.round does; States.StringSplit splits on any of the delimiter characters and drops empty
+// 1e3, 1.0E7). MathAdd rounds non-integer arguments as Java's Math.round does, while ArrayRange,
+// ArrayPartition, ArrayGetItem and MathRandom truncate them as Java's (int) cast does; States.StringSplit splits on any of the delimiter characters and drops empty
 // pieces, as StringTokenizer does.
 package intrinsics

@@ -27,12 +27,12 @@ func statesArray(_ *callNode, args []gjson.Result) ([]byte, error) {
 }
 
 // States.ArrayPartition(array, size) cuts the array into chunks of size items; the last chunk
-// may be shorter. The size must be a positive integer.
+// may be shorter. A fractional size is truncated (2.6 cuts chunks of 2); it must then be positive.
 func statesArrayPartition(c *callNode, args []gjson.Result) ([]byte, error) {
 	if err := c.wantArray(args, 0); err != nil {
 		return nil, err
 	}
-	size, err := c.wantInteger(args, 1)
+	size, err := c.wantTruncated(args, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +76,13 @@ func statesArrayContains(c *callNode, args []gjson.Result) ([]byte, error) {
 }
 
 // States.ArrayRange(start, end, step) counts from start to end inclusive by step. Non-integer
-// arguments are rounded, as AWS documents; the step must not be zero and the result may hold at
-// most 1000 items. A step pointing away from end gives an empty array.
+// arguments are truncated, as AWS does (ArrayRange(1.6, 1.4, 1) is [1]); the step must not be
+// zero and the result may hold at most 1000 items. A step pointing away from end gives an empty
+// array.
 func statesArrayRange(c *callNode, args []gjson.Result) ([]byte, error) {
 	var v [3]int64
 	for i := range v {
-		n, err := c.wantRounded(args, i)
+		n, err := c.wantTruncated(args, i)
 		if err != nil {
 			return nil, err
 		}
@@ -111,14 +112,19 @@ func statesArrayRange(c *callNode, args []gjson.Result) ([]byte, error) {
 	return append(out, ']'), nil
 }
 
-// States.ArrayGetItem(array, index) returns the item at a zero-based index.
+// States.ArrayGetItem(array, index) returns the item at a zero-based index; a fractional index
+// is truncated. An index out of bounds fails, except that AWS answers null for any index into an
+// empty array.
 func statesArrayGetItem(c *callNode, args []gjson.Result) ([]byte, error) {
 	if err := c.wantArray(args, 0); err != nil {
 		return nil, err
 	}
-	idx, err := c.wantInteger(args, 1)
+	idx, err := c.wantTruncated(args, 1)
 	if err != nil {
 		return nil, err
+	}
+	if idx >= 0 && len(args[0].Array()) == 0 {
+		return []byte("null"), nil
 	}
 	var item gjson.Result
 	var n int64

@@ -24,14 +24,15 @@ func statesMathAdd(c *callNode, args []gjson.Result) ([]byte, error) {
 }
 
 // States.MathRandom(start, end[, seed]) returns a random integer with start <= n < end
-// (arguments rounded as for MathAdd). With a seed the result is deterministic: it is drawn as
+// (arguments truncated, unlike MathAdd's: AWS refuses MathRandom(1.4, 1.6) as an empty range
+// and draws 1 from MathRandom(1.6, 5.4)). With a seed the result is deterministic: it is drawn as
 // start + java.util.Random(seed).nextInt(end - start).
 func statesMathRandom(c *callNode, args []gjson.Result) ([]byte, error) {
-	start, err := c.wantRounded(args, 0)
+	start, err := c.wantTruncated(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	end, err := c.wantRounded(args, 1)
+	end, err := c.wantTruncated(args, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +42,7 @@ func statesMathRandom(c *callNode, args []gjson.Result) ([]byte, error) {
 	bound := end - start
 	var n int64
 	if len(args) == 3 {
-		seed, err := c.wantRounded(args, 2)
+		seed, err := c.wantTruncated(args, 2)
 		if err != nil {
 			return nil, err
 		}

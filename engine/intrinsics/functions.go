@@ -75,13 +75,26 @@ func (f *function) checkArity(n int) error {
 	return nil
 }
 
-// fail returns the States.IntrinsicFailure a function raises on arguments it cannot use.
+// fail returns the error a function raises on arguments it cannot use. AWS names it
+// States.Runtime (not States.IntrinsicFailure) and its cause is the same generic text whatever
+// was wrong: "Invalid arguments in States.MathAdd" (observed on AWS executions; see
+// engine/testdata/cases/aws_observed.json). The reason is kept in the Go error for debugging only.
 func (c *callNode) fail(format string, args ...any) error {
-	return &failure.Error{
-		Name:  failure.IntrinsicFailure,
-		Cause: "Invalid arguments in " + c.fn.name + ": " + fmt.Sprintf(format, args...),
+	return &argError{
+		fe:     failure.Error{Name: failure.Runtime, Cause: "Invalid arguments in " + c.fn.name},
+		reason: fmt.Sprintf(format, args...),
 	}
 }
+
+// argError is an intrinsic's States.Runtime failure with the reason AWS does not print.
+// errors.As finds the *failure.Error inside it.
+type argError struct {
+	fe     failure.Error
+	reason string
+}
+
+func (e *argError) Error() string { return e.fe.Error() + " (" + e.reason + ")" }
+func (e *argError) Unwrap() error { return &e.fe }
 
 // ordinal names argument i (0-based) for a cause text.
 func ordinal(i int) string {
@@ -138,22 +151,9 @@ func (c *callNode) wantObject(args []gjson.Result, i int) error {
 	return nil
 }
 
-// wantInteger takes a number with no fractional part (2 and 2.0 both qualify).
-func (c *callNode) wantInteger(args []gjson.Result, i int) (int64, error) {
-	v := args[i]
-	if v.Type != gjson.Number {
-		return 0, c.fail("the %s argument must be an integer, got %s", ordinal(i), typeName(v))
-	}
-	f := v.Float()
-	if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, c.fail("the %s argument must be an integer, got %s", ordinal(i), string(appendJavaNumber(nil, v.Raw)))
-	}
-	return int64(f), nil
-}
-
 // wantRounded takes a number and rounds it to the nearest integer as Java's Math.round does
-// (halves toward positive infinity), which is what AWS documents for MathAdd, MathRandom and
-// ArrayRange; the result must fit a Java int.
+// (halves toward positive infinity), which is what AWS does for MathAdd (recorded: 1.49 + 1.5
+// = 3); the result must fit a Java int.
 func (c *callNode) wantRounded(args []gjson.Result, i int) (int64, error) {
 	v := args[i]
 	if v.Type != gjson.Number {
@@ -165,6 +165,24 @@ func (c *callNode) wantRounded(args []gjson.Result, i int) (int64, error) {
 			ordinal(i), math.MinInt32, math.MaxInt32, string(appendJavaNumber(nil, v.Raw)))
 	}
 	return int64(r), nil
+}
+
+// wantTruncated takes a number and drops its fractional part, as Java's (int) cast does; AWS
+// reads the integer arguments of ArrayPartition, ArrayRange, ArrayGetItem and MathRandom so
+// (observed: ArrayRange(1.6, 1.4, 1) is [1], ArrayPartition(a, 2.6) cuts chunks of 2,
+// ArrayGetItem(a, 1.2) is a[1], MathRandom(1.4, 1.6) fails as an empty range), while MathAdd
+// rounds. The result must fit a Java int.
+func (c *callNode) wantTruncated(args []gjson.Result, i int) (int64, error) {
+	v := args[i]
+	if v.Type != gjson.Number {
+		return 0, c.fail("the %s argument must be a number, got %s", ordinal(i), typeName(v))
+	}
+	t := math.Trunc(v.Float())
+	if !(t >= math.MinInt32 && t <= math.MaxInt32) {
+		return 0, c.fail("the %s argument must be an integer between %d and %d, got %s",
+			ordinal(i), math.MinInt32, math.MaxInt32, string(appendJavaNumber(nil, v.Raw)))
+	}
+	return int64(t), nil
 }
 
 // javaRound is Java's Math.round: the closest integer, halves rounded up (-2.5 -> -2).

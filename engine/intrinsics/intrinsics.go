@@ -58,9 +58,9 @@ func (c *Call) Canonical() string {
 // Name returns the called function's name, e.g. "States.Format".
 func (c *Call) Name() string { return c.root.fn.name }
 
-// Eval evaluates the call and returns its raw JSON result. Failures are *failure.Error
-// (States.IntrinsicFailure, or States.Runtime for a path that selects nothing) with the cause's
-// own text; the interpreter adds the state prefix.
+// Eval evaluates the call and returns its raw JSON result. Failures hold a *failure.Error (find
+// it with errors.As) named States.Runtime, as AWS names both bad arguments and a path that
+// selects nothing, with the cause's own text; the interpreter adds the state prefix.
 func (c *Call) Eval(env *jsonpath.Env) ([]byte, error) {
 	if env == nil {
 		env = &jsonpath.Env{}

@@ -199,7 +199,7 @@ func (h *pathHole) eval(env *jsonpath.Env) ([]byte, error) {
 	if h.call != nil {
 		v, err := h.call.Eval(env)
 		if err != nil {
-			return nil, asFailure(err, failure.IntrinsicFailure)
+			return nil, asFailure(err, failure.Runtime)
 		}
 		return v, nil
 	}
