@@ -77,3 +77,19 @@ func (b *bindings) eval(e *jsonata.Expr, field string) ([]byte, bool, *stateErro
 	}
 	return v, ok, nil
 }
+
+// evalDefined evaluates an expression whose field needs a value (Items, Condition, Seconds,
+// Timestamp, MaxConcurrency, the ToleratedFailure and timeout fields, Fail's Error and Cause):
+// nothing (undefined) fails as it does in every other field, with AWS's "returned nothing
+// (undefined)" cause, before the value's type is checked.
+func (b *bindings) evalDefined(e *jsonata.Expr, field string) ([]byte, *stateError) {
+	v, ok, err := b.eval(e, field)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, b.r.runtime(&failure.Error{Name: failure.QueryEvaluationError,
+			Cause: jsonata.UndefinedSentence(e.String(), field)})
+	}
+	return v, nil
+}

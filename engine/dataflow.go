@@ -194,7 +194,9 @@ func (r *stateRun) catch(c *catcher, err *stateError) ([]byte, *stateError) {
 			if e != nil {
 				return nil, r.runtime(e)
 			}
-			r.f.vars.assignAll(obj)
+			if verr := r.f.vars.assign(obj, r.st.name); verr != nil {
+				return nil, &stateError{Error: verr}
+			}
 			r.assigned = obj
 		}
 		return out, nil
@@ -217,7 +219,9 @@ func (r *stateRun) catch(c *catcher, err *stateError) ([]byte, *stateError) {
 		if e != nil {
 			return nil, r.runtime(e)
 		}
-		r.f.vars.assignAll(obj)
+		if verr := r.f.vars.assign(obj, r.st.name); verr != nil {
+			return nil, &stateError{Error: verr}
+		}
 		r.assigned = obj
 	}
 	return out, nil

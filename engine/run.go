@@ -207,12 +207,11 @@ func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
 		if err == nil {
 			if len(out) > MaxPayloadBytes {
 				err = &stateError{Error: dataLimitError(st.name)}
+			} else if verr := f.vars.assign(r.assigned, st.name); verr != nil {
+				// Assign takes effect once the state is done (every field of the state saw
+				// the variables as they were when it was entered), within AWS's size limits.
+				err = &stateError{Error: verr}
 			} else {
-				// Assign takes effect once the state is done: every field of the state saw
-				// the variables as they were when it was entered.
-				if r.assigned != nil {
-					f.vars.assignAll(r.assigned)
-				}
 				if ex.traced() {
 					d = stateExitedDetails(st.name, out, r.assigned)
 				}

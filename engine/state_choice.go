@@ -14,17 +14,17 @@ func (r *stateRun) choice() ([]byte, int, *stateError) {
 			if rule.constant < 0 {
 				continue
 			}
-			v, ok := []byte("true"), true
+			v := []byte("true")
 			if rule.constant == 0 {
 				var err *stateError
-				if v, ok, err = b.eval(rule.condition, "Condition"); err != nil {
+				if v, err = b.evalDefined(rule.condition, "Condition"); err != nil {
 					return nil, end, err
 				}
 			}
-			if !ok || (string(v) != "true" && string(v) != "false") {
+			if string(v) != "true" && string(v) != "false" {
 				return nil, end, r.runtime(failure.New(failure.QueryEvaluationError,
 					"The JSONata expression '%s' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
-					rule.condition.String(), jsonTypeName(v, ok), string(v)))
+					rule.condition.String(), jsonTypeName(v, true), string(v)))
 			}
 			if string(v) != "true" {
 				continue

@@ -29,15 +29,15 @@ func (r *stateRun) failField(lit string, expr *jsonata.Expr, path *jsonpath.Path
 	switch {
 	case expr != nil:
 		b := r.bindings()
-		x, ok, err := b.eval(expr, field)
+		x, err := b.evalDefined(expr, field)
 		if err != nil {
 			return "", err
 		}
 		res := gjson.ParseBytes(x)
-		if !ok || res.Type != gjson.String {
+		if res.Type != gjson.String {
 			return "", r.runtime(failure.New(failure.QueryEvaluationError,
 				"The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
-				expr.String(), field, jsonTypeName(x, ok), string(x)))
+				expr.String(), field, jsonTypeName(x, true), string(x)))
 		}
 		return res.Str, nil
 	case path != nil:

@@ -30,14 +30,14 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 		effInput = r.input
 		switch {
 		case ms.itemsExpr != nil:
-			v, ok, err := b.eval(ms.itemsExpr, "Items")
+			v, err := b.evalDefined(ms.itemsExpr, "Items")
 			if err != nil {
 				return nil, end, err
 			}
-			if !ok || len(v) == 0 || v[0] != '[' {
+			if len(v) == 0 || v[0] != '[' {
 				return nil, end, r.runtime(failure.New(failure.QueryEvaluationError,
 					"The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s",
-					ms.itemsExpr.String(), jsonTypeName(v, ok), string(v)))
+					ms.itemsExpr.String(), jsonTypeName(v, true), string(v)))
 			}
 			items = v
 		case ms.itemsLit != nil:
@@ -209,6 +209,7 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 		defer wg.Done()
 		// One frame per worker, and its scope reused until an iteration assigns to it.
 		it := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}}
+		defer func() { it.vars.release() }()
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= len(inputs) || ctx.Err() != nil {
@@ -216,6 +217,7 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 			}
 			start := ex.hist.emit(f.prev, "MapIterationStarted", "mapIterationStartedEventDetails", iterDetails(i))
 			if it.vars.vars != nil {
+				it.vars.release()
 				it.vars = &scope{parent: f.vars}
 			}
 			it.prev = start

@@ -47,6 +47,7 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 			defer wg.Done()
 			bf := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}, prev: f.prev}
 			out, err := bf.runProgram(p, input)
+			bf.vars.release()
 			if err != nil {
 				once.Do(func() { firstErr = err; cancel() })
 				return

@@ -216,15 +216,15 @@ func (r *stateRun) intValue(fl *intField, b *bindings) (int64, *stateError) {
 		if b == nil {
 			b = r.bindings()
 		}
-		v, ok, err := b.eval(fl.expr, fl.field)
+		v, err := b.evalDefined(fl.expr, fl.field)
 		if err != nil {
 			return 0, err
 		}
 		n, perr := strconv.ParseFloat(string(v), 64)
-		if !ok || perr != nil || n != float64(int64(n)) {
+		if perr != nil || n != float64(int64(n)) {
 			return 0, r.runtime(failure.New(failure.QueryEvaluationError,
 				"The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected 'integer', but was '%s' for value: %s",
-				fl.expr.String(), fl.field, jsonTypeName(v, ok), string(v)))
+				fl.expr.String(), fl.field, jsonTypeName(v, true), string(v)))
 		}
 		return int64(n), nil
 	}

@@ -67,15 +67,15 @@ func (r *stateRun) wait() ([]byte, int, *stateError) {
 			d = t.Sub(r.f.ex.clock.Now())
 			ts = ""
 		case w.timestampExpr != nil:
-			v, ok, err := b.eval(w.timestampExpr, "Timestamp")
+			v, err := b.evalDefined(w.timestampExpr, "Timestamp")
 			if err != nil {
 				return nil, end, err
 			}
 			res := gjson.ParseBytes(v)
-			if !ok || res.Type != gjson.String {
+			if res.Type != gjson.String {
 				return nil, end, r.runtime(failure.New(failure.QueryEvaluationError,
 					"The JSONata expression '%s' specified for the field 'Timestamp' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
-					w.timestampExpr.String(), jsonTypeName(v, ok), string(v)))
+					w.timestampExpr.String(), jsonTypeName(v, true), string(v)))
 			}
 			ts = res.Str
 			field = "Timestamp"

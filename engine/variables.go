@@ -1,7 +1,22 @@
 package engine
 
 import (
+	"strconv"
+	"sync/atomic"
+
+	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/tidwall/gjson"
+)
+
+// AWS's limits on workflow variables ("Passing data between states with variables"), counted
+// in bytes of each value's JSON text.
+const (
+	// MaxVariableBytes bounds one variable's value.
+	MaxVariableBytes = 256 * 1024
+	// MaxAssignBytes bounds the values one Assign field sets, together.
+	MaxAssignBytes = 256 * 1024
+	// MaxVariablesBytes bounds all the variables an execution holds at once.
+	MaxVariablesBytes = 10 * 1024 * 1024
 )
 
 // scope holds the workflow variables one thread of control assigns (Assign). A Parallel branch or
@@ -11,6 +26,11 @@ import (
 type scope struct {
 	parent *scope
 	vars   map[string][]byte
+	// size is the bytes this scope's own variables hold (its goroutine alone touches it).
+	size int64
+	// stored, in the outermost scope, counts the bytes every scope of the execution holds:
+	// branches and iterations add to it concurrently.
+	stored atomic.Int64
 }
 
 // Get implements jsonpath.Variables: the innermost scope that holds name wins.
@@ -23,13 +43,84 @@ func (s *scope) Get(name string) ([]byte, bool) {
 	return nil, false
 }
 
-// assignAll sets every member of the JSON object obj as a variable of this scope.
+// root is the execution's outermost scope, which keeps the execution-wide count.
+func (s *scope) root() *scope {
+	for s.parent != nil {
+		s = s.parent
+	}
+	return s
+}
+
+// assign checks the JSON object obj (a state's evaluated Assign, nil for none) against AWS's
+// variable limits and, when it fits, sets its members as variables of this scope. A refusal
+// sets nothing, and fails the state with States.DataLimitExceeded.
+func (s *scope) assign(obj []byte, state string) *failure.Error {
+	if obj == nil {
+		return nil
+	}
+	res := gjson.ParseBytes(obj)
+	if !res.IsObject() {
+		return nil
+	}
+	var fail *failure.Error
+	var total, delta int64
+	res.ForEach(func(k, v gjson.Result) bool {
+		n := int64(len(v.Raw))
+		if n > MaxVariableBytes {
+			fail = variableLimitError(state, "the variable '"+k.String()+"'", MaxVariableBytes)
+			return false
+		}
+		total += n
+		delta += n - int64(len(s.vars[k.String()]))
+		return true
+	})
+	if fail != nil {
+		return fail
+	}
+	if total > MaxAssignBytes {
+		return variableLimitError(state, "the variables of its Assign field", MaxAssignBytes)
+	}
+	stored := &s.root().stored
+	if stored.Add(delta) > MaxVariablesBytes {
+		stored.Add(-delta)
+		return variableLimitError(state, "the execution's variables", MaxVariablesBytes)
+	}
+	s.size += delta
+	s.set(res)
+	return nil
+}
+
+// variableLimitError is the failure of an Assign over one of AWS's limits. AWS's own cause text
+// for it was not recorded; this one follows the shape of its payload-size cause.
+func variableLimitError(state, what string, limit int) *failure.Error {
+	return &failure.Error{
+		Name: failure.DataLimitExceeded,
+		Cause: "The state/task '" + state + "' assigned a value that makes " + what +
+			" exceed the maximum size of " + strconv.Itoa(limit) + " bytes (service limit).",
+	}
+}
+
+// release gives back what this scope holds to the execution's count, once its branch or
+// iteration is over and its variables are out of scope.
+func (s *scope) release() {
+	if s.size != 0 && s.parent != nil {
+		s.root().stored.Add(-s.size)
+		s.size = 0
+	}
+}
+
+// assignAll sets every member of the JSON object obj as a variable of this scope, unchecked
+// (variables given from outside, as TestState's).
 func (s *scope) assignAll(obj []byte) {
 	res := gjson.ParseBytes(obj)
 	if !res.IsObject() {
 		return
 	}
-	res.ForEach(func(k, v gjson.Result) bool {
+	s.set(res)
+}
+
+func (s *scope) set(obj gjson.Result) {
+	obj.ForEach(func(k, v gjson.Result) bool {
 		if s.vars == nil {
 			s.vars = make(map[string][]byte, 4)
 		}

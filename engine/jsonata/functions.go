@@ -41,6 +41,7 @@ func init() {
 		"uuid":      fnUUID,
 		"parse":     fnParse,
 		"now":       fnNow,
+		"pad":       fnPad,
 	}
 	// gnata only exports a way to register functions that first converts their arguments to
 	// plain Go maps (losing key order). Take the type of a function it registered and convert

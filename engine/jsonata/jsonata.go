@@ -1,4 +1,3 @@
-// Package jsonata compiles and evaluates JSONata expressions as AWS Step Functions runs them.
 package jsonata
 
 import (

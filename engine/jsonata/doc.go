@@ -1,0 +1,37 @@
+// Package jsonata compiles and evaluates JSONata expressions as AWS Step Functions runs them.
+//
+// An expression is compiled once per definition (Compile) and evaluated per state entry
+// against Bindings that give $states and the workflow variables (Eval). Results are raw JSON;
+// plain paths and object constructors are answered from the raw input without decoding it.
+// Errors are *failure.Error values named States.QueryEvaluationError whose cause is JSONata
+// 2.0.6's "<code>: <message>" text; the interpreter wraps them in AWS's field sentences
+// (ErrorSentence, UndefinedSentence, UnsupportedSentence).
+//
+//	e, err := jsonata.Compile("$states.input.total * 2")
+//	v, defined, err := e.Eval(bindings) // v = []byte("84")
+//
+// The language is JSONata 2.x as github.com/recolabs/gnata implements it, plus what AWS adds:
+// $partition, $range, $hash, $random([seed]), $uuid and $parse; $eval is hidden (naming it is
+// undefined, calling it is T1006), and the ?: and ?? operators are refused, as on AWS.
+//
+// # Differences from AWS
+//
+// Each is pinned by TestKnownGaps (gaps_test.go); TestClosedGaps covers gnata's differences
+// this package corrects.
+//
+//   - Regular expressions are Go's RE2, not JavaScript's: lookarounds ((?=x), (?!x), (?<=x),
+//     (?<!x)) and backreferences (\1) are refused with "D3137: invalid regex: ..." where AWS
+//     evaluates them. Everything RE2 and JavaScript share behaves the same.
+//   - T2009 (comparing a string with a number) keeps gnata's text, "the operands of the "<"
+//     operator must be both numbers or both strings"; jsonata-js says "The values "a" and 1
+//     either side of operator "<" must be of the same data type". gnata does not report the
+//     values, so the JSONata text cannot be written. Error codes and the other messages are
+//     JSONata's (errors.go), except where gnata gives too little to fill them in, when its
+//     own message follows the code.
+//   - Resource bounds are gnata's and ours, not AWS's: a range or $append of more than 10
+//     million items, and $pad of more than 16 Mi characters, fail; AWS bounds evaluation
+//     memory differently.
+//   - $pad is ours (pad.go): gnata refuses a width over 10,000.
+//   - $now, $random and $uuid read the real clock and randomness; $now writes milliseconds as
+//     JavaScript does.
+package jsonata
