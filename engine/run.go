@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/payload"
 )
 
 // systemClock is the Clock of the real world.
@@ -101,7 +102,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	res.StopDate = clock.Now()
 	switch {
 	case serr == nil:
-		res.Output = out
+		res.Output = payload.Compact(out) // AWS prints outputs compact, whatever the input's spacing
 		if ex.traced() {
 			ex.hist.emit(first, "ExecutionSucceeded", "executionSucceededEventDetails", func(b []byte) []byte {
 				b = append(b, '{')

@@ -80,3 +80,23 @@ func TestMembersLaterKeyReplacesInPlace(t *testing.T) {
 		}
 	}
 }
+
+func TestCompact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a":1}`, `{"a":1}`},
+		{"{ \"a\" : [1, 2,\n3] }\n", `{"a":[1,2,3]}`},
+		{`{"s": "a b\" c \\"}`, `{"s":"a b\" c \\"}`},
+		{`"  spaced string with enough length  "`, `"  spaced string with enough length  "`},
+		{"[{}\n,{}\n]", `[{},{}]`},
+		{``, ``},
+	}
+	for _, tt := range tests {
+		if got := string(Compact([]byte(tt.in))); got != tt.want {
+			t.Errorf("Compact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	in := []byte(`{"already":"compact"}`)
+	if out := Compact(in); &out[0] != &in[0] {
+		t.Error("Compact copied a value that had no whitespace")
+	}
+}
