@@ -125,3 +125,18 @@ type Result struct {
 	StartDate time.Time
 	StopDate  time.Time
 }
+
+// Funcs runs Task states with Go functions registered in-process by resource ARN, e.g.
+//
+//	engine.Funcs{"arn:aws:lambda:us-east-1:123456789012:function:Charge": engine.TaskFunc(charge)}
+//
+// A Task whose Resource is not registered fails with States.TaskFailed naming the resource.
+type Funcs map[string]TaskInvoker
+
+// Invoke calls the function registered for req.Resource.
+func (f Funcs) Invoke(ctx context.Context, req TaskRequest) ([]byte, error) {
+	if inv, ok := f[req.Resource]; ok {
+		return inv.Invoke(ctx, req)
+	}
+	return nil, &Error{Name: failure.TaskFailed, Cause: "No function is registered for the resource '" + req.Resource + "'"}
+}
