@@ -20,8 +20,9 @@ starts are refused from then on; executions already running finish.
 Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
 cannot be reached.
 
-Example:
+Examples:
   stepjet delete hello
+  stepjet delete arn:aws:states:us-east-1:123456789012:stateMachine:hello
 `
 
 func deleteCmd(args []string, stdout, stderr io.Writer) int {

@@ -19,8 +19,9 @@ Usage: stepjet list [--json]
 Lists the state machines of a running stepjet server, oldest first: name, type, creation date
 and ARN (--json prints ListStateMachines' answer instead, all pages joined).
 
-Example:
+Examples:
   stepjet list
+  stepjet list --json --endpoint http://127.0.0.1:8083 | jq -r '.stateMachines[].name'
 `
 
 type listedMachine struct {

@@ -102,13 +102,16 @@ func (s *Server) describeStateMachineForExecution(ctx context.Context, body []by
 	}
 	d := describe(m)
 	return struct {
-		StateMachineArn      string          `json:"stateMachineArn"`
-		Name                 string          `json:"name"`
-		Definition           string          `json:"definition"`
-		RoleArn              string          `json:"roleArn,omitempty"`
-		UpdateDate           epoch           `json:"updateDate"`
-		LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
-		TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
-		RevisionID           string          `json:"revisionId,omitempty"`
-	}{d.StateMachineArn, d.Name, d.Definition, d.RoleArn, d.CreationDate, d.LoggingConfiguration, d.TracingConfiguration, d.RevisionID}, nil
+		StateMachineArn         string              `json:"stateMachineArn"`
+		Name                    string              `json:"name"`
+		Definition              string              `json:"definition"`
+		RoleArn                 string              `json:"roleArn,omitempty"`
+		UpdateDate              epoch               `json:"updateDate"`
+		LoggingConfiguration    json.RawMessage     `json:"loggingConfiguration"`
+		TracingConfiguration    json.RawMessage     `json:"tracingConfiguration"`
+		RevisionID              string              `json:"revisionId,omitempty"`
+		EncryptionConfiguration json.RawMessage     `json:"encryptionConfiguration"`
+		VariableReferences      map[string][]string `json:"variableReferences,omitempty"`
+	}{d.StateMachineArn, d.Name, d.Definition, d.RoleArn, d.CreationDate, d.LoggingConfiguration, d.TracingConfiguration, d.RevisionID,
+		d.EncryptionConfiguration, d.VariableReferences}, nil
 }

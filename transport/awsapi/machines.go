@@ -307,7 +307,14 @@ type describeOutput struct {
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
 	RevisionID           string          `json:"revisionId,omitempty"`
 	Description          string          `json:"description,omitempty"`
+	// EncryptionConfiguration is always AWS's default: stepjet does not encrypt with a key of
+	// the caller's (JetStream's own storage encryption applies, if configured).
+	EncryptionConfiguration json.RawMessage     `json:"encryptionConfiguration"`
+	VariableReferences      map[string][]string `json:"variableReferences,omitempty"`
 }
+
+// awsOwnedKey is the encryption configuration AWS describes when none was chosen.
+var awsOwnedKey = json.RawMessage(`{"type":"AWS_OWNED_KEY"}`)
 
 func describe(m wire.Machine) describeOutput {
 	out := describeOutput{
@@ -315,6 +322,7 @@ func describe(m wire.Machine) describeOutput {
 		RoleArn: m.RoleArn, Type: m.Type, CreationDate: epoch(m.CreationDate),
 		LoggingConfiguration: m.LoggingConfiguration, TracingConfiguration: m.TracingConfiguration,
 		RevisionID: m.RevisionID, Description: m.Description,
+		EncryptionConfiguration: awsOwnedKey, VariableReferences: variableReferences(m.Definition),
 	}
 	if len(out.LoggingConfiguration) == 0 {
 		out.LoggingConfiguration = defaultLogging

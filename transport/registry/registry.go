@@ -4,7 +4,7 @@
 // go through it; executors only read and watch the bucket.
 //
 //	reg, err := registry.Open(ctx, js, wire.Layout{})
-//	m, err := reg.CreateMachine(ctx, wire.Machine{Name: "hello", Definition: def, Type: "EXPRESS"})
+//	err = reg.CreateMachine(ctx, wire.Machine{Name: "hello", Definition: def, Type: "EXPRESS"})
 //
 // Writes use the KV's compare-and-set (Create, Update with a revision), so concurrent API
 // servers cannot lose each other's changes; a lost race surfaces as ErrConflict or ErrExists.
@@ -121,7 +121,9 @@ func isWrongRevision(err error) bool {
 }
 
 // each calls fn with every live entry whose key matches the subject filter (e.g. "machine.>").
-// withDeletes also reports deleted keys (fn gets a nil value), to learn every key ever used.
+// withDeletes also reports keys whose last operation is a delete (fn gets a nil value), to learn
+// every key used since the last purge. Purged keys are never reported: a purge (DeleteMachine)
+// forgets a key, while a delete (DeleteVersion) keeps its marker so the number stays taken.
 func (r *Registry) each(ctx context.Context, filter string, withDeletes bool, fn func(key string, value []byte)) error {
 	opts := []jetstream.WatchOpt{}
 	if !withDeletes {
@@ -141,7 +143,7 @@ func (r *Registry) each(ctx context.Context, filter string, withDeletes bool, fn
 				return nil // nil marks the end of the initial values
 			}
 			if e.Operation() != jetstream.KeyValuePut {
-				if withDeletes {
+				if withDeletes && e.Operation() == jetstream.KeyValueDelete {
 					fn(e.Key(), nil)
 				}
 				continue

@@ -3,9 +3,11 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -97,7 +99,24 @@ func (r *Registry) Versions(ctx context.Context, name string) ([]wire.Machine, e
 }
 
 // DeleteVersion deletes a published version (a delete marker, so its number is not reused).
-// Deleting one that does not exist is not an error.
+// Deleting one that does not exist is not an error, and leaves no marker: a number that was
+// never published stays free.
 func (r *Registry) DeleteVersion(ctx context.Context, name string, n int) error {
-	return r.kv.Delete(ctx, wire.VersionKey(name, n))
+	key := wire.VersionKey(name, n)
+	for attempt := 0; attempt < 5; attempt++ {
+		e, err := r.kv.Get(ctx, key)
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		// Only the revision read: a version published concurrently under this number is
+		// another publish's to keep or delete.
+		err = r.kv.Delete(ctx, key, jetstream.LastRevision(e.Revision()))
+		if !isWrongRevision(err) {
+			return err
+		}
+	}
+	return ErrConflict
 }
