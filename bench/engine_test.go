@@ -87,25 +87,14 @@ func TestWorkloadsProduceExpectedOutput(t *testing.T) {
 
 // BenchmarkOrder runs the 6-state order workflow with in-process Go tasks on a ~1 KiB order.
 // Target (issue 2): ≥ 100,000 executions/s on one core, ≤ 50 allocs per execution.
-func BenchmarkOrder(b *testing.B) {
-	m := compile(b, load(b, "order.asl.json"))
-	input := load(b, "order-input.json")
-	opts := engine.RunOptions{Tasks: orderTasks, Name: "bench", ExecutionArn: "arn:aws:states:us-east-1:123456789012:express:order:bench:1"}
-	sameJSON(b, run(b, m, input, opts), load(b, "order-expected-output.json"))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if res := m.Run(context.Background(), input, opts); res.Status != engine.StatusSucceeded {
-			b.Fatal(res.Error, res.Cause)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
-}
+func BenchmarkOrder(b *testing.B) { benchOrder(b, "order.asl.json") }
 
 // BenchmarkOrderJSONata runs the same order workflow written in JSONata mode (Output, Arguments,
 // Assign, Condition), on the same input and with the same expected output (issue 5).
-func BenchmarkOrderJSONata(b *testing.B) {
-	m := compile(b, load(b, "order-jsonata.asl.json"))
+func BenchmarkOrderJSONata(b *testing.B) { benchOrder(b, "order-jsonata.asl.json") }
+
+func benchOrder(b *testing.B, definition string) {
+	m := compile(b, load(b, definition))
 	input := load(b, "order-input.json")
 	opts := engine.RunOptions{Tasks: orderTasks, Name: "bench", ExecutionArn: "arn:aws:states:us-east-1:123456789012:express:order:bench:1"}
 	sameJSON(b, run(b, m, input, opts), load(b, "order-expected-output.json"))
