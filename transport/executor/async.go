@@ -63,7 +63,7 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 				continue
 			}
 			e.inflight.Add(1)
-			go e.handle(msg)
+			e.dispatch(job{start: msg})
 		}
 		cancel()
 		for range n {
@@ -79,24 +79,23 @@ func isFetchTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout)
 }
 
-// handle runs one async start: execute, store the result (waiting for the stream's ack), then
-// ack the start. Any failure before the result is stored leaves the start unacked, so JetStream
-// redelivers it; the result's Nats-Msg-Id (the execution ARN) suppresses a duplicate.
+// handle runs one async start: execute, then store the result. The start is acked only once
+// the results stream has acknowledged the result (see results.go), so any failure before that
+// leaves it unacked and JetStream redelivers it; the result's Nats-Msg-Id (the execution ARN)
+// suppresses a duplicate. handle returns once the result is published; the in-flight slot and
+// the heartbeat are held until the start is acked.
 func (e *Executor) handle(msg jetstream.Msg) {
-	defer e.inflight.Done()
-	defer e.release()
 	e.metrics.inflight.Add(1)
-	defer e.metrics.inflight.Add(-1)
-
 	meta, err := msg.Metadata()
 	if err != nil {
 		e.cfg.Logger.Error("start without metadata; terminating it", "subject", msg.Subject(), "err", err)
 		_ = msg.Term()
+		e.done(nil)
 		return
 	}
 	st := e.startFromMsg(msg.Subject(), msg.Headers(), meta)
-	stopHB := e.heartbeat(msg)
-	defer stopHB()
+	r := &asyncRun{e: e, msg: msg}
+	r.startHeartbeat(e.cfg.AckWait / 3)
 
 	var res wire.Result
 	var machine string
@@ -115,17 +114,20 @@ func (e *Executor) handle(msg jetstream.Msg) {
 	if e.runCtx.Err() != nil {
 		// Shutdown's deadline aborted this execution: hand it back for another executor.
 		_ = msg.Nak()
+		e.done(r)
 		return
 	}
-	if err := e.storeResult(res, machine); err != nil {
-		e.metrics.storeErrors.Add(1)
-		e.cfg.Logger.Error("storing result failed; the start will be redelivered", "executionArn", res.ExecutionArn, "err", err)
-		_ = msg.NakWithDelay(time.Second)
-		return
+	e.results.store(r, &res, machine)
+}
+
+// done ends an async start's hold on the executor: its heartbeat, slot and in-flight count.
+func (e *Executor) done(r *asyncRun) {
+	if r != nil {
+		r.stopHeartbeat()
 	}
-	if err := msg.Ack(); err != nil {
-		e.cfg.Logger.Warn("ack failed; a redelivery will be de-duplicated", "executionArn", res.ExecutionArn, "err", err)
-	}
+	e.metrics.inflight.Add(-1)
+	e.release()
+	e.inflight.Done()
 }
 
 // abandoned is the FAILED result of a start delivered MaxDeliver times; it does not run it.
@@ -165,45 +167,4 @@ func (e *Executor) startFromMsg(subject string, h nats.Header, meta *jetstream.M
 		st.startDate = t
 	}
 	return st
-}
-
-// heartbeat tells JetStream the start is still being worked on, every AckWait/3.
-func (e *Executor) heartbeat(msg jetstream.Msg) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(e.cfg.AckWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = msg.InProgress()
-			}
-		}
-	}()
-	return func() { close(done) }
-}
-
-// storeResult publishes a result to the results stream and waits for its ack, retrying briefly.
-func (e *Executor) storeResult(res wire.Result, machine string) error {
-	body, err := json.Marshal(res)
-	if err != nil {
-		return err
-	}
-	m := nats.NewMsg(e.cfg.Layout.ResultSubject(machine))
-	m.Data = body
-	m.Header.Set(wire.HeaderMsgID, res.ExecutionArn)
-	m.Header.Set(wire.HeaderExecutionArn, res.ExecutionArn)
-	var last error
-	for attempt := range 5 {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_, last = e.js.PublishMsg(ctx, m)
-		cancel()
-		if last == nil {
-			return nil
-		}
-		time.Sleep(time.Duration(100<<attempt) * time.Millisecond)
-	}
-	return last
 }

@@ -42,6 +42,9 @@ type Executor struct {
 
 	pullDone chan struct{}
 	inflight sync.WaitGroup
+	jobs     chan job       // hands executions to idle workers (pool.go)
+	workers  sync.WaitGroup // worker goroutines
+	results  *resultPublisher
 	subsMu   sync.Mutex
 	syncSub  *nats.Subscription
 	triggers *triggerSet
@@ -64,6 +67,10 @@ func New(cfg Config) (*Executor, error) {
 	e := &Executor{cfg: cfg, js: js, tasks: cfg.Tasks, sem: make(chan struct{}, cfg.MaxInFlight), pullDone: make(chan struct{})}
 	if e.tasks == nil {
 		e.tasks = DefaultTasks(cfg.NC, js, cfg.Layout, cfg.Funcs)
+	}
+	e.jobs = make(chan job)
+	if e.results, err = newResultPublisher(e); err != nil {
+		return nil, err
 	}
 	e.runCtx, e.runCancel = context.WithCancel(context.Background())
 	e.bgCtx, e.bgCancel = context.WithCancel(context.Background())
@@ -174,6 +181,7 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 		err = ctx.Err()
 	}
 	e.runCancel()
+	e.workers.Wait()
 	e.cfg.Logger.Info("executor stopped")
 	return err
 }

@@ -37,23 +37,25 @@ func (e *Executor) onSync(m *nats.Msg) {
 	}
 	e.inflight.Add(1)
 	e.subsMu.Unlock()
-	go func() {
-		defer e.inflight.Done()
-		if !e.acquire(e.runCtx) {
-			return
-		}
-		defer e.release()
-		e.metrics.inflight.Add(1)
-		defer e.metrics.inflight.Add(-1)
-		e.metrics.syncStarted.Add(1)
-		st, input := e.syncStart(m)
-		res, _ := e.execute(e.runCtx, st, input)
-		if e.runCtx.Err() != nil {
-			return // aborted by shutdown: no answer rather than a wrong one
-		}
-		body, _ := json.Marshal(res)
-		_ = m.Respond(body)
-	}()
+	e.dispatch(job{req: m})
+}
+
+// serveSync runs one sync request on a worker and answers it.
+func (e *Executor) serveSync(m *nats.Msg) {
+	defer e.inflight.Done()
+	if !e.acquire(e.runCtx) {
+		return
+	}
+	defer e.release()
+	e.metrics.inflight.Add(1)
+	defer e.metrics.inflight.Add(-1)
+	e.metrics.syncStarted.Add(1)
+	st, input := e.syncStart(m)
+	res, _ := e.execute(e.runCtx, st, input)
+	if e.runCtx.Err() != nil {
+		return // aborted by shutdown: no answer rather than a wrong one
+	}
+	_ = m.Respond(appendResult(make([]byte, 0, resultSize(&res)), &res))
 }
 
 // syncStart reads a sync request: a wire.SyncRequest body (as the API and `stepjet sync` send),
