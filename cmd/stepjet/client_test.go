@@ -239,3 +239,11 @@ func TestAPICommandsHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateRefusesStandard(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := dispatch([]string{"create", "sm", "../../examples/hello/hello.asl.json", "--type", "STANDARD", "--endpoint", "http://127.0.0.1:1"}, &out, &errb)
+	if code != exitUsage || !strings.Contains(errb.String(), "Express workflows only") {
+		t.Fatalf("exit %d, stderr %q; want exit 2 saying stepjet runs Express workflows only", code, errb.String())
+	}
+}

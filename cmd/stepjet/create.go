@@ -31,7 +31,7 @@ Example:
 func createCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("create", createHelp, stderr)
 	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
-	typ := fs.String("type", "EXPRESS", "EXPRESS (what stepjet runs) or STANDARD (stored, but not run)")
+	typ := fs.String("type", "EXPRESS", "state machine type: EXPRESS, the only type stepjet runs")
 	role := fs.String("role-arn", "arn:aws:iam::123456789012:role/stepjet", "IAM role ARN, recorded as AWS would (stepjet does not assume it)")
 	level := fs.String("logging-level", "", "log events to the logs stream: ALL, ERROR, FATAL or OFF")
 	includeData := fs.Bool("include-execution-data", false, "include inputs and outputs in log events")
@@ -52,12 +52,19 @@ func createCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stepjet create: want NAME and DEFINITION (stepjet create --help)")
 		return exitUsage
 	}
+	if *typ != "EXPRESS" {
+		fmt.Fprintf(stderr, "stepjet create: type %q is not supported: stepjet runs Express workflows only (Standard workflows, with .sync, .waitForTaskToken and activities, need AWS)\n", *typ)
+		return exitUsage
+	}
 	def, err := readInput(pos[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "stepjet create: %v\n", err)
 		return exitUsage
 	}
-	in := map[string]any{"name": pos[0], "definition": string(def), "type": *typ, "roleArn": *role}
+	// stepjet runs Express workflows only: the CLI creates nothing else. (The AWS API still
+	// accepts type STANDARD, as AWS does, so tools written against AWS work; such a machine is
+	// stored but refuses to start.)
+	in := map[string]any{"name": pos[0], "definition": string(def), "type": "EXPRESS", "roleArn": *role}
 	if lc := loggingConfig(*level, *includeData, *logGroup, pos[0]); lc != nil {
 		in["loggingConfiguration"] = lc
 	}
