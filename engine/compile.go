@@ -512,6 +512,19 @@ func (c *compiler) parallelState(st *state, f fields) error {
 }
 
 func (c *compiler) mapState(st *state, f fields) error {
+	// A Distributed Map that only iterates its input runs inline with the same results; one that
+	// reads items from or writes results to Amazon S3 cannot run here, and must not be run as if
+	// those fields were absent.
+	for _, k := range []string{"ItemReader", "ResultWriter"} {
+		if _, ok := f[k]; ok {
+			return &InvalidDefinitionError{Diagnostics: []Diagnostic{{
+				Severity: "ERROR",
+				Code:     "UNSUPPORTED_FEATURE",
+				Message:  "stepjet does not support '" + k + "': it runs Map states over their input, and a Distributed Map's reading from or writing to Amazon S3 is not available",
+				Location: "/States/" + st.name + "/" + k,
+			}}}
+		}
+	}
 	ms := &mapSpec{}
 	proc, ok := f["ItemProcessor"]
 	if !ok {

@@ -34,6 +34,11 @@ workflow can be tested with no workers at all. The machine is named after the de
 to its first dot (order.asl.json -> order); that name is the key of the mock config's
 StateMachines member (--name overrides it).
 
+stepjet run is a local test harness, like Step Functions Local: by default it accepts every
+definition AWS accepts (--type STANDARD), and runs a Distributed Map over its input inline, with
+the same results. --type EXPRESS checks the definition as an Express machine (what stepjet serve
+runs) instead; stepjet validate says the same without running.
+
 Exit status: 0 when the execution ran, whatever its status; 2 on bad usage or an invalid
 definition (diagnostics on stderr).
 
@@ -51,6 +56,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	execName := fs.String("execution-name", "", "execution name (default: a fresh UUID)")
 	eventsPath := fs.String("events", "", "also write the execution's history events to this file as NDJSON (- for stderr)")
 	timeout := fs.Duration("timeout", engine.DefaultTimeout, "execution deadline (at most 5m for Express)")
+	typ := fs.String("type", "STANDARD", "rules the definition is checked against: STANDARD (every definition AWS accepts) or EXPRESS")
 	pos, err := parseArgs(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -64,6 +70,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if (*mockPath == "") != (*testCase == "") {
 		fmt.Fprintln(stderr, "stepjet run: --mock-config and --test-case go together")
+		return exitUsage
+	}
+	if *typ != "STANDARD" && *typ != "EXPRESS" {
+		fmt.Fprintln(stderr, "stepjet run: --type is STANDARD or EXPRESS")
 		return exitUsage
 	}
 	if *timeout <= 0 || *timeout > engine.DefaultTimeout {
@@ -92,7 +102,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		machineName = machineNameOf(defPath)
 	}
 
-	m, err := engine.Compile(def, engine.CompileOptions{})
+	m, err := engine.Compile(def, engine.CompileOptions{Type: *typ})
 	if err != nil {
 		printCompileError(stderr, defPath, err)
 		return exitUsage
