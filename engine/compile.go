@@ -512,20 +512,15 @@ func (c *compiler) parallelState(st *state, f fields) error {
 }
 
 func (c *compiler) mapState(st *state, f fields) error {
+	ms := &mapSpec{}
 	// A Distributed Map that only iterates its input runs inline with the same results; one that
-	// reads items from or writes results to Amazon S3 cannot run here, and must not be run as if
-	// those fields were absent.
+	// reads items from or writes results to Amazon S3 cannot, and must not run as if those fields
+	// were absent. It fails when it runs (TestState may still mock the whole state).
 	for _, k := range []string{"ItemReader", "ResultWriter"} {
-		if _, ok := f[k]; ok {
-			return &InvalidDefinitionError{Diagnostics: []Diagnostic{{
-				Severity: "ERROR",
-				Code:     "UNSUPPORTED_FEATURE",
-				Message:  "stepjet does not support '" + k + "': it runs Map states over their input, and a Distributed Map's reading from or writing to Amazon S3 is not available",
-				Location: "/States/" + st.name + "/" + k,
-			}}}
+		if _, ok := f[k]; ok && ms.unsupported == "" {
+			ms.unsupported = k
 		}
 	}
-	ms := &mapSpec{}
 	proc, ok := f["ItemProcessor"]
 	if !ok {
 		proc = f["Iterator"]

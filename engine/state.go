@@ -142,6 +142,9 @@ type parallelSpec struct {
 
 type mapSpec struct {
 	processor *program
+	// unsupported names a field stepjet cannot run (ItemReader, ResultWriter); running the state
+	// fails.
+	unsupported string
 
 	itemsPath           *jsonpath.Path
 	itemsExpr           *jsonata.Expr

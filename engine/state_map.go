@@ -21,6 +21,10 @@ const unboundedMapWorkers = 40
 func (r *stateRun) mapState() ([]byte, int, *stateError) {
 	st := r.st
 	ms := st.mapSpec
+	if ms.unsupported != "" {
+		return nil, end, r.runtime(failure.New(failure.Runtime,
+			"stepjet does not support the field '%s': it runs Map states over their input, and a Distributed Map's reading from or writing to Amazon S3 is not available", ms.unsupported))
+	}
 	f := r.f
 	ex := f.ex
 	var b *bindings

@@ -21,8 +21,6 @@ func TestRun(t *testing.T) {
 			`[{"n":2},{"n":4},{"n":6}]`, ""},
 		{"express rules refuse a distributed map", []string{"testdata/run/distributed.asl.json", "--type", "EXPRESS"}, exitUsage,
 			"", "not supported inside 'EXPRESS' state machines"},
-		{"S3 item reader is refused, not ignored", []string{"testdata/run/reader.asl.json"}, exitUsage,
-			"", "UNSUPPORTED_FEATURE at /States/Each/ItemReader"},
 		{"bad type", []string{"testdata/run/distributed.asl.json", "--type", "FAST"}, exitUsage, "", "--type is STANDARD or EXPRESS"},
 		{"no definition", nil, exitUsage, "", "exactly one DEFINITION"},
 		{"input not JSON", []string{"testdata/run/distributed.asl.json", "--input", "run_test.go"}, exitUsage, "", "not valid JSON"},
@@ -48,5 +46,19 @@ func TestRun(t *testing.T) {
 				t.Errorf("status %s output %s, want SUCCEEDED %s", res.Status, res.Output, tt.output)
 			}
 		})
+	}
+}
+
+func TestRunRefusesS3ItemReaderWhenItRuns(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := dispatch([]string{"run", "testdata/run/reader.asl.json"}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var res struct{ Status, Error, Cause string }
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != "FAILED" || res.Error != "States.Runtime" || !strings.Contains(res.Cause, "does not support the field 'ItemReader'") {
+		t.Errorf("got %s %s %q; want FAILED States.Runtime saying ItemReader is not supported", res.Status, res.Error, res.Cause)
 	}
 }

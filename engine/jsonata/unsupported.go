@@ -1,14 +1,17 @@
 package jsonata
 
 import (
-	"errors"
 	"reflect"
+
+	"github.com/stepjet/stepjet/engine/failure"
 )
 
 // ErrUnsupportedResult is the error Eval returns when an expression evaluates to something JSON
 // cannot hold, such as a function ("{% $sum %}", "{% function($x){$x} %}"): AWS fails the state
-// with States.QueryEvaluationError and UnsupportedSentence, not with the undefined sentence.
-var ErrUnsupportedResult = errors.New("jsonata: the expression returned an unsupported result type")
+// with States.QueryEvaluationError and UnsupportedSentence, not with the undefined sentence. It
+// is a States.QueryEvaluationError itself, so a caller that does not rewrite it still fails the
+// state with the right name.
+var ErrUnsupportedResult error = &failure.Error{Name: failure.QueryEvaluationError, Cause: "The expression returned an unsupported result type."}
 
 // UnsupportedSentence is the cause AWS gives when the expression in a field returned a value JSON
 // cannot hold (recorded for Map's Items field: "The JSONata expression '$sum' specified for the
