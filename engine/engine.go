@@ -73,6 +73,16 @@ type TaskFunc func(ctx context.Context, req TaskRequest) ([]byte, error)
 
 func (f TaskFunc) Invoke(ctx context.Context, req TaskRequest) ([]byte, error) { return f(ctx, req) }
 
+// ScriptedInvoker is a TaskInvoker that answers a state's invocations in the order they are made
+// (a replayed script, such as a Step Functions Local mock configuration whose responses are
+// numbered by invocation). With one, a Map state runs its iterations one at a time in item order,
+// so the n-th answer goes to the n-th item on every run instead of to whichever iteration's call
+// arrives first.
+type ScriptedInvoker interface {
+	TaskInvoker
+	Scripted() bool
+}
+
 // HistoryEvent is one event of an execution's history, with AWS's type names
 // (ExecutionStarted, PassStateEntered, TaskScheduled, ...) and detail shapes. Details is the raw
 // JSON of the event's details member (e.g. executionStartedEventDetails), named by DetailsKey.

@@ -78,6 +78,15 @@ func TestDataLimit(t *testing.T) {
 		res.Cause != "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit." {
 		t.Fatalf("task result: got %s %s %s", res.Status, res.Error, res.Cause)
 	}
+	// A bare function ARN: AWS names the function (test_states_errors.py::
+	// test_task_lambda_data_limit_exceeded_on_large_utf8_response).
+	const fn = "arn:aws:lambda:us-east-1:111111111111:function:f"
+	m = compileT(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+fn+`","End":true}}}`)
+	res = m.Run(context.Background(), []byte(`{}`), engine.RunOptions{Tasks: huge})
+	if res.Error != "States.DataLimitExceeded" ||
+		res.Cause != "The state/task '"+fn+"' returned a result with a size exceeding the maximum number of bytes service limit." {
+		t.Fatalf("bare function result: got %s %s %s", res.Status, res.Error, res.Cause)
+	}
 }
 
 func TestInvokerPlainErrorIsTaskFailed(t *testing.T) {

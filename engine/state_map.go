@@ -188,6 +188,9 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 	if workers > len(inputs) {
 		workers = len(inputs)
 	}
+	if s, ok := ex.opts.Tasks.(ScriptedInvoker); ok && s.Scripted() {
+		workers = 1 // scripted answers go to the iterations in item order
+	}
 	tolerant := countSet || percentSet
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()

@@ -107,9 +107,12 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 	}
 	result, err := r.call(args, timeout, attempt)
 	if err == nil && len(result) > MaxPayloadBytes {
-		// AWS names the service here ('lambda'), not the state.
+		// AWS names the service here ('lambda' for lambda:invoke), not the state; for a bare
+		// function ARN it names the function's ARN.
 		who := t.resourceType
-		if who == "" {
+		if lambda {
+			who = t.resource
+		} else if who == "" {
 			who = r.st.name
 		}
 		err = &stateError{Error: dataLimitError(who), task: true}

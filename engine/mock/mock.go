@@ -118,7 +118,7 @@ func (c *Config) Invoker(machine, testCase string) (engine.TaskInvoker, error) {
 	if !ok {
 		return nil, fmt.Errorf("no test case %q for state machine %q", testCase, machine)
 	}
-	return engine.TaskFunc(func(_ context.Context, req engine.TaskRequest) ([]byte, error) {
+	return scripted(func(_ context.Context, req engine.TaskRequest) ([]byte, error) {
 		name, ok := states[req.StateName]
 		if !ok {
 			return nil, &failure.Error{Name: failure.TaskFailed,
@@ -137,3 +137,14 @@ func (c *Config) Invoker(machine, testCase string) (engine.TaskInvoker, error) {
 			Cause: fmt.Sprintf("mocked response %q has no answer for invocation %d of state %q", name, req.Attempt, req.StateName)}
 	}), nil
 }
+
+// scripted is the mock's TaskInvoker. Its answers follow the order of invocations, so it tells
+// the engine (engine.ScriptedInvoker) to run Map iterations in item order.
+type scripted func(ctx context.Context, req engine.TaskRequest) ([]byte, error)
+
+func (s scripted) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, error) {
+	return s(ctx, req)
+}
+
+// Scripted reports that answers depend on the invocation order.
+func (scripted) Scripted() bool { return true }

@@ -2,7 +2,12 @@ package mock
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stepjet/stepjet/engine"
@@ -75,4 +80,62 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := c.Invoker("sm", "nope"); err == nil {
 		t.Error("unknown test case accepted")
 	}
+}
+
+// A Map state's iterations get the numbered answers in item order on every run, however many
+// iterations could run at once.
+func TestMapIterationsTakeAnswersInItemOrder(t *testing.T) {
+	const def = `{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+	 "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Task",
+	  "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f", "End": true}}}}}}`
+	// Answer n is n, for 40 iterations.
+	answers := map[string]any{}
+	for n := 0; n < 40; n++ {
+		answers[strconv.Itoa(n)] = map[string]any{"Return": n}
+	}
+	config, _ := json.Marshal(map[string]any{
+		"StateMachines":   map[string]any{"sm": map[string]any{"TestCases": map[string]any{"tc": map[string]string{"F": "FR"}}}},
+		"MockedResponses": map[string]any{"FR": answers},
+	})
+	input, _ := json.Marshal(make([]int, 40))
+	want := strings.ReplaceAll(strings.Trim(fmt.Sprint(rangeTo(40)), "[]"), " ", ",")
+	m, err := engine.Compile([]byte(def), engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 50; run++ {
+		inv, err := c.Invoker("sm", "tc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := m.Run(context.Background(), input, engine.RunOptions{Tasks: inv, Events: &sink{}})
+		if string(res.Output) != "["+want+"]" {
+			t.Fatalf("run %d: %s %s %s", run, res.Status, res.Output, res.Cause)
+		}
+	}
+}
+
+func rangeTo(n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = i
+	}
+	return r
+}
+
+// sink keeps history events, as the CLI does; writing them widens the window in which
+// concurrent iterations would overtake each other.
+type sink struct {
+	mu     sync.Mutex
+	events []engine.HistoryEvent
+}
+
+func (s *sink) Event(ev engine.HistoryEvent) {
+	s.mu.Lock()
+	s.events = append(s.events, ev)
+	s.mu.Unlock()
 }
