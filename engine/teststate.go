@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/tidwall/gjson"
 )
 
 // StateOptions configure RunState.
@@ -18,9 +20,13 @@ type StateOptions struct {
 	Clock     Clock
 	// RetryCount is the state's $$.State.RetryCount (attempts made before this one).
 	RetryCount int
-	// Context, when set, is the whole context object ($$) the state sees, as TestState's
-	// context parameter gives it.
+	// Context, when set, is laid over the context object ($$) the state would see: each of its
+	// top-level objects replaces the members it names.
 	Context []byte
+	// ContextExact makes Context the whole context object as given, nothing of the state's own
+	// added: AWS's TestState shows a given context as it is, empty objects included
+	// (test_state_context_object.py::test_state_context_object_edge_cases).
+	ContextExact bool
 	// Context fields, as in RunOptions.
 	Name, ExecutionArn, StateMachineArn, StateMachineName, RoleArn string
 
@@ -60,7 +66,9 @@ type StateResult struct {
 // field is nil when the state had no such step.
 type Inspection struct {
 	Input, AfterInputPath, AfterParameters, AfterArguments []byte
-	Result, AfterResultSelector, AfterResultPath           []byte
+	// AfterItemsPath is a JSONPath Map state's items (its ItemsPath applied, or its input).
+	AfterItemsPath                               []byte
+	Result, AfterResultSelector, AfterResultPath []byte
 	// CatchIndex and RetryIndex name the catcher or retrier that matched the error, or -1.
 	CatchIndex, RetryIndex int
 	// RetryBackoff is the wait the matching retrier would impose before the next attempt.
@@ -102,7 +110,10 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 	res := StateResult{Inspection: Inspection{Input: input, CatchIndex: -1, RetryIndex: -1}}
 	r := stateRun{f: f, st: st, input: input, retryCount: opts.RetryCount, entered: clock.Now(), insp: &res.Inspection}
 	r.id = ex.hist.emit(1, enteredEvent[st.typ], "", nil)
-	if opts.Context != nil {
+	switch {
+	case opts.Context != nil && opts.ContextExact:
+		r.ctxDoc = opts.Context
+	case opts.Context != nil:
 		r.ctxDoc = mergeContext(r.context(), opts.Context)
 	}
 	var (
@@ -130,11 +141,12 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 		// The retry counts so far are unknown to a lone run: RetryCount stands for them all on
 		// the matching retrier.
 		rs := retryState{total: opts.RetryCount}
+		matched := -1
 		if len(st.retry) > 0 {
 			rs.counts = make([]int, len(st.retry))
 			for i := range st.retry {
 				if matches(st.retry[i].errorEquals, *err, true) {
-					rs.counts[i] = opts.RetryCount
+					rs.counts[i], matched = opts.RetryCount, i
 					break
 				}
 			}
@@ -143,6 +155,11 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 			res.Status = StateRetriable
 			res.Inspection.RetryIndex, res.Inspection.RetryBackoff = rs.last, d
 			break
+		}
+		// An exhausted retrier still names itself, without a backoff
+		// (test_state_configuration.py::test_state_configuration_retrier_retry_count).
+		if !err.timedOut && !err.aborted {
+			res.Inspection.RetryIndex = matched
 		}
 		if c := findCatcher(st.catch, *err); c != nil && !err.timedOut && !err.aborted {
 			res.Inspection.CatchIndex = catcherIndex(st.catch, *err)
@@ -193,6 +210,11 @@ func (r *stateRun) mocked(opts StateOptions) ([]byte, int, *stateError) {
 		b = r.bindings()
 	}
 	if ms := st.mapSpec; ms != nil {
+		if !st.jsonata {
+			if err := r.mockedItems(ms); err != nil {
+				return nil, end, err
+			}
+		}
 		maxConc, err := r.intValue(&ms.maxConcurrency, b)
 		if err != nil {
 			return nil, end, err
@@ -246,6 +268,41 @@ func (r *stateRun) mocked(opts StateOptions) ([]byte, int, *stateError) {
 	}
 	out, err := r.finishResult(opts.WholeResult)
 	return out, r.next(), err
+}
+
+// mockedItems applies a mocked JSONPath Map's InputPath and ItemsPath, as AWS does before it
+// takes the mock: the items must be an array. AWS names the path with the context object's
+// "$$" read as "$" (test_state_context_object.py::test_state_map_context_object).
+func (r *stateRun) mockedItems(ms *mapSpec) *stateError {
+	st := r.st
+	doc := r.input
+	switch {
+	case st.inputPathNull:
+		doc = emptyObject
+	case st.inputPath != nil:
+		v, err := r.evalPath(st.inputPath, doc)
+		if err != nil {
+			return err
+		}
+		doc = v
+	}
+	r.insp.AfterInputPath = doc
+	path := "$"
+	if ms.itemsPath != nil {
+		v, err := r.evalPath(ms.itemsPath, doc)
+		if err != nil {
+			return err
+		}
+		doc, path = v, strings.TrimPrefix(ms.itemsPath.String(), "$")
+		if path == "" || path[0] != '$' {
+			path = "$" + path
+		}
+	}
+	if !gjson.ParseBytes(doc).IsArray() {
+		return &stateError{Error: failure.New(failure.Runtime, "Reference path \"%s\" must point to array.", path)}
+	}
+	r.insp.AfterItemsPath = doc
+	return nil
 }
 
 // gjsonArray lists the elements of a JSON array (none for anything else).

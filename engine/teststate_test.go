@@ -73,7 +73,7 @@ func TestRunStateInspection(t *testing.T) {
 			input:  `[1,2,3]`,
 			opts:   engine.StateOptions{WholeResult: []byte(`[0,0,1]`), MapIterationFailures: 2},
 			status: engine.StateRetriable, error: failure.ExceedToleratedFailureThreshold,
-			insp:       map[string]string{},
+			insp:       map[string]string{"AfterInputPath": `[1,2,3]`},
 			catchIndex: -1, retryIndex: 0,
 		},
 		{
@@ -83,7 +83,9 @@ func TestRunStateInspection(t *testing.T) {
 			input:  `[1]`,
 			opts:   engine.StateOptions{WholeError: &failure.Error{Name: "Boom", Cause: "c"}},
 			status: engine.StateCaughtError, error: "Boom", output: `{"Error":"Boom","Cause":"c"}`,
-			insp:       map[string]string{},
+			// A JSONPath Map reads its items before the mock stands in (as AWS shows them in
+			// test_state_configuration.py::test_state_machine_with_state_error).
+			insp:       map[string]string{"AfterInputPath": `[1]`},
 			catchIndex: 1, retryIndex: -1,
 		},
 	}
@@ -126,13 +128,13 @@ func TestRunStateInspection(t *testing.T) {
 // TestRunStateMapSettings checks that a mocked Map reports its MaxConcurrency and tolerated
 // failures as evaluated.
 func TestRunStateMapSettings(t *testing.T) {
-	def := wrap(`{"Type":"Map","MaxConcurrencyPath":"$.c","ToleratedFailurePercentage":50,
+	def := wrap(`{"Type":"Map","ItemsPath":"$.i","MaxConcurrencyPath":"$.c","ToleratedFailurePercentage":50,
 		"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`)
 	m, err := engine.Compile(def, engine.CompileOptions{Type: "STANDARD"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _ := m.RunState(context.Background(), "S", []byte(`{"c":4}`), engine.StateOptions{WholeResult: []byte(`[1,2]`), MapIterationFailures: 1})
+	res, _ := m.RunState(context.Background(), "S", []byte(`{"c":4,"i":[1,2]}`), engine.StateOptions{WholeResult: []byte(`[1,2]`), MapIterationFailures: 1})
 	in := res.Inspection
 	if res.Status != engine.StateSucceeded || in.MaxConcurrency == nil || *in.MaxConcurrency != 4 ||
 		in.ToleratedFailureCount != nil || in.ToleratedFailurePercentage == nil || *in.ToleratedFailurePercentage != 50 {
@@ -177,7 +179,7 @@ func sameJSON(got []byte, want string) bool {
 // state does: a number with a fraction, from 0 to 100 (AWS ran 1.1 and refused 100.1, recorded in
 // scenarios/test_base_scenarios::test_map_state_tolerated_failure_percentage_path).
 func TestRunStateMapPercentage(t *testing.T) {
-	def := wrap(`{"Type":"Map","ToleratedFailurePercentagePath":"$.p",
+	def := wrap(`{"Type":"Map","ItemsPath":"$.i","ToleratedFailurePercentagePath":"$.p",
 		"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`)
 	m, err := engine.Compile(def, engine.CompileOptions{Type: "STANDARD"})
 	if err != nil {
@@ -187,10 +189,10 @@ func TestRunStateMapPercentage(t *testing.T) {
 		input, status, cause string
 		want                 float64
 	}{
-		{`{"p":1.1}`, string(engine.StateFailed), "", 0}, // 1 of 2 failed: 50% > 1.1%
-		{`{"p":50.5}`, string(engine.StateSucceeded), "", 50.5},
-		{`{"p":100.1}`, string(engine.StateFailed), "ToleratedFailurePercentage must be between 0 and 100.", 0},
-		{`{"p":"x"}`, string(engine.StateFailed), `The ToleratedFailurePercentagePath field refers to value "x" which is not a valid float: $.p`, 0},
+		{`{"p":1.1,"i":[1,2]}`, string(engine.StateFailed), "", 0}, // 1 of 2 failed: 50% > 1.1%
+		{`{"p":50.5,"i":[1,2]}`, string(engine.StateSucceeded), "", 50.5},
+		{`{"p":100.1,"i":[1,2]}`, string(engine.StateFailed), "ToleratedFailurePercentage must be between 0 and 100.", 0},
+		{`{"p":"x","i":[1,2]}`, string(engine.StateFailed), `The ToleratedFailurePercentagePath field refers to value "x" which is not a valid float: $.p`, 0},
 	}
 	for _, tt := range tests {
 		res, _ := m.RunState(context.Background(), "S", []byte(tt.input), engine.StateOptions{WholeResult: []byte(`[1,2]`), MapIterationFailures: 1})
@@ -200,5 +202,56 @@ func TestRunStateMapPercentage(t *testing.T) {
 		if tt.want != 0 && (res.Inspection.ToleratedFailurePercentage == nil || *res.Inspection.ToleratedFailurePercentage != tt.want) {
 			t.Errorf("%s: inspection %v, want %v", tt.input, res.Inspection.ToleratedFailurePercentage, tt.want)
 		}
+	}
+}
+
+// TestRunStateMockedMapItems checks that a mocked JSONPath Map still reads its items as AWS
+// does: InputPath then ItemsPath, context paths included, which must give an array
+// (test_state_context_object.py::test_state_map_context_object).
+func TestRunStateMockedMapItems(t *testing.T) {
+	ctx := []byte(`{"Execution":{"Input":{"values":["a","b"]}}}`)
+	tests := []struct{ itemsPath, status, cause, items string }{
+		{"$$.Execution.Input.values", engine.StateSucceeded, "", `["a","b"]`},
+		{"$$", engine.StateFailed, `Reference path "$" must point to array.`, ""},
+		{"$$.Execution.Input", engine.StateFailed, `Reference path "$.Execution.Input" must point to array.`, ""},
+		{"$.x", engine.StateFailed, `Reference path "$.x" must point to array.`, ""},
+	}
+	for _, tt := range tests {
+		m, err := engine.Compile(wrap(`{"Type":"Map","ItemsPath":"`+tt.itemsPath+`",
+			"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`), engine.CompileOptions{Type: "STANDARD"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := m.RunState(context.Background(), "S", []byte(`{"x":{}}`), engine.StateOptions{
+			WholeResult: []byte(`[1,2]`), Context: ctx, ContextExact: true})
+		if res.Status != tt.status || res.Cause != tt.cause || (tt.items != "" && !sameJSON(res.Inspection.AfterItemsPath, tt.items)) {
+			t.Errorf("%s: %s %q items %s", tt.itemsPath, res.Status, res.Cause, res.Inspection.AfterItemsPath)
+		}
+	}
+}
+
+// TestRunStateExactContext checks that ContextExact gives the state the context as it is.
+func TestRunStateExactContext(t *testing.T) {
+	m, err := engine.Compile(wrap(`{"Type":"Pass","Parameters":{"c.$":"$$"},"End":true}`), engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := m.RunState(context.Background(), "S", []byte(`{}`), engine.StateOptions{Context: []byte(`{"State":{}}`), ContextExact: true})
+	if !sameJSON(res.Output, `{"c":{"State":{}}}`) {
+		t.Fatalf("output %s (%s %s)", res.Output, res.Error, res.Cause)
+	}
+}
+
+// TestRunStateExhaustedRetrier checks that a retrier with no attempts left still names itself.
+func TestRunStateExhaustedRetrier(t *testing.T) {
+	m, err := engine.Compile(wrap(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},
+		"Retry":[{"ErrorEquals":["Other"]},{"ErrorEquals":["E"],"MaxAttempts":2}],"End":true}`), engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fail := engine.TaskFunc(func(context.Context, engine.TaskRequest) ([]byte, error) { return nil, &failure.Error{Name: "E"} })
+	res, _ := m.RunState(context.Background(), "S", []byte(`{}`), engine.StateOptions{Tasks: fail, RetryCount: 2})
+	if res.Status != engine.StateFailed || res.Inspection.RetryIndex != 1 {
+		t.Fatalf("%s retry %d", res.Status, res.Inspection.RetryIndex)
 	}
 }

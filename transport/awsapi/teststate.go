@@ -126,6 +126,9 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 		if e := checkContext(*in.Context); e != nil {
 			return nil, e
 		}
+		if e := checkContextTask(*in.Context, st.Type, st.Resource); e != nil {
+			return nil, e
+		}
 	}
 	input := "{}"
 	if in.Input != nil {
@@ -144,7 +147,8 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 			vars[k] = x
 		}
 	}
-	// TestState is not bound to a workflow type: validate as STANDARD, which allows the most.
+	// TestState is not bound to a workflow type: validate as STANDARD, which allows the most. A
+	// Map's S3 fields (ItemReader, ResultWriter) compile; the mock stands for the whole state.
 	m, err := engine.Compile(machineDef, engine.CompileOptions{Type: "STANDARD"})
 	if err != nil {
 		var ide *engine.InvalidDefinitionError
@@ -165,6 +169,7 @@ func (s *Server) testState(ctx context.Context, body []byte) (any, error) {
 		opts.RetryCount = *in.StateConfiguration.RetrierRetryCount
 	}
 	opts.Context = contextOverlay(in.RoleArn, in.Context)
+	opts.ContextExact = in.Context != nil
 	if conf != nil && conf.MapIterationFailureCount != nil {
 		opts.MapIterationFailures = *conf.MapIterationFailureCount
 	}
@@ -299,36 +304,34 @@ func checkDefinitionOrInvalid(def string) *Error {
 	return errBadRequest("InvalidDefinition", "Invalid State Machine Definition: 'Definition must be a valid JSON object'")
 }
 
+// definitionErrors are the errors validation finds in a definition for TestState.
+func definitionErrors(def []byte) []validate.Diagnostic {
+	var errs []validate.Diagnostic
+	for _, d := range validate.Definition(def, validate.Options{Type: "STANDARD"}) {
+		if d.Severity == "ERROR" {
+			errs = append(errs, d)
+		}
+	}
+	return errs
+}
+
 func invalidDefinitionMessage(e *engine.InvalidDefinitionError) string {
 	return validate.InvalidDefinitionMessage(e.Diagnostics)
 }
 
-// contextOverlay is what TestState lays over the context object: AWS's own values first, then
-// the request's context member by member. AWS names the state "StateName" even when stateName
-// picks it from a whole machine, and without a roleArn Execution.RoleArn is null
+// contextOverlay is the context object TestState gives the state. A context in the request is
+// the whole of it, as given: AWS shows `{}` as `{}` and `{"Execution": {}}` without any member
+// of its own (test_state_context_object.py::test_state_context_object_edge_cases). Without one,
+// AWS's own values are laid over the engine's: it names the state "StateName" even when
+// stateName picks it from a whole machine, and without a roleArn Execution.RoleArn is null
 // (test_test_state_scenarios.py::test_state_with_variables[base_expressions]).
 func contextOverlay(roleArn, given *string) []byte {
+	if given != nil {
+		return []byte(*given)
+	}
 	base := map[string]map[string]json.RawMessage{"State": {"Name": json.RawMessage(`"StateName"`)}}
 	if roleArn == nil {
 		base["Execution"] = map[string]json.RawMessage{"RoleArn": json.RawMessage("null")}
-	}
-	if given != nil {
-		var g map[string]json.RawMessage
-		if json.Unmarshal([]byte(*given), &g) != nil {
-			return []byte(*given)
-		}
-		for k, v := range g {
-			var members map[string]json.RawMessage
-			if json.Unmarshal(v, &members) != nil || members == nil {
-				continue // checkContext has refused what is not an object
-			}
-			if base[k] == nil {
-				base[k] = map[string]json.RawMessage{}
-			}
-			for mk, mv := range members {
-				base[k][mk] = mv
-			}
-		}
 	}
 	b, _ := json.Marshal(base)
 	return b

@@ -14,6 +14,7 @@ type inspectionData struct {
 	AfterArguments             string        `json:"afterArguments,omitempty"`
 	AfterInputPath             string        `json:"afterInputPath,omitempty"`
 	AfterParameters            string        `json:"afterParameters,omitempty"`
+	AfterItemsPath             string        `json:"afterItemsPath,omitempty"`
 	Result                     string        `json:"result,omitempty"`
 	AfterResultSelector        string        `json:"afterResultSelector,omitempty"`
 	AfterResultPath            string        `json:"afterResultPath,omitempty"`
@@ -39,6 +40,7 @@ func newInspectionData(res engine.StateResult) *inspectionData {
 		AfterArguments:        string(in.AfterArguments),
 		AfterInputPath:        string(in.AfterInputPath),
 		AfterParameters:       string(in.AfterParameters),
+		AfterItemsPath:        string(in.AfterItemsPath),
 		Result:                string(in.Result),
 		AfterResultSelector:   string(in.AfterResultSelector),
 		AfterResultPath:       string(in.AfterResultPath),
@@ -64,9 +66,12 @@ func newInspectionData(res engine.StateResult) *inspectionData {
 		d.ErrorDetails = &errorDetails{CatchIndex: &i}
 	case in.RetryIndex >= 0:
 		i := in.RetryIndex
-		// AWS reports the backoff in whole seconds, rounded up.
-		secs := int64(math.Ceil(in.RetryBackoff.Seconds()))
-		d.ErrorDetails = &errorDetails{RetryIndex: &i, RetryBackoffIntervalSeconds: &secs}
+		d.ErrorDetails = &errorDetails{RetryIndex: &i}
+		if res.Status == engine.StateRetriable {
+			// AWS reports the backoff in whole seconds, rounded up; an exhausted retrier has none.
+			secs := int64(math.Ceil(in.RetryBackoff.Seconds()))
+			d.ErrorDetails.RetryBackoffIntervalSeconds = &secs
+		}
 	}
 	return d
 }

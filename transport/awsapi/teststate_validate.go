@@ -3,6 +3,7 @@ package awsapi
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 )
 
 // checkCompositeMock checks a mock of a whole Map or Parallel state: its result stands for the
@@ -84,6 +85,25 @@ func checkContext(doc string) *Error {
 		}
 	}
 	return nil
+}
+
+// checkContextTask refuses a context with a Task member (the task token) for a state that has
+// no task token: anything but a Task with a .sync or .waitForTaskToken integration
+// (test_state_context_object.py::test_state_context_object_invalid_states[TOKEN_TASK_NOT_SYNC]).
+func checkContextTask(doc, stateType, resource string) *Error {
+	var top map[string]json.RawMessage
+	if json.Unmarshal([]byte(doc), &top) != nil {
+		return nil
+	}
+	if _, ok := top["Task"]; !ok {
+		return nil
+	}
+	if stateType == "Task" && (strings.HasSuffix(resource, ".waitForTaskToken") ||
+		strings.HasSuffix(resource, ".sync") || strings.HasSuffix(resource, ".sync:2")) {
+		return nil
+	}
+	return errBadRequest("ValidationException", "%s", "Invalid Context object provided: Context object contains 'Task' when "+
+		"state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern")
 }
 
 func hasJSONType(v json.RawMessage, typ string) bool {
