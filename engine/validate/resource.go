@@ -59,9 +59,14 @@ func (c *checker) resource(res, loc string) {
 	}
 	if c.express {
 		switch pattern {
-		case patternSync, patternSync2, patternCallback:
-			// AWS's text ends with a space (test_sfn_api_validation.py::test_validate_state_machine_definition_type_express[ILLEGAL_WFTT]).
+		case patternCallback:
+			// AWS's text ends with a space here
+			// (test_sfn_api_validation.py::test_validate_state_machine_definition_type_express[ILLEGAL_WFTT],
+			// test_sfn_api_express.py::test_illegal_callbacks[WAIT_FOR_TASK_TOKEN]) ...
 			c.schema("Express state machine does not support '"+pattern+"' service integration ", loc)
+		case patternSync, patternSync2:
+			// ... and not for '.sync' (test_sfn_api_express.py::test_illegal_callbacks[SYNC]).
+			c.schema("Express state machine does not support '"+pattern+"' service integration", loc)
 		}
 	}
 }

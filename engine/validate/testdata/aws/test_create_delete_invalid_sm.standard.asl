@@ -1,0 +1,1 @@
+{"Comment": "BASE_INVALID_DER", "StartAt": "State_1"}

@@ -1,0 +1,1 @@
+{"Comment": "BASE_ACTIVITY_TASK", "StartAt": "ActivityTask", "States": {"ActivityTask": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:111111111111:activity:activity-3f9a2c1d", "End": true}}}

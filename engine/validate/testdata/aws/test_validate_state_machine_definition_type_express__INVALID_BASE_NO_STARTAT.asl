@@ -1,0 +1,1 @@
+{"States": {"StartState": {"Type": "Pass", "End": true}}}

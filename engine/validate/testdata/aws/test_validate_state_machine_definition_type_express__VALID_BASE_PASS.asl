@@ -1,0 +1,1 @@
+{"StartAt": "StartState", "States": {"StartState": {"Type": "Pass", "End": true}}}
