@@ -9,7 +9,13 @@ var emptyObject = []byte("{}")
 
 // env is the set of documents JSONPaths of this state read, with doc as "$".
 func (r *stateRun) env(doc []byte) *jsonpath.Env {
-	e := &jsonpath.Env{Input: doc, Vars: r.f.vars}
+	e := r.envOf(doc)
+	return &e
+}
+
+// envOf is env as a value, for a caller that can keep it on its stack.
+func (r *stateRun) envOf(doc []byte) jsonpath.Env {
+	e := jsonpath.Env{Input: doc, Vars: r.f.vars, Compact: r.f.ex.compact}
 	if r.st.needsContext {
 		e.Context = r.context()
 	}
@@ -18,7 +24,8 @@ func (r *stateRun) env(doc []byte) *jsonpath.Env {
 
 // evalPath evaluates a path on doc (or on $$ / a variable, as its root says).
 func (r *stateRun) evalPath(p *jsonpath.Path, doc []byte) ([]byte, *stateError) {
-	v, err := r.env(doc).Eval(p)
+	e := r.envOf(doc)
+	v, err := e.Eval(p)
 	if err != nil {
 		return nil, r.runtime(err)
 	}

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/tidwall/gjson"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -20,11 +19,12 @@ func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 
 // execution is the mutable state of one run; the Machine it runs stays untouched.
 type execution struct {
-	m        *Machine
-	ctx      context.Context
-	opts     RunOptions
-	clock    Clock
-	hist     history
+	m     *Machine
+	ctx   context.Context
+	opts  RunOptions
+	clock Clock
+	hist  history
+	// input is the execution input, compact (see compact).
 	input    []byte
 	start    time.Time
 	deadline time.Time
@@ -34,6 +34,12 @@ type execution struct {
 	// members, made once when first needed.
 	ids     atomic.Pointer[identity]
 	ctxHead atomic.Pointer[[]byte]
+	// compact says every document of this execution is compact JSON: the input is compacted
+	// once at the boundary and task results as they arrive, and everything else the engine
+	// builds from them (payloads, ResultPath splices, JSONata and intrinsic values) is written
+	// compact. Paths then read compact values that need no re-scan, and the output is compact
+	// as AWS prints it.
+	compact bool
 }
 
 func (ex *execution) traced() bool { return ex.hist.sink != nil }
@@ -92,17 +98,19 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	var serr *stateError
 	if len(input) > MaxPayloadBytes {
 		serr = &stateError{Error: dataLimitError("input")}
-	} else if !gjson.ValidBytes(input) {
+	} else if doc, ok := payload.ValidCompact(input); !ok {
 		serr = &stateError{Error: failure.New(failure.Runtime, "The execution input is not valid JSON")}
 	} else {
+		// From here on every document is compact (Result.Input keeps the bytes as given).
+		ex.input, ex.compact = doc, true
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
-		out, serr = f.runProgram(m.top, input)
+		out, serr = f.runProgram(m.top, ex.input)
 		first = f.prev
 	}
 	res.StopDate = clock.Now()
 	switch {
 	case serr == nil:
-		res.Output = payload.Compact(out) // AWS prints outputs compact, whatever the input's spacing
+		res.Output = out // compact, as AWS prints outputs, since every document is (ex.compact)
 		if ex.traced() {
 			ex.hist.emit(first, "ExecutionSucceeded", "executionSucceededEventDetails", func(b []byte) []byte {
 				b = append(b, '{')

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/payload"
 )
 
 // task runs one attempt of a Task state: effective input, invocation, result processing.
@@ -45,6 +46,11 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 	result, serr := r.invoke(args, time.Duration(timeout)*time.Second)
 	if serr != nil {
 		return nil, end, serr
+	}
+	if r.f.ex.compact {
+		// The result enters the execution compact, as the input does (see execution.compact);
+		// the history's event keeps it as the task gave it.
+		result = payload.Compact(result)
 	}
 	if st.jsonata {
 		out, err := r.finishJSONata(result, true)

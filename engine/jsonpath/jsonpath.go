@@ -146,6 +146,11 @@ type Env struct {
 	Input   []byte
 	Context []byte
 	Vars    Variables
+	// Compact promises that Input, Context and every variable are valid, compact JSON (no
+	// whitespace between tokens), so a value read from them can be copied as it is, with no
+	// re-scan, and a plain member path can be answered by a byte scan. The engine keeps every
+	// document of an execution compact, as AWS prints JSON.
+	Compact bool
 }
 
 // Eval evaluates p against the document its root names. A variable that is not defined (or an
@@ -153,7 +158,7 @@ type Env struct {
 func (e *Env) Eval(p *Path) ([]byte, error) {
 	switch p.root {
 	case RootContext:
-		return p.Eval(e.Context)
+		return e.eval(p, e.Context)
 	case RootVariable:
 		var v []byte
 		ok := false
@@ -163,10 +168,20 @@ func (e *Env) Eval(p *Path) ([]byte, error) {
 		if !ok {
 			return nil, failure.New(failure.Runtime, "Invalid path '%s': The variable '$%s' was not found", p.src, p.variable)
 		}
-		return p.Eval(v)
+		return e.eval(p, v)
 	default:
-		return p.Eval(e.Input)
+		return e.eval(p, e.Input)
 	}
+}
+
+// eval evaluates p on doc, one of the Env's documents.
+func (e *Env) eval(p *Path, doc []byte) ([]byte, error) {
+	if e.Compact {
+		if v, ok := p.evalMembers(doc); ok {
+			return v, nil
+		}
+	}
+	return p.Eval(doc)
 }
 
 func segsDefinite(segs []segment) bool {

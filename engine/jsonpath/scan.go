@@ -203,3 +203,27 @@ func hasByte(x uint64, c byte) bool {
 	v := x ^ (lo * uint64(c))
 	return (v-lo)&^v&hi != 0
 }
+
+// evalMembers is Eval for a path of member names only ($.a.b) on a valid document, by the byte
+// scanner: one pass over each object on the way, with no gjson parse of the members it passes.
+// ok is false when the scanner cannot tell (a missing member, whose error the general route
+// words, a key with an escape, another kind of step); the caller then takes the general route.
+func (p *Path) evalMembers(doc []byte) ([]byte, bool) {
+	if len(p.segs) == 0 {
+		return nil, false
+	}
+	for i := range p.segs {
+		if p.segs[i].kind != segKey {
+			return nil, false
+		}
+	}
+	cur := doc
+	for i := range p.segs {
+		vs, ve, _, _, found, ok := memberSpan(cur, p.segs[i].key)
+		if !ok || !found {
+			return nil, false
+		}
+		cur = cur[vs:ve:ve]
+	}
+	return cur, true
+}

@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"bytes"
 	"unsafe"
 
 	"github.com/stepjet/stepjet/engine/jsonpath"
@@ -99,12 +100,118 @@ func (n *fetchNode) fetch(v gjson.Result, vals [][]byte) {
 }
 
 // fetchAll runs the plan over the input, filling vals (one slot per hole; nil where the plan
-// found nothing or does not apply).
-func (n *fetchNode) fetchAll(input []byte, vals [][]byte) {
+// found nothing or does not apply). compact says the input is valid compact JSON (Env.Compact).
+func (n *fetchNode) fetchAll(input []byte, vals [][]byte, compact bool) {
 	if len(input) == 0 {
 		return
 	}
+	if compact {
+		if n.fetchCompact(input, vals) {
+			return
+		}
+		clear(vals)
+	}
 	n.fetch(gjson.Parse(unsafe.String(unsafe.SliceData(input), len(input))), vals)
+}
+
+// fetchCompact is fetch over a valid compact document: a byte scan of each object's members that
+// jumps over the values it does not want, rather than gjson's parse of every member. It stops
+// after the last wanted member. It returns false, leaving the work to fetch, on a key with an
+// escape (whose name only an unescaping compare can tell) or anything it does not expect.
+func (n *fetchNode) fetchCompact(v []byte, vals [][]byte) bool {
+	for _, h := range n.holes {
+		vals[h] = v[:len(v):len(v)]
+	}
+	if len(n.children) == 0 || len(v) < 2 || v[0] != '{' || v[1] == '}' {
+		return true
+	}
+	var seen uint64
+	left := len(n.children)
+	for i := 1; i < len(v) && v[i] == '"'; {
+		ke := skipString(v, i)
+		if ke < 0 || ke >= len(v) || v[ke] != ':' {
+			return false
+		}
+		key := v[i+1 : ke-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		vs := ke + 1
+		ve := skipValue(v, vs)
+		if ve < 0 || ve >= len(v) {
+			return false
+		}
+		for ci, c := range n.children {
+			if seen&(1<<ci) == 0 && c.key == string(key) {
+				seen |= 1 << ci
+				left--
+				if !c.fetchCompact(v[vs:ve], vals) {
+					return false
+				}
+				break
+			}
+		}
+		if left == 0 || v[ve] == '}' {
+			return true
+		}
+		if v[ve] != ',' {
+			return false
+		}
+		i = ve + 1
+	}
+	return false
+}
+
+// skipString returns the index just past the string that starts at v[i] == '"', or -1.
+func skipString(v []byte, i int) int {
+	for i++; i < len(v); i++ {
+		switch v[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the index just past the compact JSON value that starts at v[i], or -1.
+func skipValue(v []byte, i int) int {
+	if i >= len(v) {
+		return -1
+	}
+	switch v[i] {
+	case '"':
+		return skipString(v, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(v); i++ {
+			switch v[i] {
+			case '"':
+				if i = skipString(v, i); i < 0 {
+					return -1
+				}
+				i-- // the loop steps past the closing quote
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return -1
+	}
+	start := i
+	for ; i < len(v); i++ {
+		if c := v[i]; c == ',' || c == '}' || c == ']' {
+			break
+		}
+	}
+	if i == start {
+		return -1
+	}
+	return i
 }
 
 // stringBytes views a substring of the input as bytes, without copying; the capacity is the

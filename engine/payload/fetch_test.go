@@ -37,6 +37,19 @@ func sameResult(t testing.TB, tmpl, input []byte) {
 	if !bytes.Equal(planned, alone) {
 		t.Fatalf("template %s on %s:\nplanned %s\nalone   %s", tmpl, input, planned, alone)
 	}
+	// The engine's way: the document made compact once, and the Env saying so, gives the same.
+	doc, valid := ValidCompact(input)
+	if !valid {
+		return
+	}
+	c, _ := Compile(tmpl)
+	compact, cerr := c.Eval(&jsonpath.Env{Input: doc, Compact: true})
+	if (cerr == nil) != (aerr == nil) || cerr != nil && cerr.Error() != aerr.Error() {
+		t.Fatalf("template %s on compact %s: error %v, alone %v", tmpl, doc, cerr, aerr)
+	}
+	if !bytes.Equal(compact, alone) {
+		t.Fatalf("template %s on compact %s:\ngot   %s\nalone %s", tmpl, doc, compact, alone)
+	}
 }
 
 func TestFetchPlanMatchesPathByPath(t *testing.T) {

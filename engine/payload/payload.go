@@ -166,7 +166,7 @@ func (t *Template) Eval(env *jsonpath.Env) ([]byte, error) {
 	}
 	if t.fetch != nil {
 		var fetched [maxFetchHoles][]byte
-		t.fetch.fetchAll(env.Input, fetched[:len(t.holes)])
+		t.fetch.fetchAll(env.Input, fetched[:len(t.holes)], env.Compact)
 		return t.fill(env, fetched[:len(t.holes)])
 	}
 	return t.fill(env, nil)
@@ -188,7 +188,12 @@ func (t *Template) fill(env *jsonpath.Env, fetched [][]byte) ([]byte, error) {
 				return nil, err
 			}
 		}
-		buf = appendValue(buf, v)
+		if env.Compact && t.holes[i].path != nil && len(v) > 0 {
+			// A path's value is a piece of a document the Env promises is compact.
+			buf = append(buf, v...)
+		} else {
+			buf = appendValue(buf, v)
+		}
 		buf = append(buf, t.parts[i+1]...)
 	}
 	t.remember(len(buf))
