@@ -239,23 +239,35 @@ func optPath(f fields, k string, reference bool, isNull *bool) (*jsonpath.Path, 
 	return jsonpath.Compile(s)
 }
 
+// jsonataField compiles field k of f as a JSONata payload template; an absent field gives nil.
+func jsonataField(f fields, k string) (*payload.JSONataTemplate, error) {
+	v, ok := f[k]
+	if !ok {
+		return nil, nil
+	}
+	return payload.CompileJSONata(k, v)
+}
+
+// templateField compiles field k of f as a JSONPath payload template; an absent field gives nil.
+func templateField(f fields, k string) (*payload.Template, error) {
+	v, ok := f[k]
+	if !ok {
+		return nil, nil
+	}
+	return payload.Compile(v)
+}
+
 func (c *compiler) dataFlow(st *state, f fields) error {
 	var err error
 	if st.jsonata {
-		if v, ok := f["Arguments"]; ok {
-			if st.arguments, err = payload.CompileJSONata("Arguments", v); err != nil {
-				return err
-			}
+		if st.arguments, err = jsonataField(f, "Arguments"); err != nil {
+			return err
 		}
-		if v, ok := f["Output"]; ok {
-			if st.output, err = payload.CompileJSONata("Output", v); err != nil {
-				return err
-			}
+		if st.output, err = jsonataField(f, "Output"); err != nil {
+			return err
 		}
-		if v, ok := f["Assign"]; ok {
-			if st.assignJSONata, err = payload.CompileJSONata("Assign", v); err != nil {
-				return err
-			}
+		if st.assignJSONata, err = jsonataField(f, "Assign"); err != nil {
+			return err
 		}
 		return nil
 	}
@@ -273,15 +285,11 @@ func (c *compiler) dataFlow(st *state, f fields) error {
 			return err
 		}
 	}
-	if v, ok := f["ResultSelector"]; ok {
-		if st.resultSelector, err = payload.Compile(v); err != nil {
-			return err
-		}
+	if st.resultSelector, err = templateField(f, "ResultSelector"); err != nil {
+		return err
 	}
-	if v, ok := f["Assign"]; ok {
-		if st.assign, err = payload.Compile(v); err != nil {
-			return err
-		}
+	if st.assign, err = templateField(f, "Assign"); err != nil {
+		return err
 	}
 	return nil
 }
@@ -391,21 +399,15 @@ func (c *compiler) choiceState(st *state, f fields, index map[string]int) error 
 					return err
 				}
 			}
-			if v, ok := rf["Assign"]; ok {
-				if cr.assignJSONata, err = payload.CompileJSONata("Assign", v); err != nil {
-					return err
-				}
+			if cr.assignJSONata, err = jsonataField(rf, "Assign"); err != nil {
+				return err
 			}
-			if v, ok := rf["Output"]; ok {
-				if cr.output, err = payload.CompileJSONata("Output", v); err != nil {
-					return err
-				}
+			if cr.output, err = jsonataField(rf, "Output"); err != nil {
+				return err
 			}
 		} else {
-			if v, ok := rf["Assign"]; ok {
-				if cr.assign, err = payload.Compile(v); err != nil {
-					return err
-				}
+			if cr.assign, err = templateField(rf, "Assign"); err != nil {
+				return err
 			}
 			delete(rf, "Next")
 			delete(rf, "Assign")
@@ -547,10 +549,8 @@ func (c *compiler) mapState(st *state, f fields) error {
 				return err
 			}
 		}
-		if v, ok := f["ItemSelector"]; ok {
-			if ms.itemSelectorJSONata, err = payload.CompileJSONata("ItemSelector", v); err != nil {
-				return err
-			}
+		if ms.itemSelectorJSONata, err = jsonataField(f, "ItemSelector"); err != nil {
+			return err
 		}
 	} else {
 		var null bool
@@ -649,24 +649,18 @@ func (c *compiler) retryCatch(st *state, f fields, index map[string]int) error {
 				return err
 			}
 			if st.jsonata {
-				if v, ok := cf["Output"]; ok {
-					if ct.output, err = payload.CompileJSONata("Output", v); err != nil {
-						return err
-					}
+				if ct.output, err = jsonataField(cf, "Output"); err != nil {
+					return err
 				}
-				if v, ok := cf["Assign"]; ok {
-					if ct.assignJSONata, err = payload.CompileJSONata("Assign", v); err != nil {
-						return err
-					}
+				if ct.assignJSONata, err = jsonataField(cf, "Assign"); err != nil {
+					return err
 				}
 			} else {
 				if ct.resultPath, err = optPath(cf, "ResultPath", true, &ct.resultPathNull); err != nil {
 					return err
 				}
-				if v, ok := cf["Assign"]; ok {
-					if ct.assign, err = payload.Compile(v); err != nil {
-						return err
-					}
+				if ct.assign, err = templateField(cf, "Assign"); err != nil {
+					return err
 				}
 			}
 			st.catch = append(st.catch, ct)

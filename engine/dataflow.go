@@ -79,18 +79,9 @@ func (r *stateRun) finishResult(result []byte) ([]byte, *stateError) {
 			r.insp.AfterResultSelector = result
 		}
 	}
-	var out []byte
-	switch {
-	case st.resultPathNull:
-		out = r.input
-	case st.resultPath == nil:
-		out = result
-	default:
-		v, err := jsonpath.Set(r.input, st.resultPath, result)
-		if err != nil {
-			return nil, r.runtime(err)
-		}
-		out = v
+	out, serr := r.applyResultPath(st.resultPath, st.resultPathNull, result)
+	if serr != nil {
+		return nil, serr
 	}
 	if r.insp != nil {
 		r.insp.AfterResultPath = out
@@ -108,20 +99,25 @@ func (r *stateRun) finishNoResult() ([]byte, *stateError) {
 	if st.jsonata {
 		return r.finishJSONata(nil, false)
 	}
-	doc := r.input
-	if st.inputPathNull {
-		doc = emptyObject
-	} else if st.inputPath != nil {
-		v, err := r.evalPath(st.inputPath, doc)
-		if err != nil {
-			return nil, err
-		}
-		doc = v
+	doc, err := r.inputPathOf(r.input)
+	if err != nil {
+		return nil, err
 	}
 	if err := r.assignJSONPath(st, doc); err != nil {
 		return nil, err
 	}
 	return r.outputPath(doc)
+}
+
+// inputPathOf applies the state's InputPath to doc: null gives {}, absent or "$" gives doc.
+func (r *stateRun) inputPathOf(doc []byte) ([]byte, *stateError) {
+	if r.st.inputPathNull {
+		return emptyObject, nil
+	}
+	if r.st.inputPath != nil {
+		return r.evalPath(r.st.inputPath, doc)
+	}
+	return doc, nil
 }
 
 func (r *stateRun) outputPath(out []byte) ([]byte, *stateError) {
@@ -197,41 +193,50 @@ func (r *stateRun) catch(c *catcher, err *stateError) ([]byte, *stateError) {
 			out = v
 		}
 		if c.assignJSONata != nil {
-			obj, e := c.assignJSONata.Eval(b.scope())
-			if e != nil {
-				return nil, r.runtime(e)
+			if serr := r.catchAssign(c.assignJSONata.Eval(b.scope())); serr != nil {
+				return nil, serr
 			}
-			if verr := r.f.vars.assign(obj, r.st.name); verr != nil {
-				return nil, &stateError{Error: verr}
-			}
-			r.assigned = obj
 		}
 		return out, nil
 	}
-	var out []byte
-	switch {
-	case c.resultPathNull:
-		out = r.input
-	case c.resultPath == nil:
-		out = errOut
-	default:
-		v, e := jsonpath.Set(r.input, c.resultPath, errOut)
-		if e != nil {
-			return nil, r.runtime(e)
-		}
-		out = v
+	out, serr := r.applyResultPath(c.resultPath, c.resultPathNull, errOut)
+	if serr != nil {
+		return nil, serr
 	}
 	if c.assign != nil {
-		obj, e := c.assign.Eval(r.env(errOut))
-		if e != nil {
-			return nil, r.runtime(e)
+		if serr := r.catchAssign(c.assign.Eval(r.env(errOut))); serr != nil {
+			return nil, serr
 		}
-		if verr := r.f.vars.assign(obj, r.st.name); verr != nil {
-			return nil, &stateError{Error: verr}
-		}
-		r.assigned = obj
 	}
 	return out, nil
+}
+
+// applyResultPath places a result into the state input as a ResultPath says: null keeps the
+// input, absent (nil) or "$" makes the result the whole output.
+func (r *stateRun) applyResultPath(p *jsonpath.Path, null bool, result []byte) ([]byte, *stateError) {
+	switch {
+	case null:
+		return r.input, nil
+	case p == nil:
+		return result, nil
+	}
+	v, err := jsonpath.Set(r.input, p, result)
+	if err != nil {
+		return nil, r.runtime(err)
+	}
+	return v, nil
+}
+
+// catchAssign sets the variables a catcher's Assign evaluated to (obj, or the evaluation's err).
+func (r *stateRun) catchAssign(obj []byte, err error) *stateError {
+	if err != nil {
+		return r.runtime(err)
+	}
+	if verr := r.f.vars.assign(obj, r.st.name); verr != nil {
+		return &stateError{Error: verr}
+	}
+	r.assigned = obj
+	return nil
 }
 
 // errorOutput is the {"Error", "Cause"} object a Catch passes on.

@@ -53,15 +53,9 @@ func (r *stateRun) choice() ([]byte, int, *stateError) {
 		}
 		return nil, end, r.noChoice()
 	}
-	doc := r.input
-	if st.inputPathNull {
-		doc = emptyObject
-	} else if st.inputPath != nil {
-		v, err := r.evalPath(st.inputPath, doc)
-		if err != nil {
-			return nil, end, err
-		}
-		doc = v
+	doc, serr := r.inputPathOf(r.input)
+	if serr != nil {
+		return nil, end, serr
 	}
 	env := r.env(doc)
 	for i := range cs.rules {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -41,12 +39,9 @@ func createCmd(args []string, stdout, stderr io.Writer) int {
 	versionDesc := fs.String("version-description", "", "description of the published version (with --publish)")
 	var tags tagsFlag
 	fs.Var(&tags, "tag", "a tag key=value (repeatable)")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 2 {
 		fmt.Fprintln(stderr, "stepjet create: want NAME and DEFINITION (stepjet create --help)")

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -28,12 +26,9 @@ Examples:
 func deleteCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("delete", deleteHelp, stderr)
 	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet delete: want one NAME or ARN (stepjet delete --help)")

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -27,12 +25,9 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("describe", describeHelp, stderr)
 	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
 	defOnly := fs.Bool("definition", false, "print only the definition")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet describe: want one NAME or ARN (stepjet describe --help)")

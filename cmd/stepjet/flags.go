@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,12 +29,34 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseCommandArgs is parseArgs for a command's run function: ok false means the command is done
+// and exits with code (exitOK after --help, exitUsage on a bad flag, which fs has reported).
+func parseCommandArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, exitOK, false
+	}
+	if err != nil {
+		return nil, exitUsage, false
+	}
+	return pos, exitOK, true
+}
+
 // readInput reads a file, or standard input for "-".
 func readInput(path string) ([]byte, error) {
 	if path == "-" {
 		return io.ReadAll(os.Stdin)
 	}
 	return os.ReadFile(path)
+}
+
+// executionInput reads an execution's input from path (a file, or - for standard input); no path
+// means the input {}.
+func executionInput(path string) ([]byte, error) {
+	if path == "" {
+		return []byte("{}"), nil
+	}
+	return readInput(path)
 }
 
 // newFlagSet returns a FlagSet whose usage prints the given text and the flags.

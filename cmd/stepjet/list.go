@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -35,12 +33,9 @@ func listCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("list", listHelp, stderr)
 	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 0 {
 		fmt.Fprintln(stderr, "stepjet list: takes no arguments (stepjet list --help)")

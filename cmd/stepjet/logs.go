@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os/signal"
@@ -42,12 +41,9 @@ func logsCmd(args []string, stdout, stderr io.Writer) int {
 	since := fs.Duration("since", 0, "only events newer than this (e.g. 10m; default: all kept)")
 	results := fs.Bool("results", false, "print execution results instead of log events")
 	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet logs: want exactly one state machine NAME, or - for all (stepjet logs --help)")
@@ -61,9 +57,8 @@ func logsCmd(args []string, stdout, stderr io.Writer) int {
 	if pos[0] == "-" {
 		subject = ""
 	}
-	nc, err := conn.Connect()
-	if err != nil {
-		fmt.Fprintf(stderr, "stepjet logs: cannot connect to NATS at %s: %v (is `stepjet serve` running?)\n", conn.URL, err)
+	nc, ok := connectNATS("logs", &conn, stderr)
+	if !ok {
 		return exitFail
 	}
 	defer nc.Close()

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -57,12 +56,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	eventsPath := fs.String("events", "", "also write the execution's history events to this file as NDJSON (- for stderr)")
 	timeout := fs.Duration("timeout", engine.DefaultTimeout, "execution deadline (at most 5m for Express)")
 	typ := fs.String("type", "STANDARD", "rules the definition is checked against: STANDARD (every definition AWS accepts) or EXPRESS")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet run: want exactly one DEFINITION file (stepjet run --help)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -83,12 +82,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster)")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGTERM, wait this long for in-flight executions")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 0 {
 		fmt.Fprintf(stderr, "stepjet serve: unexpected argument %q (stepjet serve --help)\n", pos[0])

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -41,27 +39,21 @@ func startCmd(args []string, stdout, stderr io.Writer) int {
 	execName := fs.String("name", "", "execution name (default: derived by the service)")
 	arn := fs.String("state-machine-arn", "", "start this version or alias ARN instead of NAME's latest revision")
 	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet start: want exactly one state machine NAME (stepjet start --help)")
 		return exitUsage
 	}
-	input := []byte("{}")
-	if *inputPath != "" {
-		if input, err = readInput(*inputPath); err != nil {
-			fmt.Fprintf(stderr, "stepjet start: %v\n", err)
-			return exitUsage
-		}
-	}
-	nc, err := conn.Connect()
+	input, err := executionInput(*inputPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "stepjet start: cannot connect to NATS at %s: %v (is `stepjet serve` running?)\n", conn.URL, err)
+		fmt.Fprintf(stderr, "stepjet start: %v\n", err)
+		return exitUsage
+	}
+	nc, ok := connectNATS("start", &conn, stderr)
+	if !ok {
 		return exitFail
 	}
 	defer nc.Close()

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -38,27 +36,21 @@ func syncCmd(args []string, stdout, stderr io.Writer) int {
 	arn := fs.String("state-machine-arn", "", "run this version or alias ARN instead of NAME's latest revision")
 	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
 	wait := fs.Duration("timeout", 5*time.Minute+10*time.Second, "how long to wait for the result")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet sync: want exactly one state machine NAME (stepjet sync --help)")
 		return exitUsage
 	}
-	input := []byte("{}")
-	if *inputPath != "" {
-		if input, err = readInput(*inputPath); err != nil {
-			fmt.Fprintf(stderr, "stepjet sync: %v\n", err)
-			return exitUsage
-		}
-	}
-	nc, err := conn.Connect()
+	input, err := executionInput(*inputPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "stepjet sync: cannot connect to NATS at %s: %v (is `stepjet serve` running?)\n", conn.URL, err)
+		fmt.Fprintf(stderr, "stepjet sync: %v\n", err)
+		return exitUsage
+	}
+	nc, ok := connectNATS("sync", &conn, stderr)
+	if !ok {
 		return exitFail
 	}
 	defer nc.Close()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -41,12 +40,9 @@ func triggerCmd(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "list the bindings")
 	del := fs.Bool("delete", false, "remove the binding of SUBJECT")
 	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	switch {
 	case *list && len(pos) == 0, *del && len(pos) == 1, !*list && !*del && len(pos) == 2:
@@ -55,9 +51,8 @@ func triggerCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	layout := wire.Layout{Prefix: *prefix}
-	nc, err := conn.Connect()
-	if err != nil {
-		fmt.Fprintf(stderr, "stepjet trigger: cannot connect to NATS at %s: %v (is `stepjet serve` running?)\n", conn.URL, err)
+	nc, ok := connectNATS("trigger", &conn, stderr)
+	if !ok {
 		return exitFail
 	}
 	defer nc.Close()

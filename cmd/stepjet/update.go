@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -36,12 +34,9 @@ func updateCmd(args []string, stdout, stderr io.Writer) int {
 	tracing := fs.String("tracing", "", "set tracing: on or off")
 	publish := fs.Bool("publish", false, "publish the result as a new version")
 	versionDesc := fs.String("version-description", "", "description of the published version (with --publish)")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet update: want one NAME or ARN (stepjet update --help)")

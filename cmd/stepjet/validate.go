@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -30,12 +28,9 @@ Example:
 func validateCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("validate", validateHelp, stderr)
 	typ := fs.String("type", "EXPRESS", "state machine type the definition is meant for: EXPRESS or STANDARD")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
+	pos, code, ok := parseCommandArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "stepjet validate: want exactly one DEFINITION file (stepjet validate --help)")

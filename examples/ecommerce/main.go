@@ -9,7 +9,6 @@ package main
 import (
 	"context"
 	"embed"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,7 +22,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/examples/internal/exampleutil"
 	"github.com/stepjet/stepjet/transport/client"
-	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/tasks"
 	"github.com/stepjet/stepjet/transport/wire"
 )
@@ -37,21 +35,13 @@ var orders embed.FS
 const machine = "order-processing"
 
 func main() {
-	var conn natsconn.Options
-	conn.Register(flag.CommandLine, natsconn.DefaultURL)
-	serve := flag.Bool("serve", false, "keep serving the workers after the sample orders (Ctrl-C stops)")
-	flag.Parse()
-	nc, err := conn.Connect()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "cannot connect to NATS at %s: %v (start `stepjet serve` first)\n", conn.URL, err)
-		os.Exit(1)
-	}
+	nc, serve := exampleutil.ConnectFromFlags("keep serving the workers after the sample orders (Ctrl-C stops)")
 	defer nc.Close()
 	if _, err := runOrders(context.Background(), nc, wire.Layout{}, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if *serve {
+	if serve {
 		svc, err := startWorkers(nc)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -10,7 +10,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -25,7 +24,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/examples/internal/exampleutil"
 	"github.com/stepjet/stepjet/transport/client"
-	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -38,19 +36,11 @@ var internalInput []byte
 const machine = "media-processing"
 
 func main() {
-	var conn natsconn.Options
-	conn.Register(flag.CommandLine, natsconn.DefaultURL)
-	serve := flag.Bool("serve", false, "keep serving the workers and the third-party API afterwards (Ctrl-C stops)")
-	flag.Parse()
-	nc, err := conn.Connect()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "cannot connect to NATS at %s: %v (start `stepjet serve` first)\n", conn.URL, err)
-		os.Exit(1)
-	}
+	nc, serve := exampleutil.ConnectFromFlags("keep serving the workers and the third-party API afterwards (Ctrl-C stops)")
 	defer nc.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if _, err := runMedia(ctx, nc, wire.Layout{}, os.Stdout, *serve); err != nil {
+	if _, err := runMedia(ctx, nc, wire.Layout{}, os.Stdout, serve); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -152,6 +152,16 @@ func aliasCreated(a wire.Alias) any {
 	}{a.Arn, epoch(a.CreationDate)}
 }
 
+// decodeAlias decodes a request that names an existing alias by its stateMachineAliasArn.
+func (s *Server) decodeAlias(body []byte) (aliasInput, machineRef, error) {
+	var in aliasInput
+	if err := decode(body, &in); err != nil {
+		return in, machineRef{}, err
+	}
+	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	return in, ref, err
+}
+
 // aliasRef parses an alias ARN.
 func (s *Server) aliasRef(raw *string) (machineRef, error) {
 	var v validation
@@ -171,11 +181,7 @@ func (s *Server) aliasRef(raw *string) (machineRef, error) {
 }
 
 func (s *Server) describeAlias(ctx context.Context, body []byte) (any, error) {
-	var in aliasInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	_, ref, err := s.decodeAlias(body)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +207,7 @@ func (s *Server) describeAlias(ctx context.Context, body []byte) (any, error) {
 }
 
 func (s *Server) updateAlias(ctx context.Context, body []byte) (any, error) {
-	var in aliasInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	in, ref, err := s.decodeAlias(body)
 	if err != nil {
 		return nil, err
 	}
@@ -267,11 +269,7 @@ func (s *Server) updateAlias(ctx context.Context, body []byte) (any, error) {
 }
 
 func (s *Server) deleteAlias(ctx context.Context, body []byte) (any, error) {
-	var in aliasInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	ref, err := s.aliasRef(in.StateMachineAliasArn)
+	_, ref, err := s.decodeAlias(body)
 	if err != nil {
 		return nil, err
 	}
@@ -291,18 +289,9 @@ type aliasListItem struct {
 }
 
 func (s *Server) listAliases(ctx context.Context, body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
+	in, ref, err := s.decodeMachineList(body)
+	if err != nil {
 		return nil, err
-	}
-	var v validation
-	v.required(in.StateMachineArn != nil, "stateMachineArn")
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	ref, e := s.parseMachineArn(*in.StateMachineArn)
-	if e != nil {
-		return nil, e
 	}
 	if ref.alias != "" {
 		return nil, errInvalidArn("Resource type not valid in this context: an alias ARN")
@@ -320,13 +309,11 @@ func (s *Server) listAliases(ctx context.Context, body []byte) (any, error) {
 			return !slices.ContainsFunc(a.Routing, func(r wire.AliasRoute) bool { return r.StateMachineVersionArn == ref.arn })
 		})
 	}
-	start, end, next, err := page(in, len(all))
+	items, next, err := pageItems(in, all, func(a wire.Alias) aliasListItem {
+		return aliasListItem{a.Arn, epoch(a.CreationDate)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := make([]aliasListItem, 0, end-start)
-	for _, a := range all[start:end] {
-		items = append(items, aliasListItem{a.Arn, epoch(a.CreationDate)})
 	}
 	return struct {
 		StateMachineAliases []aliasListItem `json:"stateMachineAliases"`

@@ -426,6 +426,38 @@ func page(in listInput, total int) (int, int, string, error) {
 	return start, end, next, nil
 }
 
+// pageItems is page applied to all: the items of one page, each made by item, and the next token.
+func pageItems[T, I any](in listInput, all []T, item func(T) I) ([]I, string, error) {
+	start, end, next, err := page(in, len(all))
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]I, 0, end-start)
+	for _, x := range all[start:end] {
+		items = append(items, item(x))
+	}
+	return items, next, nil
+}
+
+// decodeMachineList decodes a list request that must name a state machine (or a version of one)
+// by its stateMachineArn.
+func (s *Server) decodeMachineList(body []byte) (listInput, machineRef, error) {
+	var in listInput
+	if err := decode(body, &in); err != nil {
+		return in, machineRef{}, err
+	}
+	var v validation
+	v.required(in.StateMachineArn != nil, "stateMachineArn")
+	if err := v.err(); err != nil {
+		return in, machineRef{}, err
+	}
+	ref, e := s.parseMachineArn(*in.StateMachineArn)
+	if e != nil {
+		return in, machineRef{}, e
+	}
+	return in, ref, nil
+}
+
 func (s *Server) listStateMachines(ctx context.Context, body []byte) (any, error) {
 	var in listInput
 	if err := decode(body, &in); err != nil {
@@ -439,13 +471,11 @@ func (s *Server) listStateMachines(ctx context.Context, body []byte) (any, error
 	if err != nil {
 		return nil, err
 	}
-	start, end, next, err := page(in, len(all))
+	items, next, err := pageItems(in, all, func(m wire.Machine) machineListItem {
+		return machineListItem{StateMachineArn: m.Arn, Name: m.Name, Type: m.Type, CreationDate: epoch(m.CreationDate)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := make([]machineListItem, 0, end-start)
-	for _, m := range all[start:end] {
-		items = append(items, machineListItem{StateMachineArn: m.Arn, Name: m.Name, Type: m.Type, CreationDate: epoch(m.CreationDate)})
 	}
 	return struct {
 		StateMachines []machineListItem `json:"stateMachines"`

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stepjet/stepjet/transport/registry"
+	"github.com/stepjet/stepjet/transport/wire"
 )
 
 type publishInput struct {
@@ -59,18 +60,9 @@ type versionListItem struct {
 }
 
 func (s *Server) listVersions(ctx context.Context, body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
+	in, ref, err := s.decodeMachineList(body)
+	if err != nil {
 		return nil, err
-	}
-	var v validation
-	v.required(in.StateMachineArn != nil, "stateMachineArn")
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	ref, e := s.parseMachineArn(*in.StateMachineArn)
-	if e != nil {
-		return nil, e
 	}
 	if ref.qualified() {
 		return nil, errInvalidArn("Resource type not valid in this context: a version or alias ARN")
@@ -83,13 +75,11 @@ func (s *Server) listVersions(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	start, end, next, err := page(in, len(all))
+	items, next, err := pageItems(in, all, func(m wire.Machine) versionListItem {
+		return versionListItem{m.Arn, epoch(m.CreationDate)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := make([]versionListItem, 0, end-start)
-	for _, m := range all[start:end] {
-		items = append(items, versionListItem{m.Arn, epoch(m.CreationDate)})
 	}
 	return struct {
 		StateMachineVersions []versionListItem `json:"stateMachineVersions"`

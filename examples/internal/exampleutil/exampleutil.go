@@ -6,15 +6,35 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/registry"
 	"github.com/stepjet/stepjet/transport/wire"
 )
+
+// ConnectFromFlags registers the NATS connection flags and --serve (described by serveUsage),
+// parses the command line and connects to NATS. It exits with status 1 when it cannot connect:
+// the example needs a running `stepjet serve`.
+func ConnectFromFlags(serveUsage string) (nc *nats.Conn, serve bool) {
+	var conn natsconn.Options
+	conn.Register(flag.CommandLine, natsconn.DefaultURL)
+	serveFlag := flag.Bool("serve", false, serveUsage)
+	flag.Parse()
+	nc, err := conn.Connect()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cannot connect to NATS at %s: %v (start `stepjet serve` first)\n", conn.URL, err)
+		os.Exit(1)
+	}
+	return nc, *serveFlag
+}
 
 // PutMachine creates state machine name from definition, or updates it when it exists.
 func PutMachine(ctx context.Context, js jetstream.JetStream, l wire.Layout, name, definition string) error {
