@@ -78,8 +78,11 @@ type assignment struct {
 	ql  string
 }
 
-// scopeAssignments lists every Assign of the states directly in a scope's States: the states'
-// own, their Choice rules' and their Catchers'.
+// scopeAssignments lists the Assigns of the states directly in a scope's States that take part in
+// the scope rule: the states' own and their Choice rules'. A Catcher's Assign is left out: AWS
+// accepts a Parallel whose Catcher assigns a name its branch also assigns (localstack's
+// PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING, validated on AWS), so catchers neither claim a name for
+// their scope nor are refused one.
 func scopeAssignments(states *node, prefix, top string) []assignment {
 	var out []assignment
 	for _, m := range states.members {
@@ -94,14 +97,10 @@ func scopeAssignments(states *node, prefix, top string) []assignment {
 		if a := st.get("Assign"); a != nil {
 			out = append(out, assignment{a, loc + "/Assign", ql})
 		}
-		for _, list := range []string{"Choices", "Catch"} {
-			l := st.get(list)
-			if l == nil {
-				continue
-			}
+		if l := st.get("Choices"); l != nil {
 			for i, r := range l.items {
 				if a := r.get("Assign"); a != nil {
-					out = append(out, assignment{a, loc + "/" + list + "[" + strconv.Itoa(i) + "]/Assign", ql})
+					out = append(out, assignment{a, loc + "/Choices[" + strconv.Itoa(i) + "]/Assign", ql})
 				}
 			}
 		}
@@ -111,7 +110,8 @@ func scopeAssignments(states *node, prefix, top string) []assignment {
 
 // variableScopes checks the ASL scope rule: a state inside a Parallel branch or a Map processor
 // may read the variables of the scopes around it but must not assign a variable with the name of
-// one of them. A variable belongs to a scope when any state of that scope assigns it. outer holds
+// one of them. A variable belongs to a scope when a state of that scope assigns it (see
+// scopeAssignments for which Assign fields count). outer holds
 // the names of the enclosing scopes; obj holds StartAt and States.
 func (c *checker) variableScopes(obj *node, prefix, top string, outer map[string]bool) {
 	states := obj.get("States")
