@@ -1,10 +1,5 @@
 package jsonata
 
-import (
-	"strings"
-	"unicode/utf8"
-)
-
 // scanResult is what a lexical pass over an expression tells us before gnata evaluates it:
 // which $variables it names (so Eval decodes only those bindings), which parts of $states it
 // reads, and whether it uses an operator JSONata 2.0.6 (the version AWS runs) does not have.
@@ -19,9 +14,6 @@ type syntaxError struct {
 	code  string
 	token string
 }
-
-// operatorChars end a name or variable token, as in the JSONata tokenizer.
-const operatorChars = ".[]{}(),@#;:?+-*/%|=<>^&!~\"'`"
 
 type tokKind int
 
@@ -76,109 +68,23 @@ func scan(src string) scanResult {
 	return res
 }
 
-// tokenize splits src into operators, operands and variables, skipping strings, comments and
-// regular expressions. Operand tokens carry their text only for plain names.
+// tokenize splits src as scan and substitute read it (Tokenize with the zero options):
+// operators, operands and variables, where an operand carries its text only for a name (a
+// number is a name here) and a variable its offset.
 func tokenize(src string) []token {
-	var toks []token
-	prevOperand := false
-	i := 0
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-			i++
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				return toks
-			}
-			i += end + 4
-		case c == '/' && !prevOperand:
-			// A regular expression literal: up to the next unescaped "/", then flags.
-			i++
-			for i < len(src) && src[i] != '/' {
-				if src[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++
-			for i < len(src) && (src[i] == 'i' || src[i] == 'm') {
-				i++
-			}
-			toks = append(toks, token{kind: tokOperand})
-			prevOperand = true
-		case c == '"' || c == '\'':
-			i++
-			for i < len(src) && src[i] != c {
-				if src[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++
-			toks = append(toks, token{kind: tokOperand})
-			prevOperand = true
-		case c == '`':
-			end := strings.IndexByte(src[i+1:], '`')
-			if end < 0 {
-				return toks
-			}
-			toks = append(toks, token{kind: tokOperand, text: src[i+1 : i+1+end]})
-			i += end + 2
-			prevOperand = true
-		case c == '$':
-			j := i + 1
-			if j < len(src) && src[j] == '$' {
-				toks = append(toks, token{kind: tokVar, text: "$"})
-				i = j + 1
-				prevOperand = true
-				continue
-			}
-			j = nameEnd(src, j)
-			toks = append(toks, token{kind: tokVar, text: src[i+1 : j], pos: i})
-			i = j
-			prevOperand = true
-		case strings.IndexByte(operatorChars, c) >= 0:
-			op := string(c)
-			if i+1 < len(src) {
-				switch two := src[i : i+2]; two {
-				case "..", ":=", "!=", ">=", "<=", "**", "~>":
-					op = two
-				}
-			}
-			toks = append(toks, token{kind: tokOp, text: op})
-			i += len(op)
-			// After a closing bracket an operand has ended; after any other operator a new one starts.
-			prevOperand = op == ")" || op == "]" || op == "}"
-		default:
-			j := nameEnd(src, i)
-			if j == i { // a lone byte we do not understand: step over its rune
-				_, size := utf8.DecodeRuneInString(src[i:])
-				j = i + size
-			}
-			word := src[i:j]
-			i = j
-			if word == "and" || word == "or" || word == "in" {
-				toks = append(toks, token{kind: tokOp, text: word})
-				prevOperand = false
-				continue
-			}
-			toks = append(toks, token{kind: tokOperand, text: word})
-			prevOperand = true
+	ts := Tokenize(src, TokenizeOptions{})
+	toks := make([]token, len(ts))
+	for i, t := range ts {
+		switch t.Kind {
+		case Operator:
+			toks[i] = token{kind: tokOp, text: t.Text}
+		case Variable:
+			toks[i] = token{kind: tokVar, text: t.Text, pos: t.Pos}
+		case Name:
+			toks[i] = token{kind: tokOperand, text: t.Text}
+		default: // a string or regular expression
+			toks[i] = token{kind: tokOperand}
 		}
 	}
 	return toks
-}
-
-// nameEnd returns the index just past the name that starts at i.
-func nameEnd(src string, i int) int {
-	for i < len(src) {
-		c := src[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || strings.IndexByte(operatorChars, c) >= 0 {
-			break
-		}
-		i++
-	}
-	return i
 }

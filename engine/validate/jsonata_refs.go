@@ -1,6 +1,6 @@
 package validate
 
-import "strings"
+import "github.com/stepjet/stepjet/engine/jsonata"
 
 // CodeUnsupportedJSONata is AWS's code for an expression that parses but reads data a Step
 // Functions expression cannot reach.
@@ -197,122 +197,24 @@ func skipSignature(toks []refToken, i int) int {
 	return len(toks) - 1
 }
 
-// refOperatorChars end a name, as in the JSONata tokenizer.
-const refOperatorChars = ".[]{}(),@#;:?+-*/%|=<>^&!~\"'`$"
-
 // refTokens splits an expression into names, variables, literals and operators, skipping
-// comments, strings, numbers and regular expressions.
+// comments, strings, numbers and regular expressions. A number is one literal, "??" and "?:"
+// are one operator, "$" ends a name, and "and", "or" and "in" are names whose meaning
+// topLevelRefs tells from context.
 func refTokens(src string) []refToken {
-	var toks []refToken
-	prevOperand := func() bool {
-		if len(toks) == 0 {
-			return false
-		}
-		t := toks[len(toks)-1]
-		return t.kind != 'o' || t.text == ")" || t.text == "]" || t.text == "}"
-	}
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-			i++
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				return toks
-			}
-			i += end + 4
-		case c == '/' && !prevOperand():
-			i++
-			for i < len(src) && src[i] != '/' {
-				if src[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++
-			for i < len(src) && (src[i] == 'i' || src[i] == 'm') {
-				i++
-			}
-			toks = append(toks, refToken{kind: 'l'})
-		case c == '"' || c == '\'':
-			i++
-			for i < len(src) && src[i] != c {
-				if src[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++
-			toks = append(toks, refToken{kind: 'l'})
-		case c == '`':
-			end := strings.IndexByte(src[i+1:], '`')
-			if end < 0 {
-				return toks
-			}
-			toks = append(toks, refToken{kind: 'n', text: src[i+1 : i+1+end]})
-			i += end + 2
-		case c >= '0' && c <= '9':
-			i++
-			for i < len(src) && src[i] >= '0' && src[i] <= '9' {
-				i++
-			}
-			if i+1 < len(src) && src[i] == '.' && src[i+1] >= '0' && src[i+1] <= '9' {
-				i++
-				for i < len(src) && src[i] >= '0' && src[i] <= '9' {
-					i++
-				}
-			}
-			if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
-				i++
-				if i < len(src) && (src[i] == '+' || src[i] == '-') {
-					i++
-				}
-				for i < len(src) && src[i] >= '0' && src[i] <= '9' {
-					i++
-				}
-			}
-			toks = append(toks, refToken{kind: 'l'})
-		case c == '$':
-			i++
-			if i < len(src) && src[i] == '$' {
-				i++
-				toks = append(toks, refToken{kind: 'v', text: "$"})
-				continue
-			}
-			j := refNameEnd(src, i)
-			toks = append(toks, refToken{kind: 'v', text: src[i:j]})
-			i = j
-		case strings.IndexByte(refOperatorChars, c) >= 0:
-			op := string(c)
-			if i+1 < len(src) {
-				switch two := src[i : i+2]; two {
-				case ":=", "~>", "!=", "<=", ">=", "**", "..", "??", "?:":
-					op = two
-				}
-			}
-			toks = append(toks, refToken{kind: 'o', text: op})
-			i += len(op)
+	ts := jsonata.Tokenize(src, jsonata.TokenizeOptions{Numbers: true, Coalesce: true, DollarEndsName: true, WordsAsNames: true})
+	toks := make([]refToken, len(ts))
+	for i, t := range ts {
+		switch t.Kind {
+		case jsonata.Operator:
+			toks[i] = refToken{kind: 'o', text: t.Text}
+		case jsonata.Name:
+			toks[i] = refToken{kind: 'n', text: t.Text}
+		case jsonata.Variable:
+			toks[i] = refToken{kind: 'v', text: t.Text}
 		default:
-			j := refNameEnd(src, i)
-			if j == i {
-				j = i + 1
-			}
-			toks = append(toks, refToken{kind: 'n', text: src[i:j]})
-			i = j
+			toks[i] = refToken{kind: 'l'}
 		}
 	}
 	return toks
-}
-
-// refNameEnd returns where the name starting at i ends.
-func refNameEnd(src string, i int) int {
-	for i < len(src) {
-		c := src[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || strings.IndexByte(refOperatorChars, c) >= 0 {
-			break
-		}
-		i++
-	}
-	return i
 }
