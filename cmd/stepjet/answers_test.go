@@ -81,6 +81,8 @@ func TestStartSyncTriggerLogsAnswerLikeTheAPI(t *testing.T) {
 		t.Errorf("start: %s", r.stdout)
 	}
 	cli("start", "greet", "--name", "once", ep).want(t, "start --name once again", exitFail, "stepjet start: ExecutionAlreadyExists: Execution Already Exists: 'once'")
+	cli("start", "greet", "--name", "", ep).want(t, "start --name ''", exitFail, "stepjet start: ValidationException", "'name'")
+	cli("sync", "greet", "--name", "bad name", ep).want(t, "sync --name 'bad name'", exitFail, "stepjet sync: InvalidName: Invalid Name: 'bad name'")
 
 	r = cli("sync", "greet", "--input", `{"who":"grace"}`, ep)
 	r.want(t, "sync with inline JSON", exitOK)

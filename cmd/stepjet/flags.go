@@ -83,6 +83,12 @@ func executionInput(v string) ([]byte, error) {
 	return b, nil
 }
 
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // newFlagSet returns a FlagSet whose usage prints the given text and the flags.
 func newFlagSet(name, text string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)

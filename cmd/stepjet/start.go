@@ -79,7 +79,7 @@ func startExecution(cmd, help string, args []string, stdout, stderr io.Writer) i
 		return reportCallError(stderr, cmd, err)
 	}
 	in := map[string]any{"stateMachineArn": arn, "input": string(input)}
-	if *execName != "" {
+	if *execName != "" || flagSet(fs, "name") { // --name "" is a name the API refuses, not no name
 		in["name"] = *execName
 	}
 	var out json.RawMessage
