@@ -73,8 +73,8 @@ func (o *apiOptions) register(fs *flag.FlagSet) {
 	if env := os.Getenv(envEndpoint); env != "" {
 		def = env
 	}
-	fs.StringVar(&o.endpoint, "endpoint", def, "the stepjet API (default $"+envEndpoint+", else "+defaultEndpoint+")")
-	fs.StringVar(&o.region, "region", "", "region to sign requests for (default $AWS_REGION or the AWS profile's, else us-east-1)")
+	fs.StringVar(&o.endpoint, "endpoint", def, "URL of the stepjet API ($"+envEndpoint+" sets the default)")
+	fs.StringVar(&o.region, "region", "", "region of the SigV4 signature made when AWS credentials are set (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE) (default $AWS_REGION or the profile's, else us-east-1)")
 }
 
 // client returns an API client for command cmd. Requests are signed with SigV4 when the
