@@ -113,6 +113,7 @@ func TestStartSyncTriggerLogsAnswerLikeTheAPI(t *testing.T) {
 	cli("start", "greet", "--endpoint", "http://"+down).want(t, "start with no server", exitUsage, "is `stepjet serve` running?")
 	cli("logs", "greet", "--nats-url", "nats://"+down).want(t, "logs with no server", exitUsage, "is `stepjet serve` running?")
 	cli("list", "--endpoint", "ftp://x").want(t, "a bad --endpoint", exitUsage, "not an http:// or https:// URL")
+	cli("list", "--endpoint", "http://"+sv.natsAddr).want(t, "NATS's port as --endpoint", exitUsage, "does not answer HTTP (a NATS port?")
 }
 
 // TestEndpointFromEnvironment: STEPJET_ENDPOINT names the API for every command without

@@ -154,6 +154,9 @@ func (c *apiClient) call(op string, in, out any) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("no answer from the stepjet API at %s within %s", c.endpoint, timeout)
 	}
+	if err != nil && strings.Contains(err.Error(), "malformed HTTP") {
+		return fmt.Errorf("%s does not answer HTTP (a NATS port? the API is on serve's --http-addr, %s by default)", c.endpoint, defaultEndpoint)
+	}
 	if err != nil {
 		return fmt.Errorf("cannot reach the stepjet API at %s (is `stepjet serve` running? --endpoint or $%s name another): %w", c.endpoint, envEndpoint, err)
 	}
