@@ -96,7 +96,11 @@ func TestServeAndClientCommands(t *testing.T) {
 
 	run := func(args ...string) (string, int) {
 		var out, errOut bytes.Buffer
-		code := dispatch(append(args, "--nats-url", natsURL), &out, &errOut)
+		server := "--nats-url=" + natsURL // logs and trigger talk to NATS, the others to the API
+		if args[0] == "sync" || args[0] == "start" {
+			server = "--endpoint=http://" + httpAddr
+		}
+		code := dispatch(append(args, server), &out, &errOut)
 		if code != 0 {
 			t.Logf("%v: exit %d: %s", args, code, errOut.String())
 		}
