@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -231,4 +232,94 @@ func TestServeWarnsOnAnOpenNonLoopbackAPI(t *testing.T) {
 	if strings.Contains(sv.stderr.String(), "embedded NATS server accepts any local client") {
 		t.Error("warned about NATS behind an API without credentials")
 	}
+}
+
+// Slow clients cannot exhaust serve: connections that drip their body or their headers are
+// closed after --http-read-timeout, no more than --http-max-conns are held at once (the rest
+// wait in the kernel's queue, costing no file descriptor), and a normal request still gets its
+// answer meanwhile.
+func TestServeBoundsSlowClients(t *testing.T) {
+	const maxConns, slowBodies, slowHeaders = 16, 120, 20
+	p := spawnServe(t, "--data-dir", filepath.Join(t.TempDir(), "data"), "--http-max-conns", strconv.Itoa(maxConns),
+		"--http-read-timeout", "2s", "--http-idle-timeout", "5s", "--log-level", "warn")
+	p.waitReady(t)
+	fds := func() int {
+		ents, err := os.ReadDir("/proc/" + strconv.Itoa(p.pid) + "/fd")
+		if err != nil {
+			t.Skipf("cannot count file descriptors: %v", err)
+		}
+		return len(ents)
+	}
+	base := fds()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	closed := make(chan string, slowBodies+slowHeaders)
+	slow := func(kind, head, drip string) {
+		c, err := net.Dial("tcp", p.httpAddr)
+		if err != nil {
+			t.Error(err)
+			closed <- kind
+			return
+		}
+		go func() { <-ctx.Done(); c.Close() }()
+		go func() { // drip until the server hangs up or the test ends
+			if _, err := io.WriteString(c, head); err != nil {
+				return
+			}
+			for ctx.Err() == nil {
+				time.Sleep(300 * time.Millisecond)
+				if _, err := io.WriteString(c, drip); err != nil {
+					return
+				}
+			}
+		}()
+		go func() { // the server closing the connection ends this read
+			_, _ = io.Copy(io.Discard, c)
+			closed <- kind
+		}()
+	}
+	for range slowBodies {
+		slow("body", "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AWSStepFunctions.ListStateMachines\r\nContent-Length: 100000\r\n\r\n{", " ")
+	}
+	for range slowHeaders {
+		slow("headers", "GET /healthz HTTP/1.1\r\nHost: x\r\n", "X-Slow: 1\r\n")
+	}
+
+	// A normal request gets through while the slow ones are being shed.
+	answered := make(chan error, 1)
+	go func() {
+		client := &http.Client{Timeout: 3 * time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Get("http://" + p.httpAddr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}
+		answered <- err
+	}()
+
+	peak, got := 0, map[string]int{}
+	deadline := time.After(3 * time.Minute)
+	normalDone := false
+	for !normalDone || got["body"]+got["headers"] < slowBodies+slowHeaders {
+		select {
+		case k := <-closed:
+			got[k]++
+		case err := <-answered:
+			if err != nil {
+				t.Fatalf("a normal request: %v", err)
+			}
+			normalDone = true
+		case <-time.After(100 * time.Millisecond):
+			peak = max(peak, fds())
+		case <-deadline:
+			t.Fatalf("after 3 minutes: normal request answered %v, slow connections closed by the server %v of %d+%d", normalDone, got, slowBodies, slowHeaders)
+		}
+	}
+	if peak > base+maxConns+8 {
+		t.Errorf("serve held %d file descriptors with %d slow clients (%d before them, --http-max-conns %d)", peak, slowBodies+slowHeaders, base, maxConns)
+	}
+	t.Logf("file descriptors: %d before, %d at most; closed by the server: %v", base, peak, got)
 }
