@@ -1,17 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -322,4 +326,48 @@ func TestServeBoundsSlowClients(t *testing.T) {
 		t.Errorf("serve held %d file descriptors with %d slow clients (%d before them, --http-max-conns %d)", peak, slowBodies+slowHeaders, base, maxConns)
 	}
 	t.Logf("file descriptors: %d before, %d at most; closed by the server: %v", base, peak, got)
+}
+
+// apiPost sends one AWS JSON 1.0 call to serve's API and returns the status and decoded body.
+func apiPost(t *testing.T, addr, op string, in any) (int, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(in)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// --http-task-deny reaches the executor's HTTP tasks: a task calling a denied address fails
+// with States.Http.Socket saying why, and nothing reaches the endpoint.
+func TestServeHTTPTaskDenyFlag(t *testing.T) {
+	var hits atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
+	defer target.Close()
+	sv := startServe(t, "--http-task-deny", "127.0.0.0/8,::1")
+	def := `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",` +
+		`"Parameters":{"ApiEndpoint":"` + target.URL + `","Method":"GET"},"End":true}}}`
+	code, out := apiPost(t, sv.httpAddr, "CreateStateMachine", map[string]any{"name": "call", "definition": def, "type": "EXPRESS",
+		"roleArn": "arn:aws:iam::123456789012:role/r"})
+	if code != 200 {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	code, out = apiPost(t, sv.httpAddr, "StartSyncExecution", map[string]any{"stateMachineArn": out["stateMachineArn"]})
+	if code != 200 || out["status"] != "FAILED" || out["error"] != "States.Http.Socket" || !strings.Contains(fmt.Sprint(out["cause"]), "refused by the HTTP task address policy") {
+		t.Errorf("sync: %d %v", code, out)
+	}
+	if hits.Load() != 0 {
+		t.Error("the denied endpoint was called")
+	}
+	t.Logf("cause: %v", out["cause"])
+	if code, msg := serveOnce(t, "--http-task-allow", "not-an-address"); code != exitUsage || !strings.Contains(msg, "neither an IP address nor a CIDR") {
+		t.Errorf("a bad --http-task-allow: exit %d: %s", code, msg)
+	}
 }
