@@ -22,6 +22,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 )
 
 // serveProc is `stepjet serve` in its own process (the test binary acting as stepjet, see
@@ -369,5 +370,47 @@ func TestServeHTTPTaskDenyFlag(t *testing.T) {
 	t.Logf("cause: %v", out["cause"])
 	if code, msg := serveOnce(t, "--http-task-allow", "not-an-address"); code != exitUsage || !strings.Contains(msg, "neither an IP address nor a CIDR") {
 		t.Errorf("a bad --http-task-allow: exit %d: %s", code, msg)
+	}
+}
+
+// --nkey makes the embedded server accept only that key; serve connects with its seed.
+func TestServeEmbeddedNATSWithNKey(t *testing.T) {
+	kp, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, _ := kp.Seed()
+	path := filepath.Join(t.TempDir(), "stepjet.nk")
+	if err := os.WriteFile(path, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sv := startServe(t, "--nkey", path)
+	if nc, err := nats.Connect("nats://"+sv.natsAddr, nats.MaxReconnects(0)); err == nil {
+		nc.Close()
+		t.Fatal("an anonymous client connected to the embedded server")
+	}
+	opt, err := nats.NkeyOptionFromSeed(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect("nats://"+sv.natsAddr, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.Close()
+}
+
+// With API credentials set and an open embedded NATS server, serve says the NATS side is the
+// way around the API's authentication.
+func TestServeWarnsOnOpenNATSBehindASignedAPI(t *testing.T) {
+	t.Setenv(envAccessKey, "AKIDSTEPJET")
+	t.Setenv(envSecretKey, "s3cret")
+	sv := startServe(t)
+	if out := sv.stderr.String(); !strings.Contains(out, "SECURITY: the API requires SigV4 but the embedded NATS server accepts any local client") {
+		t.Errorf("no warning:\n%s", out)
+	}
+	sv2 := startServe(t, "--user", "app", "--password", "pw")
+	if out := sv2.stderr.String(); strings.Contains(out, "SECURITY") {
+		t.Errorf("warned with NATS credentials set:\n%s", out)
 	}
 }
