@@ -100,7 +100,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 5*time.Minute, "execution deadline (at most 5m)")
 	ackWait := fs.Duration("ack-wait", 30*time.Second, "redeliver a start after this long without a heartbeat")
 	maxDeliver := fs.Int("max-deliver", 5, "deliveries of a start before it fails")
-	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster)")
+	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster); an existing stream's are never lowered")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGTERM, wait this long for in-flight executions")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	resultMaxAge := fs.Duration("result-max-age", 24*time.Hour, "keep results on STEPJET_RESULTS this long")
