@@ -29,8 +29,10 @@ type Config struct {
 	// Layout names subjects, buckets and ARNs (region, account).
 	Layout wire.Layout
 	// Credentials maps access key ids to secret keys. When set, every request must carry a
-	// valid SigV4 signature by one of them; when empty, requests are accepted unsigned or
-	// signed by anyone — serve then listens on loopback unless told otherwise.
+	// valid SigV4 signature by one of them, covering host, x-amz-date, x-amz-target and
+	// content-type and the body (hashed here), dated within 15 minutes; the headers are checked
+	// before the body is read. When empty, requests are accepted unsigned or signed by anyone —
+	// serve then listens on loopback unless told otherwise.
 	Credentials map[string]string
 	// SyncTimeout bounds a StartSyncExecution request (default: the 5-minute Express deadline
 	// plus 15 seconds).
