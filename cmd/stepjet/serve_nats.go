@@ -77,10 +77,11 @@ func nkeyPublic(path string) (string, error) {
 var errNoJetStream = errors.New("JetStream is not enabled")
 
 // checkJetStream makes sure the server answers JetStream requests. A server without JetStream
-// answers nothing (no responders) or says so; a cluster still electing its leader answers with
-// a temporary error, so those are retried for a while.
+// answers nothing (no responders) or says so: that is an error at once (after a 2-second grace),
+// since waiting cannot help. Any other error — a cluster still electing its leader — is retried
+// until it clears or ctx ends, as provisioning is.
 func checkJetStream(ctx context.Context, js jetstream.JetStream, url string, log *slog.Logger) error {
-	start := time.Now()
+	start, warned := time.Now(), time.Time{}
 	for {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err := js.AccountInfo(actx)
@@ -88,16 +89,18 @@ func checkJetStream(ctx context.Context, js jetstream.JetStream, url string, log
 		switch {
 		case err == nil:
 			return nil
-		case errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount):
-			return fmt.Errorf("%w for this account on %s: enable JetStream for the account (or use other credentials)", errNoJetStream, url)
-		case errors.Is(err, jetstream.ErrJetStreamNotEnabled) && time.Since(start) > 2*time.Second:
-			return fmt.Errorf("%w on %s: stepjet needs JetStream; start nats-server with -js (or jetstream {} in its config), or run stepjet serve without --nats-url to embed one", errNoJetStream, url)
 		case ctx.Err() != nil:
 			return ctx.Err()
-		case time.Since(start) > 10*time.Second:
-			return fmt.Errorf("JetStream on %s does not answer: %w", url, err)
+		case errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount):
+			return fmt.Errorf("%w for this account on %s: enable JetStream for the account (or use other credentials)", errNoJetStream, url)
+		case errors.Is(err, jetstream.ErrJetStreamNotEnabled):
+			if time.Since(start) > 2*time.Second {
+				return fmt.Errorf("%w on %s: stepjet needs JetStream; start nats-server with -js (or jetstream {} in its config), or run stepjet serve without --nats-url to embed one", errNoJetStream, url)
+			}
+		case time.Since(warned) > 10*time.Second:
+			log.Warn("JetStream does not answer yet; retrying", "nats", url, "err", err)
+			warned = time.Now()
 		}
-		log.Debug("waiting for JetStream", "err", err)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
