@@ -85,6 +85,25 @@ func TestHTTPTaskAddressPolicy(t *testing.T) {
 	wantRefused(t, fe, "loopback outside the allow list")
 }
 
+// The policy compares addresses in their plain form: an IPv4-mapped IPv6 address is the IPv4
+// address it maps.
+func TestHTTPPolicyUnmapsAddresses(t *testing.T) {
+	var p HTTPPolicy
+	for _, a := range []string{"::ffff:169.254.169.254", "169.254.170.2", "fe80::1", "100.100.100.200"} {
+		if err := p.Check(netip.MustParseAddr(a)); !errors.Is(err, ErrAddressRefused) {
+			t.Errorf("%s: %v", a, err)
+		}
+	}
+	for _, a := range []string{"127.0.0.1", "10.1.2.3", "::1", "93.184.216.34"} {
+		if err := p.Check(netip.MustParseAddr(a)); err != nil {
+			t.Errorf("%s: %v", a, err)
+		}
+	}
+	if err := (&HTTPPolicy{NoDefaultDeny: true}).Check(netip.MustParseAddr("169.254.169.254")); err != nil {
+		t.Errorf("NoDefaultDeny: %v", err)
+	}
+}
+
 func TestHTTPRedirectRule(t *testing.T) {
 	req := func(s string) *http.Request { r, _ := http.NewRequest("GET", s, nil); return r }
 	if err := followRedirect(req("http://b/"), []*http.Request{req("https://a/")}); !errors.Is(err, http.ErrUseLastResponse) {
