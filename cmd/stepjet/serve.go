@@ -127,9 +127,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var nc *nats.Conn
 	conn.Name = "stepjet-serve"
 	if conn.URL == "" {
-		host, portText, err := net.SplitHostPort(*listen)
+		// (no := for err here: it would shadow the err checked after the connect below)
+		host, portText, splitErr := net.SplitHostPort(*listen)
 		port, perr := strconv.Atoi(portText)
-		if err != nil || perr != nil {
+		if splitErr != nil || perr != nil {
 			fmt.Fprintf(stderr, "stepjet serve: bad --listen %q (want host:port)\n", *listen)
 			return exitUsage
 		}
