@@ -42,6 +42,7 @@ for raw in sys.stdin:
         elif action == "skip":
             reason = " ".join(l.strip() for l in lines
                               if not l.startswith(("=== ", "--- ")) and l.strip()) or "(no reason given)"
+            reason = reason.replace(": SKIP: ", ": ", 1)  # the test's own "SKIP:" (internal/testreq)
             skips.append((pkg, test, reason))
     elif action == "fail" and not test:
         # a package that failed outside a test's verdict (a timeout, a panic): show what ran
