@@ -180,7 +180,9 @@ func TestSpanTree(t *testing.T) {
 `, engine.StatusSucceeded},
 		{"catch", runSpec{def: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f",
 			"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Fallback"}],"End":true},"Fallback":{"Type":"Pass","End":true}}}`,
-			tasks: engine.TaskFunc(func(context.Context, engine.TaskRequest) ([]byte, error) { return nil, &engine.Error{Name: "Boom", Cause: "no"} })},
+			tasks: engine.TaskFunc(func(context.Context, engine.TaskRequest) ([]byte, error) {
+				return nil, &engine.Error{Name: "Boom", Cause: "no"}
+			})},
 			`execution m [consumer] stepjet.execution.delivery_attempt=1 stepjet.execution.status=SUCCEEDED
   Pass Fallback [internal] stepjet.state.retry_count=0
   Task T [internal] stepjet.state.retry_count=0 error.type=Boom !
