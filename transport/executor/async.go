@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/engine"
-	"github.com/stepjet/stepjet/transport/client"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -93,31 +91,42 @@ func (e *Executor) handle(msg jetstream.Msg) {
 		e.done(nil)
 		return
 	}
-	st := e.startFromMsg(msg.Subject(), msg.Headers(), meta)
-	r := &asyncRun{e: e, msg: msg}
+	st, bad := e.cfg.Layout.DecodeStart(msg.Subject(), msg.Headers(), msg.Data(), meta.Timestamp, meta.Sequence.Stream)
+	var se *wire.StartError
+	if errors.As(bad, &se) && se.Fatal {
+		// No machine to store a result for: nothing from this start may reach a NATS request.
+		e.metrics.refused.Add(1)
+		e.cfg.Logger.Error("start refused; terminating it", "subject", truncate(msg.Subject()), "seq", meta.Sequence.Stream, "err", bad)
+		_ = msg.TermWithReason(truncate(bad.Error()))
+		e.done(nil)
+		return
+	}
+	r := &asyncRun{e: e, msg: msg, arn: st.Arn}
 	r.startHeartbeat(e.cfg.AckWait / 3)
+	e.track(st.Arn, "async")
 
 	var res wire.Result
-	var machine string
 	if meta.NumDelivered > 1 {
 		e.metrics.redelivered.Add(1)
 	}
 	if meta.NumDelivered >= uint64(e.cfg.MaxDeliver) {
 		// The last delivery: every earlier one ended without a stored result (the executor died,
-		// or was stopped). Do not risk it again; report it.
+		// or was stopped). Do not risk it again (nor look anything up); report it.
 		e.metrics.maxDelivered.Add(1)
-		res, machine = e.abandoned(st, msg.Data(), meta.NumDelivered)
+		res = e.abandoned(st, meta.NumDelivered)
 	} else {
 		e.metrics.started.Add(1)
-		res, machine = e.execute(e.runCtx, st, msg.Data())
+		res = e.execute(e.runCtx, st, bad)
 	}
 	if e.runCtx.Err() != nil {
 		// Shutdown's deadline aborted this execution: hand it back for another executor.
+		e.untrack(st.Arn)
 		_ = msg.Nak()
 		e.done(r)
 		return
 	}
-	e.results.store(r, &res, machine)
+	e.untrack(st.Arn)
+	e.results.store(r, &res, st.Machine)
 }
 
 // done ends an async start's hold on the executor: its heartbeat, slot and in-flight count.
@@ -130,41 +139,20 @@ func (e *Executor) done(r *asyncRun) {
 	e.inflight.Done()
 }
 
-// abandoned is the FAILED result of a start delivered MaxDeliver times; it does not run it.
-func (e *Executor) abandoned(st start, input []byte, deliveries uint64) (wire.Result, string) {
-	_, res, machine, done := e.prepare(e.runCtx, st, input)
-	if done {
-		return res, machine
-	}
+// abandoned is the FAILED result of a start delivered MaxDeliver times; it neither runs it nor
+// resolves its machine (a lookup is what may have killed the earlier deliveries).
+func (e *Executor) abandoned(st wire.Start, deliveries uint64) wire.Result {
 	e.metrics.failed.Add(1)
-	return finish(res, st.startDate, engine.StatusFailed, "States.Runtime",
-		"The execution was delivered "+itoa64(deliveries)+" times without completing (each executor that ran it stopped before storing its result); stepjet does not run it again."), machine
+	return finish(e.identity(st), st.Date, engine.StatusFailed, "States.Runtime",
+		"The execution was delivered "+itoa64(deliveries)+" times without completing (each executor that ran it stopped before storing its result); stepjet does not run it again.")
 }
 
 func itoa64(n uint64) string { b, _ := json.Marshal(n); return string(b) }
 
-// startFromMsg reads an execution's identity from a start message.
-func (e *Executor) startFromMsg(subject string, h nats.Header, meta *jetstream.MsgMetadata) start {
-	st := start{
-		machineRef:  h.Get(wire.HeaderStateMachineArn),
-		arn:         h.Get(wire.HeaderExecutionArn),
-		name:        h.Get(wire.HeaderExecutionName),
-		traceHeader: h.Get(wire.HeaderTraceParent),
+// truncate bounds text taken from a message before it is logged or sent back.
+func truncate(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
 	}
-	if i := strings.LastIndexByte(subject, '.'); i >= 0 {
-		st.subjectName, _ = wire.DecodeKey(subject[i+1:])
-	}
-	st.seq = meta.Sequence.Stream
-	if st.name == "" {
-		st.name = h.Get(wire.HeaderMsgID)
-	}
-	if st.name == "" {
-		// Derived from the message's place in the stream, so every redelivery agrees on it.
-		st.name = client.DeriveName(e.cfg.Layout, st.seq)
-	}
-	st.startDate = meta.Timestamp
-	if t, err := time.Parse(time.RFC3339Nano, h.Get(wire.HeaderStartDate)); err == nil {
-		st.startDate = t
-	}
-	return st
+	return s
 }

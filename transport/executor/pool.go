@@ -3,7 +3,6 @@ package executor
 import (
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -15,7 +14,7 @@ const workerIdle = 2 * time.Second
 // job is one execution for a worker: an async start or a sync request.
 type job struct {
 	start jetstream.Msg
-	req   *nats.Msg
+	req   *syncCall
 }
 
 // dispatch runs j on an idle worker, or on a new one when none is waiting. Workers are reused

@@ -102,7 +102,11 @@ func (t *triggerSet) apply(u jetstream.KeyValueEntry) {
 		delete(t.subs, subject)
 	}
 	if u.Operation() != jetstream.KeyValuePut {
-		t.e.cfg.Logger.Info("trigger removed", "subject", subject)
+		// Only a binding this executor held is news: the watch replays the bucket's delete
+		// markers at every start, and those were announced when they happened.
+		if old != nil {
+			t.e.cfg.Logger.Info("trigger removed", "subject", subject)
+		}
 		return
 	}
 	machine := b.Machine
