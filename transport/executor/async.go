@@ -103,7 +103,7 @@ func (e *Executor) handle(msg jetstream.Msg) {
 	}
 	r := &asyncRun{e: e, msg: msg, arn: st.Arn}
 	r.startHeartbeat(e.cfg.AckWait / 3)
-	e.track(st.Arn, "async")
+	e.track(st.Arn, r)
 
 	var res wire.Result
 	if meta.NumDelivered > 1 {

@@ -203,8 +203,15 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 		case <-time.After(e.cfg.AbandonAfter):
 			var arns []string
 			e.running.Range(func(k, v any) bool {
-				arns = append(arns, v.(string)+" "+k.(string))
-				return len(arns) < 50
+				kind := "sync"
+				if r, _ := v.(*asyncRun); r != nil {
+					kind = "async"
+					r.stopHeartbeat() // so that JetStream redelivers the start after AckWait
+				}
+				if len(arns) < 50 {
+					arns = append(arns, kind+" "+k.(string))
+				}
+				return true
 			})
 			e.cfg.Logger.Error("executions ignored the stop and were abandoned; their starts stay unacked and will be redelivered",
 				"count", e.metrics.inflight.Load(), "executions", arns)
@@ -218,8 +225,8 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 }
 
 // track and untrack record the executions running, for Shutdown's log of abandoned ones.
-func (e *Executor) track(arn, kind string) { e.running.Store(arn, kind) }
-func (e *Executor) untrack(arn string)     { e.running.Delete(arn) }
+func (e *Executor) track(arn string, r *asyncRun) { e.running.Store(arn, r) }
+func (e *Executor) untrack(arn string)            { e.running.Delete(arn) }
 
 // Ready reports whether the executor is consuming.
 func (e *Executor) Ready() bool { return e.started.Load() && !e.stopping.Load() }

@@ -30,7 +30,7 @@ func (e *Executor) startSync() error {
 	}
 	// The callback only queues (or refuses) a request, so the subscription's own buffer stays
 	// small; its limits bound memory should the callback ever fall behind.
-	_ = sub.SetPendingLimits(e.cfg.MaxSyncPending, int(e.cfg.MaxSyncPendingBytes))
+	_ = sub.SetPendingLimits(max(4*e.cfg.MaxSyncPending, 4096), int(2*e.cfg.MaxSyncPendingBytes))
 	e.subsMu.Lock()
 	e.syncSub = sub
 	e.subsMu.Unlock()
@@ -168,7 +168,7 @@ func (e *Executor) serveSync(c *syncCall) {
 		c.answer(wire.SyncErrorReply(se.Type, se.Message))
 		return
 	}
-	e.track(st.Arn, "sync")
+	e.track(st.Arn, nil)
 	res := e.execute(e.runCtx, st, bad)
 	e.untrack(st.Arn)
 	if e.runCtx.Err() != nil {
