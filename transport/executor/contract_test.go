@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"github.com/stepjet/stepjet/transport/client"
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/registry"
+	"github.com/stepjet/stepjet/transport/triggers"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -572,5 +574,114 @@ func TestAliasStartRunsTheVersionChosenAtAccept(t *testing.T) {
 	publish(t, env, raw)
 	if r := byName(t, results, "raw"); r.Output != `"v2"` {
 		t.Errorf("raw alias start: %s %s %s", r.Status, r.Output, r.Cause)
+	}
+}
+
+// TestSIGTERMAnswersTheWaitingSyncCaller (issue 15.3, with a real process): an executor process
+// draining on SIGTERM answers a sync caller whose execution it cannot finish with
+// ServiceUnavailable at its drain deadline, instead of leaving it to wait out five minutes.
+func TestSIGTERMAnswersTheWaitingSyncCaller(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	env.PutMachine("slow", blockingMachine, "")
+	b := newBlocker(t, env, "block")
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), childEnv+"="+env.Server.ClientURL())
+	child.Stderr = os.Stderr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
+	errs := make(chan error, 1)
+	go func() {
+		// The child may still be subscribing: retry while nobody answers.
+		for {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			_, err := client.StartSync(ctx, env.NC, env.Layout, "slow", nil, client.StartOptions{})
+			cancel()
+			if err != nil && strings.Contains(err.Error(), "no stepjet executor") {
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			errs <- err
+			return
+		}
+	}()
+	b.waitCalls(t, 1)
+	if err := child.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errs:
+		var se *wire.SyncError
+		if !errors.As(err, &se) || se.Type != wire.SyncUnavailable {
+			t.Fatalf("the sync caller got %v, want %s", err, wire.SyncUnavailable)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the sync caller is still waiting after SIGTERM")
+	}
+}
+
+// syncBuffer is a log destination tests read while the executor writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDeletedTriggerIsNotReannounced (issue 15): replaying the triggers bucket at start must not
+// log "trigger removed" for a deletion that happened before.
+func TestDeletedTriggerIsNotReannounced(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	env.PutMachine("orders", passMachine, "")
+	ctx := context.Background()
+	if _, err := triggers.Put(ctx, env.Triggers, env.Layout, "orders.old", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := triggers.Put(ctx, env.Triggers, env.Layout, "orders.live", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	if err := triggers.Delete(ctx, env.Triggers, "orders.old"); err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	ex, err := executor.New(executor.Config{NC: env.Connect(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ex.Start(ctx); err != nil { // returns once the bucket's bindings are applied
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = ex.Shutdown(sctx)
+	})
+	out := logs.String()
+	if !strings.Contains(out, "trigger bound") || strings.Contains(out, "trigger removed") {
+		t.Fatalf("start-up log:\n%s", out)
+	}
+	// A deletion while it runs is news, and is logged.
+	if err := triggers.Delete(ctx, env.Triggers, "orders.live"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(logs.String(), "trigger removed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log of the removal:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
