@@ -15,6 +15,14 @@ import (
 // maxBatch bounds one pull request; slots beyond it are filled by the next pull.
 const maxBatch = 256
 
+// fetchWait is how long one pull waits at the server for starts.
+const fetchWait = time.Second
+
+// handBackDelay delays the redelivery of a start a draining executor hands back until its last
+// pull has ended: an immediate redelivery could reach that pull, be handed back again, and use
+// up the start's deliveries (MaxDeliver) in a loop.
+const handBackDelay = fetchWait + 2*time.Second
+
 // pull fetches starts while there are free in-flight slots, until Shutdown.
 func (e *Executor) pull(cons jetstream.Consumer) {
 	defer close(e.pullDone)
@@ -32,12 +40,13 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 			}
 			break
 		}
-		// A context (not FetchMaxWait) bounds the pull, so Shutdown ends it at once, and a pull
-		// whose expiry status is slow to come back cannot stall the loop.
-		fctx, cancel := context.WithTimeout(e.bgCtx, time.Second)
-		batch, err := cons.Fetch(n, jetstream.FetchContext(fctx))
+		// The pull expires at the server after fetchWait, and the client waits a second longer
+		// for the expiry status: every message the server delivered before it is read, even
+		// when CPU-heavy executions delay this process. (A context ending the fetch on the
+		// client's side dropped the messages still in flight; they came back only after
+		// AckWait.) Shutdown therefore waits for at most one pull to end.
+		batch, err := cons.Fetch(n, jetstream.FetchMaxWait(fetchWait))
 		if err != nil {
-			cancel()
 			for range n {
 				e.release()
 			}
@@ -54,16 +63,18 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 		}
 		for msg := range batch.Messages() {
 			n--
-			if e.bgCtx.Err() != nil {
-				// Shutdown began after this pull: hand the start back at once.
-				_ = msg.Nak()
+			if !e.admit() {
+				// Shutdown began after this pull: hand the start back.
+				_ = msg.NakWithDelay(handBackDelay)
 				e.release()
 				continue
 			}
-			e.inflight.Add(1)
-			e.dispatch(job{start: msg})
+			// The heartbeat starts on delivery, not when a worker takes the start: a start
+			// waiting for a busy scheduler must not wait out AckWait.
+			r := &asyncRun{e: e, msg: msg}
+			r.startHeartbeat(e.cfg.AckWait / 3)
+			e.dispatch(job{start: r})
 		}
-		cancel()
 		for range n {
 			e.release()
 		}
@@ -71,6 +82,19 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 			e.cfg.Logger.Debug("pull ended", "err", err)
 		}
 	}
+}
+
+// admit counts a delivered start in flight unless Shutdown has begun. Shutdown waits for the
+// in-flight count without waiting for the pull under way to end, so the check and the count
+// are made under the lock Shutdown sets stopping with.
+func (e *Executor) admit() bool {
+	e.subsMu.Lock()
+	defer e.subsMu.Unlock()
+	if e.stopping.Load() {
+		return false
+	}
+	e.inflight.Add(1)
+	return true
 }
 
 func isFetchTimeout(err error) bool {
@@ -82,13 +106,14 @@ func isFetchTimeout(err error) bool {
 // leaves it unacked and JetStream redelivers it; the result's Nats-Msg-Id (the execution ARN)
 // suppresses a duplicate. handle returns once the result is published; the in-flight slot and
 // the heartbeat are held until the start is acked.
-func (e *Executor) handle(msg jetstream.Msg) {
+func (e *Executor) handle(r *asyncRun) {
 	e.metrics.inflight.Add(1)
+	msg := r.msg
 	meta, err := msg.Metadata()
 	if err != nil {
 		e.cfg.Logger.Error("start without metadata; terminating it", "subject", msg.Subject(), "err", err)
 		_ = msg.Term()
-		e.done(nil)
+		e.done(r)
 		return
 	}
 	st, bad := e.cfg.Layout.DecodeStart(msg.Subject(), msg.Headers(), msg.Data(), meta.Timestamp, meta.Sequence.Stream)
@@ -98,11 +123,10 @@ func (e *Executor) handle(msg jetstream.Msg) {
 		e.metrics.refused.Add(1)
 		e.cfg.Logger.Error("start refused; terminating it", "subject", truncate(msg.Subject()), "seq", meta.Sequence.Stream, "err", bad)
 		_ = msg.TermWithReason(truncate(bad.Error()))
-		e.done(nil)
+		e.done(r)
 		return
 	}
-	r := &asyncRun{e: e, msg: msg, arn: st.Arn}
-	r.startHeartbeat(e.cfg.AckWait / 3)
+	r.arn = st.Arn
 	e.track(st.Arn, r)
 
 	var res wire.Result
@@ -121,7 +145,7 @@ func (e *Executor) handle(msg jetstream.Msg) {
 	if e.runCtx.Err() != nil {
 		// Shutdown's deadline aborted this execution: hand it back for another executor.
 		e.untrack(st.Arn)
-		_ = msg.Nak()
+		_ = msg.NakWithDelay(handBackDelay)
 		e.done(r)
 		return
 	}

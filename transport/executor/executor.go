@@ -178,22 +178,22 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 		e.triggers.close()
 	}
 	e.bgCancel()
-	t0 := time.Now()
-	if e.started.Load() {
-		<-e.pullDone
-	}
 	if e.syncLoopOn.Load() {
 		<-e.syncDone
 	}
 	const draining = "this stepjet executor is shutting down; retry (another executor takes it)"
 	e.answerHeld(draining)
-	e.cfg.Logger.Debug("pull loop stopped", "after", time.Since(t0))
+	// The pull under way is not waited for here: from now on it hands back what it receives
+	// (admit), and nothing else adds to the in-flight count.
 	done := make(chan struct{})
 	go func() { e.inflight.Wait(); close(done) }()
 	var err error
 	select {
 	case <-done:
 	case <-ctx.Done():
+		if isClosed(done) { // both were ready: the drain did finish
+			break
+		}
 		e.cfg.Logger.Warn("drain deadline reached; handing back in-flight executions", "inflight", e.metrics.inflight.Load())
 		e.runCancel()
 		e.answerHeld("this stepjet executor stopped the execution at its drain deadline; it did not complete")
@@ -218,10 +218,22 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 			return fmt.Errorf("executor: %d executions abandoned after the drain deadline: %w", len(arns), err)
 		}
 	}
+	if e.started.Load() {
+		<-e.pullDone // ends with its pull: at most fetchWait and a second later
+	}
 	e.runCancel()
 	e.workers.Wait()
 	e.cfg.Logger.Info("executor stopped")
 	return err
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // track and untrack record the executions running, for Shutdown's log of abandoned ones.

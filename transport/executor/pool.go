@@ -2,8 +2,6 @@ package executor
 
 import (
 	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
 )
 
 // workerIdle is how long an idle worker goroutine waits for its next execution before it
@@ -13,7 +11,7 @@ const workerIdle = 2 * time.Second
 
 // job is one execution for a worker: an async start or a sync request.
 type job struct {
-	start jetstream.Msg
+	start *asyncRun
 	req   *syncCall
 }
 
