@@ -685,3 +685,44 @@ func TestDeletedTriggerIsNotReannounced(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestQueuedStartRunsTheRevisionCurrentWhenStored (issue 15.2): a start without a pin runs the
+// revision that was current when the stream stored it, even when the executor has another old
+// revision of the machine at hand (here one a pinned start loaded first).
+func TestQueuedStartRunsTheRevisionCurrentWhenStored(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	ctx := context.Background()
+	env.PutMachine("rv", resultMachine("r1"), "")
+	e1, err := env.Machines.Get(ctx, wire.MachineKey("rv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.PutMachine("rv", resultMachine("r2"), "")
+	pinned, err := env.Layout.StartMsg(wire.Start{Machine: "rv", Name: "pinned", Revision: e1.Revision()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish(t, env, pinned)
+	s, err := client.StartAsync(ctx, env.JS, env.Layout, "rv", nil, client.StartOptions{Name: "queued"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // the update is stored after the start, on the server's clock
+	env.PutMachine("rv", resultMachine("r3"), "")
+	results := env.WatchResults()
+	startExecutor(t, env, executor.Config{MaxInFlight: 1}) // the pinned start first
+	if r := byName(t, results, "pinned"); r.Output != `"r1"` {
+		t.Errorf("pinned: %s %s %s", r.Status, r.Output, r.Cause)
+	}
+	if r := byArn(t, results, s.ExecutionArn); r.Output != `"r2"` {
+		t.Errorf("queued before the update to r3: %s %s %s", r.Status, r.Output, r.Cause)
+	}
+	s, err = client.StartAsync(ctx, env.JS, env.Layout, "rv", nil, client.StartOptions{Name: "later"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := byArn(t, results, s.ExecutionArn); r.Output != `"r3"` {
+		t.Errorf("after the update: %s %s %s", r.Status, r.Output, r.Cause)
+	}
+}

@@ -22,11 +22,14 @@ import (
 type compiled struct {
 	rev     uint64
 	created time.Time // when the revision was stored (the KV's stream timestamp)
-	rec     wire.Machine
-	machine *engine.Machine
-	err     error // the definition did not compile
-	deleted bool  // a tombstone: the key was deleted at rev
-	logging logConfig
+	// replaced is when the next revision of the key was stored, when known (guarded by the
+	// cache's lock): a kept older revision was current exactly from created to replaced.
+	replaced time.Time
+	rec      wire.Machine
+	machine  *engine.Machine
+	err      error // the definition did not compile
+	deleted  bool  // a tombstone: the key was deleted at rev
+	logging  logConfig
 }
 
 // keepRevisions bounds the older revisions kept per key: starts accepted before an update run
@@ -133,18 +136,24 @@ func (c *machineCache) revision(ctx context.Context, key string, cur *compiled, 
 
 // currentAt returns the revision of key that was current at t, which is older than cur.
 func (c *machineCache) currentAt(ctx context.Context, key string, cur *compiled, t time.Time, ref string) (*compiled, error) {
-	before := func(e *compiled) bool { return !e.created.After(t) }
-	if e := c.findOlder(key, before); e != nil {
-		return c.liveAt(e, ref, t)
+	currentThen := func(e *compiled) bool {
+		return !e.created.After(t) && !e.replaced.IsZero() && e.replaced.After(t)
+	}
+	if e := c.findOlder(key, currentThen); e != nil {
+		return c.live(e, ref)
 	}
 	hist, err := c.kv.History(ctx, key)
 	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, err
 	}
 	var pick jetstream.KeyValueEntry
-	for _, h := range hist {
+	var replaced time.Time
+	for i, h := range hist {
 		if !h.Created().After(t) {
-			pick = h
+			pick, replaced = h, time.Time{}
+			if i+1 < len(hist) {
+				replaced = hist[i+1].Created()
+			}
 		}
 	}
 	if pick == nil {
@@ -153,6 +162,9 @@ func (c *machineCache) currentAt(ctx context.Context, key string, cur *compiled,
 		// on has been replaced more often than the bucket keeps.
 		if len(hist) > 0 && hist[0].Created().Sub(t) <= wire.MaxStartSkew && hist[0].Operation() == jetstream.KeyValuePut {
 			pick = hist[0]
+			if len(hist) > 1 {
+				replaced = hist[1].Created()
+			}
 		} else {
 			return nil, errRevisionGone{arn: ref, at: t}
 		}
@@ -163,10 +175,12 @@ func (c *machineCache) currentAt(ctx context.Context, key string, cur *compiled,
 	if pick.Operation() != jetstream.KeyValuePut {
 		return nil, errNoMachine{ref}
 	}
-	return c.liveAt(c.remember(key, compile(pick.Revision(), pick.Created(), pick.Value())), ref, t)
+	e := compile(pick.Revision(), pick.Created(), pick.Value())
+	e.replaced = replaced
+	return c.live(c.remember(key, e), ref)
 }
 
-func (c *machineCache) liveAt(e *compiled, ref string, _ time.Time) (*compiled, error) {
+func (c *machineCache) live(e *compiled, ref string) (*compiled, error) {
 	if e.deleted {
 		return nil, errNoMachine{ref}
 	}
@@ -193,6 +207,9 @@ func (c *machineCache) remember(key string, e *compiled) *compiled {
 	old := c.older[key]
 	for _, o := range old {
 		if o.rev == e.rev {
+			if o.replaced.IsZero() {
+				o.replaced = e.replaced
+			}
 			return o
 		}
 	}
@@ -240,6 +257,9 @@ func (c *machineCache) setCurrent(key string, e *compiled) *compiled {
 		return old
 	}
 	c.byKey[key] = e
+	if old != nil {
+		old.replaced = e.created
+	}
 	c.mu.Unlock()
 	if old != nil && !old.deleted {
 		c.remember(key, old)
