@@ -2,6 +2,7 @@ package executor_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -724,5 +725,32 @@ func TestQueuedStartRunsTheRevisionCurrentWhenStored(t *testing.T) {
 	}
 	if r := byArn(t, results, s.ExecutionArn); r.Output != `"r3"` {
 		t.Errorf("after the update: %s %s %s", r.Status, r.Output, r.Cause)
+	}
+}
+
+// TestOversizedTriggerBindingIsIgnored (issue 14.1): a binding written straight into the
+// triggers bucket with a 5,000-character subject must not reach a SUB (over the server's
+// control-line limit, which closes the connection); the executor keeps serving other triggers.
+func TestOversizedTriggerBindingIsIgnored(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	env.PutMachine("orders", passMachine, "")
+	ctx := context.Background()
+	huge := "orders." + strings.Repeat("x", 5000)
+	v, _ := json.Marshal(triggers.Binding{Subject: huge, Machine: "orders", CreatedAt: time.Now()})
+	if _, err := env.Triggers.Put(ctx, wire.EncodeKey("huge"), v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := triggers.Put(ctx, env.Triggers, env.Layout, "orders.live", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	nc := env.Connect()
+	startExecutor(t, env, executor.Config{NC: nc})
+	reply, err := env.NC.Request("orders.live", []byte(`{}`), 20*time.Second)
+	if err != nil || !strings.Contains(string(reply.Data), "executionArn") {
+		t.Fatalf("trigger request: %v %v", err, reply)
+	}
+	if !nc.IsConnected() {
+		t.Fatalf("the executor's connection is %v", nc.Status())
 	}
 }
