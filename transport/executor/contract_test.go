@@ -746,9 +746,19 @@ func TestOversizedTriggerBindingIsIgnored(t *testing.T) {
 	}
 	nc := env.Connect()
 	startExecutor(t, env, executor.Config{NC: nc})
-	reply, err := env.NC.Request("orders.live", []byte(`{}`), 20*time.Second)
-	if err != nil || !strings.Contains(string(reply.Data), "executionArn") {
-		t.Fatalf("trigger request: %v %v", err, reply)
+	// The binding's subscription reaches the server shortly after Start: retry while nobody
+	// answers.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		reply, err := env.NC.Request("orders.live", []byte(`{}`), 20*time.Second)
+		if errors.Is(err, nats.ErrNoResponders) && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		if err != nil || !strings.Contains(string(reply.Data), "executionArn") {
+			t.Fatalf("trigger request: %v %v", err, reply)
+		}
+		break
 	}
 	if !nc.IsConnected() {
 		t.Fatalf("the executor's connection is %v", nc.Status())
