@@ -341,7 +341,12 @@ func (l Layout) DecodeStart(subject string, h nats.Header, data []byte, accepted
 	}
 	s.Name = get(HeaderExecutionName)
 	if s.Name == "" {
-		s.Name = get(HeaderMsgID)
+		// A bare Nats-Msg-Id is the name; one in DedupID's form names it after the colon.
+		id := get(HeaderMsgID)
+		if name, ok := strings.CutPrefix(id, SubjectToken(machine)+":"); ok {
+			id = name
+		}
+		s.Name = id
 	}
 	if s.Name != "" {
 		if err := CheckName("execution name", s.Name); err != nil {

@@ -133,6 +133,19 @@ func TestStartDateOnlyMovesEarlierBySeconds(t *testing.T) {
 	}
 }
 
+func TestNameFromMsgID(t *testing.T) {
+	var l Layout
+	// A bare id is the name; DedupID's form names it after the colon; an invalid name is replaced
+	// by one derived from the stream sequence (and fails the execution).
+	for id, want := range map[string]string{"plain": "plain", DedupID("m.v2", "n1"): "n1", "other:x": l.DeriveName(3)} {
+		m := nats.NewMsg(l.StartSubject("m.v2"))
+		m.Header.Set(HeaderMsgID, id)
+		if s, _ := decodeMsg(l, m, time.Now(), 3); s.Name != want {
+			t.Errorf("Nats-Msg-Id %q: name %q, want %q", id, s.Name, want)
+		}
+	}
+}
+
 func TestDedupIDIsScopedByMachine(t *testing.T) {
 	if DedupID("a", "n") == DedupID("b", "n") || DedupID("a.b", "n") == DedupID("a", "b.n") {
 		t.Fatal("two machines share a de-duplication id")
