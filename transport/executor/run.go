@@ -14,11 +14,13 @@ import (
 // execute resolves the machine and runs one decoded start to a wire.Result. It never fails: a
 // start the decoder refused (bad), a missing machine or an invalid definition is a FAILED
 // result, as AWS would refuse the start.
-func (e *Executor) execute(ctx context.Context, st wire.Start, bad error) wire.Result {
+func (e *Executor) execute(ctx context.Context, st wire.Start, bad error, d delivery) wire.Result {
 	c, res, done := e.prepare(ctx, st, bad)
+	ctx, span := e.traceExecution(ctx, st, c, d)
 	if !done {
 		res = e.runMachine(ctx, c, st, res)
 	}
+	span.EndWith(res.Status, res.Error, res.Cause, res.Output)
 	e.count(res)
 	return res
 }
@@ -110,6 +112,7 @@ func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, r
 		StateMachineName: st.Machine,
 		RoleArn:          c.rec.RoleArn,
 		StartTime:        st.Date,
+		Observer:         e.cfg.Telemetry.Observer(),
 	}
 	if c.logging.level > levelOff {
 		opts.Events = &logSink{nc: e.cfg.NC, subject: e.cfg.Layout.LogSubject(st.Machine), executionArn: res.ExecutionArn, cfg: c.logging}

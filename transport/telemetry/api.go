@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
@@ -20,13 +21,13 @@ const HeaderXRay = "X-Amzn-Trace-Id"
 // traceparent/tracestate, or else an X-Amzn-Trace-Id in X-Ray or W3C form.
 func RequestContext(ctx context.Context, h http.Header) context.Context {
 	if h.Get("traceparent") != "" {
-		out := propagator.Extract(ctx, propagation.HeaderCarrier(h))
+		out := tracectx.Propagator().Extract(ctx, propagation.HeaderCarrier(h))
 		if trace.SpanContextFromContext(out).IsValid() {
 			return out
 		}
 	}
 	if x := h.Get(HeaderXRay); x != "" {
-		return ContextWithTraceHeader(ctx, x)
+		return tracectx.ContextWithTraceHeader(ctx, x)
 	}
 	return ctx
 }
@@ -88,13 +89,4 @@ func (t *Telemetry) RecordSync(d time.Duration, status string) {
 		return
 	}
 	t.ins.syncDuration.Record(context.Background(), d.Seconds(), metric.WithAttributes(attrStatus.String(status)))
-}
-
-// ResultDeduplicated counts a result JetStream dropped as a duplicate (a redelivered execution
-// whose first result had been stored).
-func (t *Telemetry) ResultDeduplicated() {
-	if t == nil {
-		return
-	}
-	t.ins.resultsDeduped.Add(context.Background(), 1)
 }

@@ -4,8 +4,8 @@
 // exporters and /metrics are set up by package telemetry/export; without them every instrument
 // here is a no-op and costs next to nothing.
 //
-// It also owns how trace context crosses NATS (Inject, Extract: lowercase W3C keys on the wire)
-// and how AWS's X-Ray trace headers map to W3C (ParseTraceHeader).
+// How trace context crosses NATS (lowercase W3C keys on the wire) and how AWS's X-Ray trace
+// headers map to W3C is package tracectx's job.
 //
 //	tel := telemetry.New(telemetry.Options{TracerProvider: tp, MeterProvider: mp})
 //	ctx, span := tel.StartExecution(ctx, telemetry.Execution{Arn: arn, Async: true})

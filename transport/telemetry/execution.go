@@ -62,7 +62,7 @@ type ExecutionSpan struct {
 }
 
 // StartExecution begins an execution's span, as a child of the context that came with its start
-// (see Extract), and starts its clock for the duration histogram. Tracing makes a span when
+// (see tracectx.Extract), and starts its clock for the duration histogram. Tracing makes a span when
 // the incoming context is sampled or the machine has tracing enabled; otherwise ctx is returned
 // as it is and the states make no spans either.
 func (t *Telemetry) StartExecution(ctx context.Context, e Execution) (context.Context, ExecutionSpan) {
@@ -132,6 +132,15 @@ func (s ExecutionSpan) End(res engine.Result) {
 		s.span.SetStatus(codes.Error, res.Cause)
 	}
 	s.span.End()
+}
+
+// EndWith is End for a caller holding the result's fields (an output as text).
+func (s ExecutionSpan) EndWith(status, errorName, cause, output string) {
+	r := engine.Result{Status: engine.Status(status), Error: errorName, Cause: cause}
+	if s.data && s.span != nil && status == string(engine.StatusSucceeded) {
+		r.Output = []byte(output)
+	}
+	s.End(r)
 }
 
 // Fail ends the span of an execution that could not run (its machine is gone, its start is

@@ -27,19 +27,17 @@ const (
 	MetricTaskErrors        = "stepjet_task_errors_total"
 	MetricAPIDuration       = "stepjet_api_request_duration_seconds"
 	MetricSyncDuration      = "stepjet_sync_request_duration_seconds"
-	MetricResultsDeduped    = "stepjet_results_deduplicated_total"
 )
 
 // instruments are the synchronous instruments; the executor's counters are observed (see
 // ObserveExecutor).
 type instruments struct {
-	execDuration   metric.Float64Histogram
-	transitions    metric.Int64Counter
-	taskDuration   metric.Float64Histogram
-	taskErrors     metric.Int64Counter
-	apiDuration    metric.Float64Histogram
-	syncDuration   metric.Float64Histogram
-	resultsDeduped metric.Int64Counter
+	execDuration metric.Float64Histogram
+	transitions  metric.Int64Counter
+	taskDuration metric.Float64Histogram
+	taskErrors   metric.Int64Counter
+	apiDuration  metric.Float64Histogram
+	syncDuration metric.Float64Histogram
 
 	// stateType holds the transitions counter's option for each state type, made once so that
 	// counting a transition allocates nothing.
@@ -65,8 +63,6 @@ func newInstruments(m metric.Meter) instruments {
 	ins.syncDuration, _ = m.Float64Histogram(MetricSyncDuration, metric.WithUnit("s"),
 		metric.WithDescription("Sync execution requests, from receipt to reply, by status."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
-	ins.resultsDeduped, _ = m.Int64Counter(MetricResultsDeduped,
-		metric.WithDescription("Results of redelivered executions that JetStream de-duplicated."))
 	ins.stateType = map[string][]metric.AddOption{}
 	for _, typ := range []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"} {
 		ins.stateType[typ] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attrStateType.String(typ)))}

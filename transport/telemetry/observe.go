@@ -15,6 +15,9 @@ type ExecutorStats struct {
 	InFlight                    int64
 	Redelivered, MaxDelivered   int64
 	StoreErrors, Triggered      int64
+	Refused, TooLarge           int64
+	Deduplicated                int64
+	SyncBusy, SyncDropped       int64
 	// Pending and AckPending are the executions consumer's backlog and unacknowledged starts;
 	// negative when unknown (the consumer could not be asked).
 	Pending, AckPending int64
@@ -30,6 +33,11 @@ const (
 	MetricStartsMaxDelivered    = "stepjet_starts_max_delivered_total"
 	MetricResultStoreErrors     = "stepjet_result_store_errors_total"
 	MetricTriggered             = "stepjet_triggered_total"
+	MetricStartsRefused         = "stepjet_starts_refused_total"
+	MetricSyncBusy              = "stepjet_sync_busy_total"
+	MetricSyncDropped           = "stepjet_sync_dropped_total"
+	MetricResultsTooLarge       = "stepjet_results_too_large_total"
+	MetricResultsDeduplicated   = "stepjet_results_deduplicated_total"
 	MetricConsumerPending       = "stepjet_consumer_pending_messages"
 	MetricConsumerAckPending    = "stepjet_consumer_ack_pending_messages"
 	MetricNATSConnected         = "stepjet_nats_connected"
@@ -64,6 +72,11 @@ func (t *Telemetry) ObserveExecutor(stats func(ctx context.Context) ExecutorStat
 	maxDelivered := counter(MetricStartsMaxDelivered, "Starts failed after MaxDeliver deliveries.")
 	storeErrors := counter(MetricResultStoreErrors, "Results that could not be stored (their starts are redelivered).")
 	triggered := counter(MetricTriggered, "Trigger messages turned into starts.")
+	refused := counter(MetricStartsRefused, "Starts whose subject names no valid machine (terminated, or answered with an error).")
+	syncBusy := counter(MetricSyncBusy, "Sync requests answered ThrottlingException because the sync queue was full.")
+	syncDropped := counter(MetricSyncDropped, "Queued sync requests dropped because their caller had stopped waiting.")
+	tooLarge := counter(MetricResultsTooLarge, "Results over NATS's max payload, stored as States.DataLimitExceeded.")
+	deduped := counter(MetricResultsDeduplicated, "Results of redelivered executions the results stream de-duplicated (stored once).")
 	inflight := gauge(MetricExecutionsInFlight, "Executions running now.")
 	pending := gauge(MetricConsumerPending, "Starts waiting on the executions consumer (its backlog).")
 	ackPending := gauge(MetricConsumerAckPending, "Starts delivered to executors and not yet acknowledged.")
@@ -86,6 +99,11 @@ func (t *Telemetry) ObserveExecutor(stats func(ctx context.Context) ExecutorStat
 		o.ObserveInt64(maxDelivered, s.MaxDelivered)
 		o.ObserveInt64(storeErrors, s.StoreErrors)
 		o.ObserveInt64(triggered, s.Triggered)
+		o.ObserveInt64(refused, s.Refused)
+		o.ObserveInt64(syncBusy, s.SyncBusy)
+		o.ObserveInt64(syncDropped, s.SyncDropped)
+		o.ObserveInt64(tooLarge, s.TooLarge)
+		o.ObserveInt64(deduped, s.Deduplicated)
 		if s.Pending >= 0 {
 			o.ObserveInt64(pending, s.Pending)
 		}
@@ -93,7 +111,8 @@ func (t *Telemetry) ObserveExecutor(stats func(ctx context.Context) ExecutorStat
 			o.ObserveInt64(ackPending, s.AckPending)
 		}
 		return nil
-	}, started, syncStarted, completed, inflight, redelivered, maxDelivered, storeErrors, triggered, pending, ackPending)
+	}, started, syncStarted, completed, inflight, redelivered, maxDelivered, storeErrors, triggered, pending, ackPending,
+		refused, syncBusy, syncDropped, tooLarge, deduped)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -226,7 +227,7 @@ func TestSpanTree(t *testing.T) {
 // A redelivered start is a second execution span in the caller's trace, with its attempt.
 func TestRedeliverySameTrace(t *testing.T) {
 	tel, exp := tracing(t)
-	parent := ContextWithTraceParent(context.Background(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "")
+	parent := tracectx.ContextWithTraceParent(context.Background(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "")
 	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`
 	runTraced(t, tel, runSpec{def: def, input: "{}", ctx: parent, attempt: 1})
 	runTraced(t, tel, runSpec{def: def, input: "{}", ctx: parent, attempt: 2})
@@ -251,7 +252,7 @@ func TestRedeliverySameTrace(t *testing.T) {
 func TestTracingConfiguration(t *testing.T) {
 	tel, exp := tracing(t)
 	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`
-	unsampled := ContextWithTraceParent(context.Background(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", "")
+	unsampled := tracectx.ContextWithTraceParent(context.Background(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", "")
 	runTraced(t, tel, runSpec{def: def, input: "{}", ctx: unsampled})
 	if n := len(exp.GetSpans()); n != 0 {
 		t.Fatalf("%d spans for an untraced machine with an unsampled caller", n)

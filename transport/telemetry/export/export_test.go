@@ -44,9 +44,8 @@ func recordSome(t *testing.T, tel *telemetry.Telemetry) {
 	}))
 	_, _ = inv.Invoke(ctx, engine.TaskRequest{Resource: "arn:aws:states:::lambda:invoke"})
 	tel.RecordSync(time.Millisecond, "SUCCEEDED")
-	tel.ResultDeduplicated()
 	stop, err := tel.ObserveExecutor(func(context.Context) telemetry.ExecutorStats {
-		return telemetry.ExecutorStats{Started: 3, Succeeded: 2, InFlight: 1, Pending: 4, AckPending: 1}
+		return telemetry.ExecutorStats{Started: 3, Succeeded: 2, InFlight: 1, Pending: 4, AckPending: 1, Deduplicated: 1}
 	})
 	if err != nil {
 		t.Fatal(err)

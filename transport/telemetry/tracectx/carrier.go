@@ -1,4 +1,9 @@
-package telemetry
+// Package tracectx carries W3C trace context across NATS and reads AWS's trace headers. It
+// depends only on the OpenTelemetry API and nats.go, so a worker can use it without the SDK.
+//
+// NATS headers are case-sensitive: Inject writes the lowercase keys W3C names
+// ("traceparent", "tracestate"), and Extract also reads a client's "Traceparent".
+package tracectx
 
 import (
 	"context"
@@ -11,6 +16,9 @@ import (
 
 // propagator is W3C Trace Context: traceparent and tracestate.
 var propagator = propagation.TraceContext{}
+
+// Propagator is the W3C Trace Context propagator stepjet uses everywhere.
+func Propagator() propagation.TextMapPropagator { return propagator }
 
 // Header adapts NATS headers to OTel's TextMapCarrier. NATS headers are case-sensitive and kept
 // as written, while OTel's HTTP carrier (and nats.Header.Set) canonicalize keys to
