@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"strconv"
 	"time"
@@ -19,6 +20,9 @@ func (e *Executor) execute(ctx context.Context, st wire.Start, bad error, d deli
 	ctx, span := e.traceExecution(ctx, st, c, d)
 	if !done {
 		res = e.runMachine(ctx, c, st, res)
+	}
+	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) { // (building the arguments costs allocations)
+		e.cfg.Logger.DebugContext(ctx, "execution ended", "executionArn", res.ExecutionArn, "status", res.Status, "error", res.Error)
 	}
 	span.EndWith(res.Status, res.Error, res.Cause, res.Output)
 	e.count(res)

@@ -13,9 +13,12 @@ import (
 
 // Span attribute keys.
 const (
-	AttrExecutionArn    = attribute.Key("stepjet.execution.arn")
-	AttrExecutionName   = attribute.Key("stepjet.execution.name")
-	AttrMachineArn      = attribute.Key("stepjet.state_machine.arn")
+	AttrExecutionArn  = attribute.Key("stepjet.execution.arn")
+	AttrExecutionName = attribute.Key("stepjet.execution.name")
+	AttrMachineArn    = attribute.Key("stepjet.state_machine.arn")
+	// AttrMachineTracing marks the execution span of a machine with tracing enabled; the
+	// exporter's sampler samples it whatever the caller's context says.
+	AttrMachineTracing  = attribute.Key("stepjet.state_machine.tracing")
 	AttrStatus          = attribute.Key("stepjet.execution.status")
 	AttrDeliveryAttempt = attribute.Key("stepjet.execution.delivery_attempt")
 	AttrInput           = attribute.Key("stepjet.execution.input")
@@ -62,9 +65,10 @@ type ExecutionSpan struct {
 }
 
 // StartExecution begins an execution's span, as a child of the context that came with its start
-// (see tracectx.Extract), and starts its clock for the duration histogram. Tracing makes a span when
-// the incoming context is sampled or the machine has tracing enabled; otherwise ctx is returned
-// as it is and the states make no spans either.
+// (see tracectx.Extract), and starts its clock for the duration histogram. The span is recorded
+// when the incoming context is sampled or the machine has tracing enabled (stepjet's sampler,
+// export.DefaultSampler, samples it), or when no context came and the sampler says so; the
+// states make spans only under a recorded execution span.
 func (t *Telemetry) StartExecution(ctx context.Context, e Execution) (context.Context, ExecutionSpan) {
 	if t == nil {
 		return ctx, ExecutionSpan{}
@@ -74,8 +78,9 @@ func (t *Telemetry) StartExecution(ctx context.Context, e Execution) (context.Co
 		return ctx, s
 	}
 	parent := trace.SpanContextFromContext(ctx)
-	if !e.Traced && !parent.IsSampled() {
-		// Not traced: drop a remote context that was not sampled, so nothing below makes spans.
+	if !e.Traced && parent.IsValid() && !parent.IsSampled() {
+		// The caller decided against tracing: nothing below makes spans. (Without a caller's
+		// context the sampler decides, by default against: see export.DefaultSampler.)
 		return trace.ContextWithSpanContext(ctx, trace.SpanContext{}), s
 	}
 	kind := trace.SpanKindConsumer
@@ -90,6 +95,9 @@ func (t *Telemetry) StartExecution(ctx context.Context, e Execution) (context.Co
 	}
 	if e.Attempt > 0 {
 		attrs = append(attrs, AttrDeliveryAttempt.Int(e.Attempt))
+	}
+	if e.Traced {
+		attrs = append(attrs, AttrMachineTracing.Bool(true))
 	}
 	if e.IncludeData && len(e.Input) > 0 {
 		attrs = append(attrs, AttrInput.String(clip(e.Input)))

@@ -55,6 +55,9 @@ func (t *Telemetry) Tasks(inner engine.TaskInvoker) engine.TaskInvoker {
 		set := attribute.NewSet(attrIntegration.String(in))
 		ti.record[in] = []metric.RecordOption{metric.WithAttributeSet(set)}
 		ti.add[in] = []metric.AddOption{metric.WithAttributeSet(set)}
+		// Every integration's error series exists from the start, at 0: rate() and alerts
+		// then see no gap before the first error.
+		t.ins.taskErrors.Add(context.Background(), 0, ti.add[in]...)
 	}
 	if s, ok := inner.(engine.ScriptedInvoker); ok && s.Scripted() {
 		return scriptedTasks{ti}

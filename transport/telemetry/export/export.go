@@ -12,7 +12,8 @@
 // OTEL_SDK_DISABLED; OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and
 // OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (setting one turns that export on), their _HEADERS,
 // _TIMEOUT, _COMPRESSION, _CERTIFICATE and _PROTOCOL variants; OTEL_TRACES_EXPORTER and
-// OTEL_METRICS_EXPORTER ("none" turns an export off); OTEL_TRACES_SAMPLER(_ARG);
+// OTEL_METRICS_EXPORTER ("none" turns an export off); OTEL_TRACES_SAMPLER(_ARG) (default
+// parentbased_always_off: see DefaultSampler);
 // OTEL_SERVICE_NAME (default "stepjet") and OTEL_RESOURCE_ATTRIBUTES; OTEL_METRIC_EXPORT_INTERVAL;
 // OTEL_BSP_* for the span batcher.
 package export
@@ -116,8 +117,11 @@ func Setup(ctx context.Context, o Options) (*Providers, error) {
 		if err != nil {
 			return nil, fmt.Errorf("OTLP trace exporter: %w", err)
 		}
-		// The sampler comes from OTEL_TRACES_SAMPLER (default: parent-based, always on).
-		p.tp = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithBatcher(exp))
+		smp, err := sampler(env)
+		if err != nil {
+			return nil, err
+		}
+		p.tp = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithBatcher(exp), sdktrace.WithSampler(smp))
 		p.shutdown = append(p.shutdown, p.tp.Shutdown)
 		topts.TracerProvider = p.tp
 		p.Traces = true
