@@ -69,9 +69,16 @@ embedded NATS server require those credentials too (serve itself connects with t
 credentials is logged as a warning. HTTP tasks may not connect to link-local and cloud metadata
 addresses (--http-task-deny, --http-task-allow).
 
+Telemetry (docs/observability.md): /metrics serves Prometheus metrics (through OpenTelemetry).
+With OTEL_EXPORTER_OTLP_ENDPOINT set, traces and metrics are exported over OTLP/HTTP; an
+execution is traced when its machine has tracingConfiguration.enabled or its caller's trace
+context (traceparent, X-Amzn-Trace-Id) is sampled. The other OTEL_* variables apply (service
+name, sampler, headers). Process logs are text on a terminal, JSON otherwise (--log-format).
+
 Examples:
   stepjet serve
   stepjet serve --nkey stepjet.nk --http-addr 0.0.0.0:8083
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 stepjet serve
   stepjet serve --nats-url nats://n1:4222,nats://n2:4222 --creds app.creds --max-inflight 10000
 `
 

@@ -48,7 +48,7 @@ type Options struct {
 	ServiceVersion string
 	// MachineLabels caps the state_machine label (telemetry.Options.MachineLabels).
 	MachineLabels int
-	// Getenv reads the configuration (default os.Getenv). The OTLP exporters read their own
+	// Getenv reads the configuration (default os.Getenv). The OTLP exporters read their other
 	// settings (headers, timeouts, TLS) from the process environment.
 	Getenv func(string) string
 }
@@ -98,7 +98,7 @@ func Setup(ctx context.Context, o Options) (*Providers, error) {
 		if err := checkProtocol(env, "METRICS"); err != nil {
 			return nil, err
 		}
-		exp, err := otlpmetrichttp.New(ctx)
+		exp, err := otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(endpoint(env, "METRICS")))
 		if err != nil {
 			return nil, fmt.Errorf("OTLP metric exporter: %w", err)
 		}
@@ -113,7 +113,7 @@ func Setup(ctx context.Context, o Options) (*Providers, error) {
 		if err := checkProtocol(env, "TRACES"); err != nil {
 			return nil, err
 		}
-		exp, err := otlptracehttp.New(ctx)
+		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint(env, "TRACES")))
 		if err != nil {
 			return nil, fmt.Errorf("OTLP trace exporter: %w", err)
 		}
@@ -138,6 +138,16 @@ func wants(env func(string) string, signal string) bool {
 		return false
 	}
 	return env("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || env("OTEL_EXPORTER_OTLP_"+signal+"_ENDPOINT") != ""
+}
+
+// endpoint is signal's OTLP URL: OTEL_EXPORTER_OTLP_<signal>_ENDPOINT as it is, or the base
+// OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces or /v1/metrics appended, as the spec says.
+// (Passed explicitly, so a Getenv other than the process's is obeyed.)
+func endpoint(env func(string) string, signal string) string {
+	if u := env("OTEL_EXPORTER_OTLP_" + signal + "_ENDPOINT"); u != "" {
+		return u
+	}
+	return strings.TrimSuffix(env("OTEL_EXPORTER_OTLP_ENDPOINT"), "/") + "/v1/" + strings.ToLower(signal)
 }
 
 // checkProtocol refuses a protocol stepjet does not speak rather than sending to nowhere.
