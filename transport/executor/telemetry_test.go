@@ -91,4 +91,3 @@ func TestRedeliveryIsANewExecutionSpanInTheSameTrace(t *testing.T) {
 		t.Errorf("execution spans by delivery attempt %v, want [1 2]", attempts)
 	}
 }
-
