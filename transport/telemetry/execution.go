@@ -7,7 +7,6 @@ import (
 	"github.com/stepjet/stepjet/engine"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -121,8 +120,7 @@ func (s ExecutionSpan) End(res engine.Result) {
 		return
 	}
 	status := string(res.Status)
-	s.t.ins.execDuration.Record(context.Background(), time.Since(s.start).Seconds(),
-		metric.WithAttributes(attrStatus.String(status), s.t.machineAttr(s.machine)))
+	s.t.ins.execDuration.Record(context.Background(), time.Since(s.start).Seconds(), s.t.machine(s.machine).status(status)...)
 	if s.span == nil {
 		return
 	}

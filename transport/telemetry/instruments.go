@@ -1,6 +1,9 @@
 package telemetry
 
 import (
+	"context"
+	"sync/atomic"
+
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 )
@@ -33,25 +36,20 @@ const (
 // ObserveExecutor).
 type instruments struct {
 	execDuration metric.Float64Histogram
-	transitions  metric.Int64Counter
+	// transitions counts states entered by type (stateTypes' order) with atomics, read by an
+	// observable counter at collection: a state transition is the engine's hottest event.
+	transitions  [len(stateTypes)]atomic.Int64
 	taskDuration metric.Float64Histogram
 	taskErrors   metric.Int64Counter
 	apiDuration  metric.Float64Histogram
 	syncDuration metric.Float64Histogram
-
-	// stateType holds the transitions counter's option for each state type, made once so that
-	// counting a transition allocates nothing.
-	stateType map[string][]metric.AddOption
 }
 
-func newInstruments(m metric.Meter) instruments {
-	var ins instruments
+func newInstruments(m metric.Meter, ins *instruments) {
 	// The noop and SDK meters only fail on invalid names, which these are not.
 	ins.execDuration, _ = m.Float64Histogram(MetricExecutionDuration, metric.WithUnit("s"),
 		metric.WithDescription("Execution duration from start to result, by status and state machine."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
-	ins.transitions, _ = m.Int64Counter(MetricStateTransitions,
-		metric.WithDescription("States entered, by state type."))
 	ins.taskDuration, _ = m.Float64Histogram(MetricTaskDuration, metric.WithUnit("s"),
 		metric.WithDescription("Task invocation duration, by integration."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
@@ -63,9 +61,36 @@ func newInstruments(m metric.Meter) instruments {
 	ins.syncDuration, _ = m.Float64Histogram(MetricSyncDuration, metric.WithUnit("s"),
 		metric.WithDescription("Sync execution requests, from receipt to reply, by status."),
 		metric.WithExplicitBucketBoundaries(durationBuckets...))
-	ins.stateType = map[string][]metric.AddOption{}
-	for _, typ := range []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"} {
-		ins.stateType[typ] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attrStateType.String(typ)))}
+}
+
+// stateTypes are ASL's state types, the state_type label's values.
+var stateTypes = [...]string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"}
+
+func stateTypeIndex(typ string) int {
+	for i, t := range stateTypes {
+		if t == typ {
+			return i
+		}
 	}
-	return ins
+	return -1
+}
+
+// observeTransitions reports the transition counts at each collection.
+func (t *Telemetry) observeTransitions() {
+	c, err := t.meter.Int64ObservableCounter(MetricStateTransitions, metric.WithDescription("States entered, by state type."))
+	if err != nil {
+		return
+	}
+	var opts [len(stateTypes)]metric.ObserveOption
+	for i, typ := range stateTypes {
+		opts[i] = metric.WithAttributeSet(attribute.NewSet(attrStateType.String(typ)))
+	}
+	_, _ = t.meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		for i := range stateTypes {
+			if n := t.ins.transitions[i].Load(); n > 0 {
+				o.ObserveInt64(c, n, opts[i])
+			}
+		}
+		return nil
+	}, c)
 }

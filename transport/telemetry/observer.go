@@ -23,7 +23,9 @@ type observer struct{ t *Telemetry }
 
 func (o observer) Begin(ctx context.Context, s engine.Step) context.Context {
 	if s.Kind == engine.StepState {
-		o.t.ins.transitions.Add(ctx, 1, o.t.ins.stateType[s.Type]...)
+		if i := stateTypeIndex(s.Type); i >= 0 {
+			o.t.ins.transitions[i].Add(1)
+		}
 	}
 	// States make spans only under a recording execution span.
 	if !o.t.tracing || !trace.SpanFromContext(ctx).IsRecording() {

@@ -41,12 +41,36 @@ type Telemetry struct {
 
 	machineCap int
 	mu         sync.RWMutex
-	machines   map[string]attribute.KeyValue
+	machines   map[string]*machineOpts
+	other      *machineOpts
+}
+
+// machineOpts are the duration histogram's options for one state_machine label, by status,
+// made once so that recording a duration allocates nothing.
+type machineOpts struct {
+	succeeded, failed, timedOut []metric.RecordOption
+}
+
+func newMachineOpts(name string) *machineOpts {
+	opts := func(status string) []metric.RecordOption {
+		return []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrMachine.String(name), attrStatus.String(status)))}
+	}
+	return &machineOpts{succeeded: opts("SUCCEEDED"), failed: opts("FAILED"), timedOut: opts("TIMED_OUT")}
+}
+
+func (m *machineOpts) status(s string) []metric.RecordOption {
+	switch s {
+	case "SUCCEEDED":
+		return m.succeeded
+	case "TIMED_OUT":
+		return m.timedOut
+	}
+	return m.failed
 }
 
 // New returns a Telemetry for o.
 func New(o Options) *Telemetry {
-	t := &Telemetry{machineCap: o.MachineLabels, machines: map[string]attribute.KeyValue{}}
+	t := &Telemetry{machineCap: o.MachineLabels, machines: map[string]*machineOpts{}, other: newMachineOpts(otherMachine)}
 	if t.machineCap == 0 {
 		t.machineCap = DefaultMachineLabels
 	}
@@ -62,7 +86,8 @@ func New(o Options) *Telemetry {
 		mp = metricnoop.NewMeterProvider()
 	}
 	t.meter = mp.Meter(ScopeName)
-	t.ins = newInstruments(t.meter)
+	newInstruments(t.meter, &t.ins)
+	t.observeTransitions()
 	return t
 }
 
@@ -77,23 +102,23 @@ func (t *Telemetry) Tracer() trace.Tracer {
 	return t.tracer
 }
 
-// machineAttr is the state_machine label for a machine name, within the cap.
-func (t *Telemetry) machineAttr(name string) attribute.KeyValue {
+// machine is the state_machine label's options for a machine name, within the cap.
+func (t *Telemetry) machine(name string) *machineOpts {
 	t.mu.RLock()
-	kv, ok := t.machines[name]
+	m, ok := t.machines[name]
 	t.mu.RUnlock()
 	if ok {
-		return kv
+		return m
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if kv, ok = t.machines[name]; ok {
-		return kv
+	if m, ok = t.machines[name]; ok {
+		return m
 	}
 	if t.machineCap < 0 || len(t.machines) >= t.machineCap {
-		return attrMachine.String(otherMachine)
+		return t.other
 	}
-	kv = attrMachine.String(name)
-	t.machines[name] = kv
-	return kv
+	m = newMachineOpts(name)
+	t.machines[name] = m
+	return m
 }

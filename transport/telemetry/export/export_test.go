@@ -117,3 +117,29 @@ func TestPromtoolCheckMetrics(t *testing.T) {
 		t.Fatalf("promtool check metrics: %v\n%s", err, out)
 	}
 }
+
+// The state_machine label is capped: machines past MachineLabels share "_other".
+func TestMachineLabelCap(t *testing.T) {
+	p, err := Setup(context.Background(), Options{Getenv: noEnv, MachineLabels: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Shutdown(context.Background())
+	for _, m := range []string{"a", "b", "c", "d", "a"} {
+		_, es := p.Telemetry.StartExecution(context.Background(), telemetry.Execution{MachineName: m})
+		es.End(engine.Result{Status: engine.StatusFailed})
+	}
+	body := scrape(t, p)
+	for _, want := range []string{
+		`stepjet_execution_duration_seconds_count{state_machine="a",status="FAILED"} 2`,
+		`stepjet_execution_duration_seconds_count{state_machine="b",status="FAILED"} 1`,
+		`stepjet_execution_duration_seconds_count{state_machine="_other",status="FAILED"} 2`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `state_machine="c"`) {
+		t.Error("a machine past the cap has its own label")
+	}
+}
