@@ -77,7 +77,7 @@ func TestRedeliveryIsANewExecutionSpanInTheSameTrace(t *testing.T) {
 			}
 			for _, kv := range s.Attributes {
 				if kv.Key == telemetry.AttrDeliveryAttempt {
-					attempts = append(attempts, kv.Value.Emit())
+					attempts = append(attempts, kv.Value.String())
 				}
 			}
 		case "Task T":

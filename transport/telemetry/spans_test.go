@@ -94,7 +94,7 @@ func tree(spans tracetest.SpanStubs) string {
 			for _, kv := range s.Attributes {
 				switch kv.Key {
 				case AttrRetryCount, AttrStatus, AttrErrorType, AttrDeliveryAttempt, AttrIntegration:
-					fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.Emit())
+					fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.String())
 				}
 			}
 			if s.Status.Code == codes.Error {
@@ -111,7 +111,7 @@ func tree(spans tracetest.SpanStubs) string {
 func attr(s tracetest.SpanStub, k attribute.Key) string {
 	for _, kv := range s.Attributes {
 		if kv.Key == k {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	return ""
