@@ -10,7 +10,7 @@
 //	e, err := jsonata.Compile("$states.input.total * 2")
 //	v, defined, err := e.Eval(bindings) // v = []byte("84")
 //
-// The language is JSONata 2.x as github.com/recolabs/gnata implements it, plus what AWS adds:
+// The language is JSONata 2.x as github.com/stepjet/stepjet/engine/jsonata/internal/gnata implements it, plus what AWS adds:
 // $partition, $range, $hash, $random([seed]), $uuid and $parse; $eval is hidden (naming it is
 // undefined, calling it is T1006), and the ?: and ?? operators are refused, as on AWS.
 //

@@ -17,7 +17,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 
 	"github.com/stepjet/stepjet/internal/ids"
 )

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 )
 
 // Expr is a compiled JSONata expression: immutable and safe for concurrent use.
