@@ -65,5 +65,6 @@ func (c *Call) Eval(env *jsonpath.Env) ([]byte, error) {
 	if env == nil {
 		env = &jsonpath.Env{}
 	}
-	return c.root.run(env)
+	m := env.Budget.Meter()
+	return c.root.run(env, &m)
 }

@@ -8,12 +8,13 @@ import (
 
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonpath"
+	"github.com/stepjet/stepjet/engine/limits"
 )
 
 // node is one argument of a call, parsed once and evaluated many times.
 type node interface {
 	// eval returns the argument's JSON value.
-	eval(env *jsonpath.Env) (gjson.Result, error)
+	eval(env *jsonpath.Env, m *limits.Meter) (gjson.Result, error)
 	// canonical writes the node as it re-parses: literals and paths as written, single spaces
 	// after commas.
 	canonical(b *strings.Builder)
@@ -39,8 +40,8 @@ func newStringLiteral(src, decoded string) *literalNode {
 	return l
 }
 
-func (l *literalNode) eval(*jsonpath.Env) (gjson.Result, error) { return l.val, nil }
-func (l *literalNode) canonical(b *strings.Builder)             { b.WriteString(l.src) }
+func (l *literalNode) eval(*jsonpath.Env, *limits.Meter) (gjson.Result, error) { return l.val, nil }
+func (l *literalNode) canonical(b *strings.Builder)                            { b.WriteString(l.src) }
 
 // pathNode is a JSONPath argument ($..., $$... or $variable...), compiled at parse time.
 type pathNode struct {
@@ -50,7 +51,7 @@ type pathNode struct {
 
 func (p *pathNode) canonical(b *strings.Builder) { b.WriteString(p.src) }
 
-func (p *pathNode) eval(env *jsonpath.Env) (gjson.Result, error) {
+func (p *pathNode) eval(env *jsonpath.Env, _ *limits.Meter) (gjson.Result, error) {
 	raw, err := env.Eval(p.path)
 	if err != nil {
 		return gjson.Result{}, pathFailure(err)
@@ -94,21 +95,40 @@ func (c *callNode) canonical(b *strings.Builder) {
 }
 
 // run evaluates the arguments and applies the function, returning raw JSON.
-func (c *callNode) run(env *jsonpath.Env) ([]byte, error) {
+// run evaluates the call. What it builds is counted against m: its arguments before the call
+// (a function's result is at most a small multiple of them: States.Format and States.Array
+// copy theirs) and its result after, so nested calls that each copy large arguments fail once
+// they have built more than an evaluation may.
+func (c *callNode) run(env *jsonpath.Env, m *limits.Meter) ([]byte, error) {
 	var buf [4]gjson.Result // most calls take at most 3 arguments: no allocation for them
 	args := buf[:0]
+	size := 0
 	for _, a := range c.args {
-		v, err := a.eval(env)
+		v, err := a.eval(env, m)
 		if err != nil {
 			return nil, err
 		}
 		args = append(args, v)
+		size += len(v.Raw)
 	}
-	return c.fn.impl(c, args)
+	if err := m.Bytes(size); err != nil {
+		return nil, err
+	}
+	if err := m.Err(); err != nil {
+		return nil, err
+	}
+	out, err := c.fn.impl(c, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Bytes(len(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-func (c *callNode) eval(env *jsonpath.Env) (gjson.Result, error) {
-	out, err := c.run(env)
+func (c *callNode) eval(env *jsonpath.Env, m *limits.Meter) (gjson.Result, error) {
+	out, err := c.run(env, m)
 	if err != nil {
 		return gjson.Result{}, err
 	}

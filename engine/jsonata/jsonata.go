@@ -2,8 +2,11 @@ package jsonata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/stepjet/stepjet/engine/limits"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 )
@@ -80,8 +83,11 @@ type Bindings interface {
 // Eval evaluates the expression. defined is false when it produced no value (JSONata's
 // undefined). A failure is a *failure.Error named States.QueryEvaluationError whose cause ends
 // with the evaluator's message (e.g. "T1006: Attempted to invoke a non-function").
+//
+// When b is a *Scope with a budget (Scope.SetBudget), the budget's context stops the
+// evaluation and its limits bound what it builds.
 func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
-	return e.EvalContext(context.Background(), b)
+	return e.eval(nil, b)
 }
 
 // EvalContext is Eval with a context whose cancellation stops long evaluations.
@@ -90,6 +96,11 @@ func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
 // When b is a *Scope, the bindings it has already decoded for other expressions are reused;
 // otherwise each call looks up and decodes afresh what the expression names.
 func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
+	return e.eval(ctx, b)
+}
+
+// eval is Eval under ctx, or under the Scope's budget's context when ctx is nil.
+func (e *Expr) eval(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
 	sc, ok := b.(*Scope)
 	if !ok {
 		sc = NewScope(b)
@@ -121,10 +132,28 @@ func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defin
 	if err != nil {
 		return nil, false, err
 	}
+	lim := sc.budget
+	if ctx == nil {
+		ctx = lim.Context()
+	}
+	maxBytes := lim.MaxBytes()
+	sc.gb = gnata.Budget{Bytes: maxBytes, Items: lim.MaxItems(), MaxBytes: maxBytes, MaxItems: lim.MaxItems()}
 	// AWS evaluates with no context value: only $states and variables hold data.
-	res, gerr := prog.EvalWithVars(ctx, nil, vars)
+	res, gerr := prog.EvalWithVarsBudget(ctx, nil, vars, &sc.gb)
 	if gerr != nil {
+		var be *gnata.BudgetError
+		switch {
+		case errors.As(gerr, &be):
+			return nil, false, limits.Exceeded(be.Limit, be.What)
+		case ctx.Err() != nil && (errors.Is(gerr, context.Canceled) || errors.Is(gerr, context.DeadlineExceeded)):
+			return nil, false, gerr // the caller's deadline or cancellation, not the expression's fault
+		}
 		return nil, false, translate(gerr)
+	}
+	if isContainer(res) && gnata.SizeExceeds(res, int(maxBytes)) {
+		// Items may share parts (an array of a thousand references to one large string):
+		// the text they stand for is measured before it is written.
+		return nil, false, limits.Exceeded(maxBytes, "bytes")
 	}
 	out, ok := appendJSON(nil, res)
 	if !ok {
@@ -181,4 +210,14 @@ func bindVars(sc *Scope, vars map[string]any, names, statesFields []string) erro
 		}
 	}
 	return nil
+}
+
+// isContainer reports whether v is an array or object, whose JSON text may be much larger than
+// what building it cost.
+func isContainer(v any) bool {
+	switch v.(type) {
+	case nil, string, float64, bool:
+		return false
+	}
+	return true
 }

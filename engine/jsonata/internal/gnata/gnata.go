@@ -168,9 +168,34 @@ func recoverEvalPanic(errp *error) { //nolint:gocritic // ptrToRefParam: must mu
 
 // evalCore is the shared evaluation logic for all Eval variants.
 func (e *Expression) evalCore(ctx context.Context, data any, parent *evaluator.Environment, vars map[string]any) (result any, err error) {
+	return e.evalBudget(ctx, data, parent, vars, nil)
+}
+
+// Budget bounds what one evaluation builds (see EvalWithVarsBudget); stepjet addition.
+type Budget = evaluator.Budget
+
+// BudgetError is the error of an evaluation that went over its Budget.
+type BudgetError = evaluator.BudgetError
+
+// MaxStringBytes bounds a string a built-in function makes in one step.
+const MaxStringBytes = evaluator.MaxStringBytes
+
+// SizeExceeds reports whether v written as JSON would take more than limit bytes.
+func SizeExceeds(v any, limit int) bool { return evaluator.SizeExceeds(v, limit) }
+
+// EvalWithVarsBudget is EvalWithVars counting what the evaluation builds against b (which it
+// updates); nil means no bound. Stepjet addition.
+func (e *Expression) EvalWithVarsBudget(ctx context.Context, data any, vars map[string]any, b *Budget) (result any, err error) {
+	return e.evalBudget(ctx, data, builtinEnv, vars, b)
+}
+
+func (e *Expression) evalBudget(ctx context.Context, data any, parent *evaluator.Environment, vars map[string]any, b *Budget) (result any, err error) {
 	defer recoverEvalPanic(&err)
 	env := evaluator.NewChildEnvironment(parent)
 	env.ResetCallCounter()
+	if b != nil {
+		env.SetBudget(b)
+	}
 	env.SetContext(ctx)
 	env.Bind("$", data)
 	for k, v := range vars {

@@ -239,9 +239,9 @@ func formatWeekdayToken(wd time.Weekday, modifier string) string {
 		if _, suffix, ok := strings.Cut(modifier, ","); ok {
 			var width int
 			if before, _, ok := strings.Cut(suffix, "-"); ok {
-				width, _ = strconv.Atoi(before)
+				width, _ = pictureWidth(before)
 			} else {
-				width, _ = strconv.Atoi(suffix)
+				width, _ = pictureWidth(suffix)
 			}
 			if width > 0 && len(name) > width {
 				return name[:width]
@@ -321,7 +321,7 @@ func formatYearToken(y int, modifier string) string {
 		// Check for max-width truncation: "0001,2-2" → max=2
 		if _, maxStr, ok := strings.Cut(suffix, "-"); ok {
 			// min-max width: "n-m" → truncate to last m digits
-			if maxWidth, _ := strconv.Atoi(strings.TrimLeft(maxStr, "#* ")); maxWidth > 0 {
+			if maxWidth, _ := pictureWidth(strings.TrimLeft(maxStr, "#* ")); maxWidth > 0 {
 				s := formatInteger(y, prefix)
 				if len(s) > maxWidth {
 					s = s[len(s)-maxWidth:]
@@ -344,9 +344,9 @@ func formatYearToken(y int, modifier string) string {
 func truncateYear(y int, widthSpec string) string {
 	var width int
 	if before, _, ok := strings.Cut(widthSpec, "-"); ok {
-		width, _ = strconv.Atoi(before)
+		width, _ = pictureWidth(before)
 	} else {
-		width, _ = strconv.Atoi(widthSpec)
+		width, _ = pictureWidth(widthSpec)
 	}
 	if width <= 0 {
 		return strconv.Itoa(y)
@@ -381,9 +381,9 @@ func formatMonthToken(m time.Month, modifier string) string {
 		if _, suffix, ok := strings.Cut(modifier, ","); ok {
 			var width int
 			if before, _, ok := strings.Cut(suffix, "-"); ok {
-				width, _ = strconv.Atoi(before)
+				width, _ = pictureWidth(before)
 			} else {
-				width, _ = strconv.Atoi(suffix)
+				width, _ = pictureWidth(suffix)
 			}
 			if width > 0 && len(name) > width {
 				return name[:width]
@@ -407,9 +407,9 @@ func formatNumericWithMinWidth(v int, modifier string) string {
 	if primary, suffix, ok := strings.Cut(modifier, ","); ok {
 		modifier = primary
 		if before, _, ok := strings.Cut(suffix, "-"); ok {
-			minWidth, _ = strconv.Atoi(before)
+			minWidth, _ = pictureWidth(before)
 		} else {
-			minWidth, _ = strconv.Atoi(suffix)
+			minWidth, _ = pictureWidth(suffix)
 		}
 	}
 	s := formatInteger(v, modifier)
@@ -546,4 +546,14 @@ func formatInteger(v int, modifier string) string {
 
 	// Default: plain integer
 	return strconv.Itoa(v)
+}
+
+// maxPictureWidth bounds the widths a picture string asks for (stepjet addition): a width is
+// padding, and "[Y,1000000000]" must not make a gigabyte of zeros.
+const maxPictureWidth = 1024
+
+// pictureWidth is strconv.Atoi for a width in a picture string, clamped to maxPictureWidth.
+func pictureWidth(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	return min(n, maxPictureWidth), err
 }

@@ -72,6 +72,9 @@ func valueToString(v any, prettify bool) (string, error) {
 	case *evaluator.Sequence:
 		return valueToString(evaluator.CollapseSequence(val), prettify)
 	default:
+		if evaluator.SizeExceeds(v, evaluator.MaxStringBytes) {
+			return "", &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
+		}
 		sanitized := sanitizeForJSON(v)
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -503,12 +506,16 @@ func fnJoin(args []any, _ any) (any, error) {
 	}
 
 	parts := make([]string, 0, len(arr))
+	size := 0
 	for i, item := range arr {
 		s, ok := item.(string)
 		if !ok {
 			return nil, &evaluator.JSONataError{Code: "T0412", Message: fmt.Sprintf("$join: array element %d must be a string", i)}
 		}
 		parts = append(parts, s)
+		if size += len(s) + len(sep); size > evaluator.MaxStringBytes {
+			return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
+		}
 	}
 	return strings.Join(parts, sep), nil
 }

@@ -169,6 +169,14 @@ func makeFnReplace(evalFn EvalFn) evaluator.EnvAwareBuiltin {
 			}
 			switch repl := args[2].(type) {
 			case string:
+				if n := strings.Count(s, pattern); len(repl) > len(pattern) && n > 0 {
+					if limit >= 0 {
+						n = min(n, limit)
+					}
+					if len(s)+n*(len(repl)-len(pattern)) > evaluator.MaxStringBytes {
+						return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
+					}
+				}
 				if limit < 0 {
 					return strings.ReplaceAll(s, pattern, repl), nil
 				}
@@ -328,6 +336,9 @@ func replaceRegexString(s string, re *evaluator.Regex, repl string, limit int) (
 		b.WriteString(s[prev:m.Index])
 		fullMatch, groups := extractSubmatches(m)
 		b.WriteString(expandJSONataReplacement(repl, fullMatch, groups))
+		if b.Len() > evaluator.MaxStringBytes {
+			return "", &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
+		}
 		prev = m.Index + m.Length
 		count++
 		m, err = m.FindNextMatch()
@@ -377,6 +388,9 @@ func replaceWithFn(s string, re *evaluator.Regex, fn any, limit int, evalFn Eval
 			return nil, &evaluator.JSONataError{Code: "D3012", Message: "$replace: replacement function must return a string"}
 		}
 		b.WriteString(sv)
+		if b.Len() > evaluator.MaxStringBytes {
+			return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
+		}
 		prev = matchEnd
 		count++
 		m, err = m.FindNextMatch()

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"context"
+	"fmt"
 	"maps"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/parser"
@@ -17,6 +18,78 @@ type callCounter struct {
 	depth     int
 	evalDepth int
 	max       int
+	// budget, when set, bounds what the evaluation builds (stepjet addition).
+	budget *Budget
+}
+
+// Budget bounds what one evaluation may build: Bytes of strings and Items of arrays, sequences
+// and objects, counted as they are created (an allocation volume, not a live-memory figure:
+// counting is cheap and errs on the safe side). It is a stepjet addition to gnata: the JSONata
+// reference implementation has no such bound, and the AWS service bounds evaluation memory in
+// its own way.
+type Budget struct {
+	Bytes, Items int64 // what is left; below zero the evaluation fails
+	MaxBytes     int64 // the limits, for the error
+	MaxItems     int64
+}
+
+// MaxStringBytes bounds one string a built-in function makes in a single step, whatever the
+// budget (stepjet addition): $replace multiplies its input, and must not be able to make
+// gigabytes before its result is counted.
+const MaxStringBytes = 16 << 20
+
+// BudgetError says an evaluation built more than its Budget allows.
+type BudgetError struct {
+	What  string // "bytes" or "items"
+	Limit int64
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("the evaluation built more than %d %s of values", e.Limit, e.What)
+}
+
+// SetBudget installs a budget on the environment's call counter (see ResetCallCounter).
+func (e *Environment) SetBudget(b *Budget) {
+	e.callCounter().budget = b
+}
+
+// ChargeBytes counts n bytes of a string the evaluation built against its budget.
+func (e *Environment) ChargeBytes(n int) error {
+	if b := e.callCounter().budget; b != nil {
+		b.Bytes -= int64(n)
+		if b.Bytes < 0 {
+			return &BudgetError{What: "bytes", Limit: b.MaxBytes}
+		}
+	}
+	return nil
+}
+
+// ChargeItems counts n array elements, sequence entries or object members the evaluation
+// built against its budget.
+func (e *Environment) ChargeItems(n int) error {
+	if b := e.callCounter().budget; b != nil {
+		b.Items -= int64(n)
+		if b.Items < 0 {
+			return &BudgetError{What: "items", Limit: b.MaxItems}
+		}
+	}
+	return nil
+}
+
+// ChargeValue counts a value a function returned: a string's bytes, an array's or object's
+// items. Values passed through unchanged are counted again, which errs on the safe side.
+func (e *Environment) ChargeValue(v any) error {
+	switch x := v.(type) {
+	case string:
+		return e.ChargeBytes(len(x))
+	case []any:
+		return e.ChargeItems(len(x))
+	case *Sequence:
+		return e.ChargeItems(len(x.Values))
+	case *OrderedMap:
+		return e.ChargeItems(x.Len())
+	}
+	return nil
 }
 
 // Environment holds variable bindings for an evaluation context.
@@ -192,4 +265,49 @@ type Lambda struct {
 	Sig           string             // type signature (Wave 5)
 	ParsedSig     []parser.ParamSpec // pre-parsed signature; avoids re-parsing per call
 	CapturedFocus any                // focus ($) captured at definition time for zero-param closures
+}
+
+// SizeExceeds reports whether v written as JSON would take more than limit bytes (stepjet
+// addition). Counting stops as soon as the limit is passed, so a value whose parts are shared
+// many times over (an array of a thousand references to one large string, or nested arrays of
+// arrays) costs at most about limit steps to measure, never the size it stands for.
+func SizeExceeds(v any, limit int) bool {
+	left := limit
+	return !sizeWithin(v, &left)
+}
+
+func sizeWithin(v any, left *int) bool {
+	switch x := v.(type) {
+	case string:
+		*left -= len(x) + 2
+	case []any:
+		*left -= 2
+		for _, e := range x {
+			*left--
+			if *left < 0 || !sizeWithin(e, left) {
+				return false
+			}
+		}
+	case *Sequence:
+		return sizeWithin(x.Values, left)
+	case *OrderedMap:
+		*left -= 2
+		for _, k := range x.keys {
+			*left -= len(k) + 4
+			if *left < 0 || !sizeWithin(x.data[k], left) {
+				return false
+			}
+		}
+	case map[string]any:
+		*left -= 2
+		for k, e := range x {
+			*left -= len(k) + 4
+			if *left < 0 || !sizeWithin(e, left) {
+				return false
+			}
+		}
+	default:
+		*left -= 8
+	}
+	return *left >= 0
 }

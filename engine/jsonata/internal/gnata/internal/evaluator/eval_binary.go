@@ -132,6 +132,9 @@ func evalBinary(node *parser.Node, input any, env *Environment) (any, error) { /
 		if err != nil {
 			return nil, err
 		}
+		if err := env.ChargeBytes(len(ls) + len(rs)); err != nil {
+			return nil, err
+		}
 		return ls + rs, nil
 
 	case "=":

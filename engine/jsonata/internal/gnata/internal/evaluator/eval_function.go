@@ -170,11 +170,14 @@ func callFunction(fn any, args []any, focus any, env *Environment) (any, error) 
 		}
 		switch f := fn.(type) {
 		case *SignedBuiltin:
-			return f.Fn(args, focus)
+			v, err := f.Fn(args, focus)
+			return charged(env, v, err)
 		case BuiltinFunction:
-			return f(args, focus)
+			v, err := f(args, focus)
+			return charged(env, v, err)
 		case EnvAwareBuiltin:
-			return f(args, focus, env)
+			v, err := f(args, focus, env)
+			return charged(env, v, err)
 		case *Lambda:
 			if f.Sig != "" {
 				coerced, returnUndefined, err := processCallArgs(f.ParsedSig, args, focus)
@@ -223,4 +226,16 @@ func callFunction(fn any, args []any, focus any, env *Environment) (any, error) 
 			return nil, &JSONataError{Code: "T1006", Message: fmt.Sprintf("not a function: %T", fn)}
 		}
 	}
+}
+
+// charged counts a built-in function's result against the evaluation's budget (stepjet
+// addition): built-ins are where most values are made ($pad, $join, $string, $map, ...).
+func charged(env *Environment, v any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	if cerr := env.ChargeValue(v); cerr != nil {
+		return nil, cerr
+	}
+	return v, nil
 }

@@ -41,6 +41,9 @@ func stringifyValue(v any) (string, error) {
 		}
 		return "false", nil
 	default:
+		if SizeExceeds(v, MaxStringBytes) {
+			return "", &BudgetError{What: "bytes", Limit: MaxStringBytes}
+		}
 		b, err := marshalNoHTMLEscape(v)
 		if err != nil {
 			return "", fmt.Errorf("cannot stringify value: %w", err)

@@ -57,6 +57,9 @@ func evalUnary(node *parser.Node, input any, env *Environment) (any, error) {
 				result = append(result, val)
 			}
 		}
+		if err := env.ChargeItems(len(result)); err != nil {
+			return nil, err
+		}
 		return result, nil
 
 	case "{":
@@ -98,6 +101,9 @@ func evalObjectConstructor(node *parser.Node, input any, env *Environment) (any,
 			continue
 		}
 		result.Set(key, val)
+	}
+	if err := env.ChargeItems(result.Len()); err != nil {
+		return nil, err
 	}
 	return result, nil
 }

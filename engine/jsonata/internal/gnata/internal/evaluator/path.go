@@ -1056,6 +1056,9 @@ func evalPathStep(
 			appendToSequence(seq, input)
 		}
 		appendToSequence(seq, descendantLookup(input))
+		if err := env.ChargeItems(len(seq.Values)); err != nil {
+			return nil, err
+		}
 		if len(seq.Values) == 0 {
 			return nil, nil
 		}
@@ -1108,11 +1111,16 @@ func evalPathStep(
 		}
 		switch v := val.(type) {
 		case []any:
+			err = env.ChargeItems(len(v))
 			seq.Values = append(seq.Values, v...)
 		case *Sequence:
+			err = env.ChargeItems(len(v.Values))
 			seq.Values = append(seq.Values, v.Values...)
 		default:
 			appendToSequence(seq, val)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(seq.Values) == 0 {
