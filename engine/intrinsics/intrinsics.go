@@ -3,6 +3,7 @@ package intrinsics
 import (
 	"strings"
 
+	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonpath"
 )
 
@@ -66,5 +67,10 @@ func (c *Call) Eval(env *jsonpath.Env) ([]byte, error) {
 		env = &jsonpath.Env{}
 	}
 	m := env.Budget.Meter()
-	return c.root.run(env, &m)
+	v, err := c.root.run(env, &m)
+	if fe, ok := err.(*failure.Error); ok && strings.HasPrefix(fe.Cause, "The evaluation built") {
+		// Say which call went over the limit.
+		return nil, &failure.Error{Name: fe.Name, Cause: "The intrinsic function call '" + abbreviate(c.src) + "' built too much: " + fe.Cause}
+	}
+	return v, err
 }

@@ -194,7 +194,12 @@ func (e *Env) eval(p *Path, doc []byte) ([]byte, error) {
 		return p.Eval(doc)
 	}
 	m := e.Budget.Meter()
-	return p.evalMetered(doc, &m)
+	v, err := p.evalMetered(doc, &m)
+	if fe, ok := err.(*failure.Error); ok {
+		// Say which path went over the limit.
+		return nil, &failure.Error{Name: fe.Name, Cause: "The JSONPath '" + p.src + "' selected too much: " + fe.Cause}
+	}
+	return v, err
 }
 
 func segsDefinite(segs []segment) bool {
