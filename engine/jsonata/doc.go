@@ -28,9 +28,12 @@
 //     values, so the JSONata text cannot be written. Error codes and the other messages are
 //     JSONata's (errors.go), except where gnata gives too little to fill them in, when its
 //     own message follows the code.
-//   - Resource bounds are gnata's and ours, not AWS's: a range or $append of more than 10
-//     million items, and $pad of more than 16 Mi characters, fail; AWS bounds evaluation
-//     memory differently.
+//   - Resource bounds are ours, not AWS's: an evaluation may build 16 MiB of strings and 1 Mi
+//     array elements and object members (limits.EvalBytes, limits.EvalItems; Scope.SetBudget
+//     sets them with the execution's deadline), one built-in may make a string of 16 MiB, and
+//     more fails with States.DataLimitExceeded; AWS bounds evaluation memory differently.
+//     The evaluator is a vendored copy of gnata with these bounds added
+//     (internal/gnata/README.md).
 //   - $pad is ours (pad.go): gnata refuses a width over 10,000.
 //   - $now, $random and $uuid read the real clock and randomness; $now writes milliseconds as
 //     JavaScript does.

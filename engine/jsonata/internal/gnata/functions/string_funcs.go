@@ -72,7 +72,9 @@ func valueToString(v any, prettify bool) (string, error) {
 	case *evaluator.Sequence:
 		return valueToString(evaluator.CollapseSequence(val), prettify)
 	default:
+		// stepjet addition: bound what the evaluation builds.
 		if evaluator.SizeExceeds(v, evaluator.MaxStringBytes) {
+			// stepjet addition: bound what the evaluation builds.
 			return "", &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 		sanitized := sanitizeForJSON(v)
@@ -506,6 +508,7 @@ func fnJoin(args []any, _ any) (any, error) {
 	}
 
 	parts := make([]string, 0, len(arr))
+	// stepjet addition: bound what the evaluation builds.
 	size := 0
 	for i, item := range arr {
 		s, ok := item.(string)
@@ -513,7 +516,9 @@ func fnJoin(args []any, _ any) (any, error) {
 			return nil, &evaluator.JSONataError{Code: "T0412", Message: fmt.Sprintf("$join: array element %d must be a string", i)}
 		}
 		parts = append(parts, s)
+		// stepjet addition: bound what the evaluation builds.
 		if size += len(s) + len(sep); size > evaluator.MaxStringBytes {
+			// stepjet addition: bound what the evaluation builds.
 			return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 	}

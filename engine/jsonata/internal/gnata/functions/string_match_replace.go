@@ -173,7 +173,9 @@ func makeFnReplace(evalFn EvalFn) evaluator.EnvAwareBuiltin {
 					if limit >= 0 {
 						n = min(n, limit)
 					}
+					// stepjet addition: bound what the evaluation builds.
 					if len(s)+n*(len(repl)-len(pattern)) > evaluator.MaxStringBytes {
+						// stepjet addition: bound what the evaluation builds.
 						return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 					}
 				}
@@ -336,7 +338,9 @@ func replaceRegexString(s string, re *evaluator.Regex, repl string, limit int) (
 		b.WriteString(s[prev:m.Index])
 		fullMatch, groups := extractSubmatches(m)
 		b.WriteString(expandJSONataReplacement(repl, fullMatch, groups))
+		// stepjet addition: bound what the evaluation builds.
 		if b.Len() > evaluator.MaxStringBytes {
+			// stepjet addition: bound what the evaluation builds.
 			return "", &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 		prev = m.Index + m.Length
@@ -388,7 +392,9 @@ func replaceWithFn(s string, re *evaluator.Regex, fn any, limit int, evalFn Eval
 			return nil, &evaluator.JSONataError{Code: "D3012", Message: "$replace: replacement function must return a string"}
 		}
 		b.WriteString(sv)
+		// stepjet addition: bound what the evaluation builds.
 		if b.Len() > evaluator.MaxStringBytes {
+			// stepjet addition: bound what the evaluation builds.
 			return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 		prev = matchEnd

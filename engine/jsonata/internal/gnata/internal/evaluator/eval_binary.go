@@ -132,6 +132,7 @@ func evalBinary(node *parser.Node, input any, env *Environment) (any, error) { /
 		if err != nil {
 			return nil, err
 		}
+		// stepjet addition: bound what the evaluation builds.
 		if err := env.ChargeBytes(len(ls) + len(rs)); err != nil {
 			return nil, err
 		}

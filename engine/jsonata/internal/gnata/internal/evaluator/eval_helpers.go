@@ -41,6 +41,7 @@ func stringifyValue(v any) (string, error) {
 		}
 		return "false", nil
 	default:
+		// stepjet addition: bound what the evaluation builds.
 		if SizeExceeds(v, MaxStringBytes) {
 			return "", &BudgetError{What: "bytes", Limit: MaxStringBytes}
 		}

@@ -38,6 +38,7 @@ func evalRange(left, right any, env *Environment) (any, error) {
 	if hi-lo >= maxRange {
 		return nil, &JSONataError{Code: "D2014", Message: fmt.Sprintf("range operator (..) must not exceed %d items", maxRange)}
 	}
+	// stepjet addition: bound what the evaluation builds.
 	if err := env.ChargeItems(hi - lo + 1); err != nil {
 		return nil, err
 	}

@@ -57,6 +57,7 @@ func evalUnary(node *parser.Node, input any, env *Environment) (any, error) {
 				result = append(result, val)
 			}
 		}
+		// stepjet addition: bound what the evaluation builds.
 		if err := env.ChargeItems(len(result)); err != nil {
 			return nil, err
 		}
@@ -102,6 +103,7 @@ func evalObjectConstructor(node *parser.Node, input any, env *Environment) (any,
 		}
 		result.Set(key, val)
 	}
+	// stepjet addition: bound what the evaluation builds.
 	if err := env.ChargeItems(result.Len()); err != nil {
 		return nil, err
 	}

@@ -1056,6 +1056,7 @@ func evalPathStep(
 			appendToSequence(seq, input)
 		}
 		appendToSequence(seq, descendantLookup(input))
+		// stepjet addition: bound what the evaluation builds.
 		if err := env.ChargeItems(len(seq.Values)); err != nil {
 			return nil, err
 		}
@@ -1111,9 +1112,11 @@ func evalPathStep(
 		}
 		switch v := val.(type) {
 		case []any:
+			// stepjet addition: bound what the evaluation builds.
 			err = env.ChargeItems(len(v))
 			seq.Values = append(seq.Values, v...)
 		case *Sequence:
+			// stepjet addition: bound what the evaluation builds.
 			err = env.ChargeItems(len(v.Values))
 			seq.Values = append(seq.Values, v.Values...)
 		default:
