@@ -118,7 +118,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
 		out, serr = f.runProgram(m.top, ex.input)
 		first = f.prev
-		if serr == nil && ctx.Err() != nil {
+		if serr == nil && context.Cause(ctx) == errExecutionTimeout {
 			// The deadline passed while the last state was evaluating: it ran out of time,
 			// whatever the evaluation made of that.
 			serr = ex.ctxError()

@@ -14,7 +14,7 @@ import (
 // node is one argument of a call, parsed once and evaluated many times.
 type node interface {
 	// eval returns the argument's JSON value.
-	eval(env *jsonpath.Env, m *limits.Meter) (gjson.Result, error)
+	eval(env *jsonpath.Env) (gjson.Result, error)
 	// canonical writes the node as it re-parses: literals and paths as written, single spaces
 	// after commas.
 	canonical(b *strings.Builder)
@@ -40,7 +40,7 @@ func newStringLiteral(src, decoded string) *literalNode {
 	return l
 }
 
-func (l *literalNode) eval(*jsonpath.Env, *limits.Meter) (gjson.Result, error) { return l.val, nil }
+func (l *literalNode) eval(*jsonpath.Env) (gjson.Result, error) { return l.val, nil }
 func (l *literalNode) canonical(b *strings.Builder)                            { b.WriteString(l.src) }
 
 // pathNode is a JSONPath argument ($..., $$... or $variable...), compiled at parse time.
@@ -51,7 +51,7 @@ type pathNode struct {
 
 func (p *pathNode) canonical(b *strings.Builder) { b.WriteString(p.src) }
 
-func (p *pathNode) eval(env *jsonpath.Env, _ *limits.Meter) (gjson.Result, error) {
+func (p *pathNode) eval(env *jsonpath.Env) (gjson.Result, error) {
 	raw, err := env.Eval(p.path)
 	if err != nil {
 		return gjson.Result{}, pathFailure(err)
@@ -104,7 +104,15 @@ func (c *callNode) run(env *jsonpath.Env, m *limits.Meter) ([]byte, error) {
 	args := buf[:0]
 	size := 0
 	for _, a := range c.args {
-		v, err := a.eval(env, m)
+		var v gjson.Result
+		var err error
+		// A nested call shares the meter; the meter stays off the heap as long as it is
+		// passed to concrete methods only.
+		if call, ok := a.(*callNode); ok {
+			v, err = call.evalMetered(env, m)
+		} else {
+			v, err = a.eval(env)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +135,12 @@ func (c *callNode) run(env *jsonpath.Env, m *limits.Meter) ([]byte, error) {
 	return out, nil
 }
 
-func (c *callNode) eval(env *jsonpath.Env, m *limits.Meter) (gjson.Result, error) {
+func (c *callNode) eval(env *jsonpath.Env) (gjson.Result, error) {
+	m := env.Budget.Meter()
+	return c.evalMetered(env, &m)
+}
+
+func (c *callNode) evalMetered(env *jsonpath.Env, m *limits.Meter) (gjson.Result, error) {
 	out, err := c.run(env, m)
 	if err != nil {
 		return gjson.Result{}, err

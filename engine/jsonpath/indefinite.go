@@ -12,7 +12,10 @@ import (
 // other, a result quadratic in the depth, and must fail before it is built.
 func (p *Path) evalIndefinite(doc string, m *limits.Meter) ([]byte, error) {
 	root := gjson.Parse(doc)
-	c := collector{buf: make([]byte, 0, 64), m: m}
+	c := collector{buf: make([]byte, 0, 64)}
+	if m != nil {
+		c.m, c.metered = *m, true
+	}
 	c.buf = append(c.buf, '[')
 	walk(p.segs, root, root, c.add)
 	if c.err != nil {
@@ -25,14 +28,15 @@ func (p *Path) evalIndefinite(doc string, m *limits.Meter) ([]byte, error) {
 type collector struct {
 	buf []byte
 	n   int
-	// m, when set, bounds what is collected (and stops the walk when the context ends).
-	m   *limits.Meter
-	err error
+	// m, when metered, bounds what is collected (and stops the walk when the context ends).
+	m       limits.Meter
+	metered bool
+	err     error
 }
 
 // add collects v; false stops the walk.
 func (c *collector) add(v gjson.Result) bool {
-	if c.m != nil {
+	if c.metered {
 		if c.err = c.m.Bytes(len(v.Raw) + 1); c.err == nil {
 			c.err = c.m.Tick()
 		}
