@@ -41,7 +41,7 @@ func newStringLiteral(src, decoded string) *literalNode {
 }
 
 func (l *literalNode) eval(*jsonpath.Env) (gjson.Result, error) { return l.val, nil }
-func (l *literalNode) canonical(b *strings.Builder)                            { b.WriteString(l.src) }
+func (l *literalNode) canonical(b *strings.Builder)             { b.WriteString(l.src) }
 
 // pathNode is a JSONPath argument ($..., $$... or $variable...), compiled at parse time.
 type pathNode struct {
