@@ -97,6 +97,7 @@ var attacks = map[string]struct{ def, input string }{
 	"jsonata join of shared":    {passOutput(`{% $join([1..100000].($states.input.s)) %}`), `{"s":"` + strings.Repeat("a", 200000) + `"}`},
 	"jsonata string of shared":  {passOutput(`{% $string([1..100000].($states.input.s)) %}`), `{"s":"` + strings.Repeat("a", 200000) + `"}`},
 	"jsonata output of shared":  {passOutput(`{% [1..100000].($states.input.s) %}`), `{"s":"` + strings.Repeat("a", 200000) + `"}`},
+	"jsonata $parse deep":       {passOutput(`{% $parse($states.input.s) %}`), `{"s":"` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `"}`},
 	"jsonpath deep scan":        {passPath(`$..a`), nested(1000, 200)},
 	"intrinsic nested arrays": {passPath(`States.Array(States.Array($.s,$.s,$.s,$.s,$.s,$.s,$.s,$.s), States.Array($.s,$.s,$.s,$.s,$.s,$.s,$.s,$.s),
 		States.Array($.s,$.s,$.s,$.s,$.s,$.s,$.s,$.s), States.Array($.s,$.s,$.s,$.s,$.s,$.s,$.s,$.s), States.Array($.s,$.s,$.s,$.s,$.s,$.s,$.s,$.s),

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/stepjet/stepjet/engine/limits"
 	"hash"
 	"hash/fnv"
 	"math"
@@ -256,6 +257,9 @@ func fnParse(args []any, _ any) (any, error) {
 	s, ok := args[0].(string)
 	if !ok {
 		return nil, signatureError("parse", 1)
+	}
+	if limits.DepthExceeds(s, limits.MaxDepth) {
+		return nil, limits.TooDeep("The argument of $parse")
 	}
 	if !json.Valid([]byte(s)) {
 		return nil, queryError("", fmt.Sprintf("The string %s is not valid JSON", appendString(nil, s)))
