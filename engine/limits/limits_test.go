@@ -19,7 +19,7 @@ func TestDepthExceeds(t *testing.T) {
 		{`[[[1]]]`, 2, true},
 		{`{"a":{"b":[]}}`, 3, false},
 		{`{"a":"[[[[[[","b":"\"[[["}`, 1, false}, // brackets in strings do not count
-		{`[1],[2],[3]`, 1, false},                  // depth, not count
+		{`[1],[2],[3]`, 1, false},                // depth, not count
 	}
 	for _, c := range cases {
 		if got := DepthExceeds(c.s, c.max); got != c.want {
