@@ -35,8 +35,10 @@ type execution struct {
 	// members, made once when first needed.
 	ids     atomic.Pointer[identity]
 	ctxHead atomic.Pointer[[]byte]
-	// budget is what each evaluation of this execution may use (its context and limits).
+	// budget is what each evaluation of this execution may use (its context and limits);
+	// pool is what the evaluations running at once hold together.
 	budget limits.Budget
+	pool   limits.Pool
 	// compact says every document of this execution is compact JSON: the input is compacted
 	// once at the boundary and task results as they arrive, and everything else the engine
 	// builds from them (payloads, ResultPath splices, JSONata and intrinsic values) is written
@@ -88,7 +90,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	ctx, cancel := context.WithTimeoutCause(ctx, ex.deadline.Sub(clock.Now()), errExecutionTimeout)
 	defer cancel()
 	ex.ctx = ctx
-	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems}
+	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems, Pool: &ex.pool}
 
 	res := Result{Status: StatusSucceeded, Input: input, StartDate: start}
 	var startDetails func([]byte) []byte

@@ -114,7 +114,7 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 		EvalBytes: opts.EvalBytes, EvalItems: opts.EvalItems, MapConcurrency: opts.MapConcurrency}
 	ex := &execution{m: m, ctx: ctx, opts: ro, clock: clock, input: input, start: clock.Now()}
 	ex.deadline = ex.start.Add(timeout)
-	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems}
+	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems, Pool: &ex.pool}
 	ex.hist.now = clock.Now
 	ex.hist.last = 1 // ExecutionStarted
 	if m.tasks > 0 {

@@ -68,6 +68,7 @@ func (c *Call) Eval(env *jsonpath.Env) ([]byte, error) {
 	}
 	m := env.Budget.Meter()
 	v, err := c.root.run(env, &m)
+	m.Release()
 	if fe, ok := err.(*failure.Error); ok && strings.HasPrefix(fe.Cause, "The evaluation built") {
 		// Say which call went over the limit.
 		return nil, &failure.Error{Name: fe.Name, Cause: "The intrinsic function call '" + abbreviate(c.src) + "' built too much: " + fe.Cause}

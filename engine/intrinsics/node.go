@@ -137,6 +137,7 @@ func (c *callNode) run(env *jsonpath.Env, m *limits.Meter) ([]byte, error) {
 
 func (c *callNode) eval(env *jsonpath.Env) (gjson.Result, error) {
 	m := env.Budget.Meter()
+	defer m.Release()
 	return c.evalMetered(env, &m)
 }
 

@@ -137,9 +137,10 @@ func (e *Expr) eval(ctx context.Context, b Bindings) (value []byte, defined bool
 		ctx = lim.Context()
 	}
 	maxBytes := lim.MaxBytes()
-	sc.gb = gnata.Budget{Bytes: maxBytes, Items: lim.MaxItems(), MaxBytes: maxBytes, MaxItems: lim.MaxItems()}
+	sc.meter = lim.Meter()
+	defer sc.meter.Release()
 	// AWS evaluates with no context value: only $states and variables hold data.
-	res, gerr := prog.EvalWithVarsBudget(ctx, nil, vars, &sc.gb)
+	res, gerr := prog.EvalWithVarsBudget(ctx, nil, vars, &sc.meter)
 	if gerr != nil {
 		var be *gnata.BudgetError
 		switch {

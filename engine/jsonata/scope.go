@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/tidwall/gjson"
 )
@@ -34,9 +33,9 @@ type Scope struct {
 	// keys and scratch are scratch space for writing values out.
 	keys    []string
 	scratch []byte
-	// budget bounds the evaluations in this scope (SetBudget); gb counts the current one.
+	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
 	budget *limits.Budget
-	gb     gnata.Budget
+	meter  limits.Meter
 }
 
 // SetBudget makes every evaluation in this scope stop when the budget's context ends and fail

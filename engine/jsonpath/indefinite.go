@@ -18,6 +18,9 @@ func (p *Path) evalIndefinite(doc string, m *limits.Meter) ([]byte, error) {
 	}
 	c.buf = append(c.buf, '[')
 	walk(p.segs, root, root, c.add)
+	if m != nil {
+		*m = c.m // what was drawn from the pool, for the caller to release
+	}
 	if c.err != nil {
 		return nil, c.err
 	}

@@ -195,6 +195,7 @@ func (e *Env) eval(p *Path, doc []byte) ([]byte, error) {
 	}
 	m := e.Budget.Meter()
 	v, err := p.evalMetered(doc, &m)
+	m.Release()
 	if fe, ok := err.(*failure.Error); ok {
 		// Say which path went over the limit.
 		return nil, &failure.Error{Name: fe.Name, Cause: "The JSONPath '" + p.src + "' selected too much: " + fe.Cause}

@@ -15,6 +15,7 @@ package limits
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/stepjet/stepjet/engine/failure"
 )
@@ -41,14 +42,33 @@ const (
 )
 
 // Budget is what each evaluation of an execution may use: the execution's context, whose end
-// (its deadline, or the caller's cancellation) stops evaluation, and the byte and item limits
-// of one evaluation. The zero value means context.Background() and the default limits; a nil
-// *Budget behaves as the zero value.
+// (its deadline, or the caller's cancellation) stops evaluation, the byte and item limits of
+// one evaluation, and the Pool the evaluations running at once share. The zero value means
+// context.Background(), the default limits and no pool; a nil *Budget behaves as the zero
+// value.
 type Budget struct {
 	Ctx   context.Context
 	Bytes int64 // 0 means EvalBytes
 	Items int64 // 0 means EvalItems
+	// Pool, when set, bounds what the evaluations of one execution that run at once (in
+	// Parallel branches and Map iterations) hold together: PoolFactor times one
+	// evaluation's limits.
+	Pool *Pool
 }
+
+// PoolFactor is how many evaluations' worth of bytes and items the evaluations of one
+// execution may hold at once: a Map runs up to 40 iterations at a time and a Parallel state
+// all its branches, and without a shared bound their budgets would add up.
+const PoolFactor = 4
+
+// Pool is what the evaluations of one execution hold at once. The zero value is ready; it
+// belongs to one execution and is shared by its threads of control.
+type Pool struct {
+	bytes, items atomic.Int64
+}
+
+// InUse reports what the evaluations running now have drawn.
+func (p *Pool) InUse() (bytes, items int64) { return p.bytes.Load(), p.items.Load() }
 
 // Context returns the budget's context (never nil).
 func (b *Budget) Context() context.Context {
@@ -74,19 +94,36 @@ func (b *Budget) MaxItems() int64 {
 	return b.Items
 }
 
-// Meter starts counting one evaluation against the budget.
+// Meter starts counting one evaluation against the budget. Release it when the evaluation
+// ends, to give back what it drew from the pool.
 func (b *Budget) Meter() Meter {
-	return Meter{ctx: b.Context(), bytes: b.MaxBytes(), items: b.MaxItems(), maxBytes: b.MaxBytes(), maxItems: b.MaxItems()}
+	m := Meter{ctx: b.Context(), maxBytes: b.MaxBytes(), maxItems: b.MaxItems()}
+	if b != nil {
+		m.pool = b.Pool
+	}
+	return m
 }
 
-// Meter counts one evaluation: what is left of its bytes and items, and a tick counter that
-// checks the context every so many steps. It is a plain value: keep it on the stack.
+// Meter counts one evaluation: what it has built, what it has drawn from the execution's pool
+// (in chunks, so that the shared counters are touched once per chunk, not per value), and a
+// tick counter that checks the context every so many steps. It is a plain value: keep it on
+// the stack, or in a structure reused across evaluations.
 type Meter struct {
-	ctx                context.Context
-	bytes, items       int64
-	maxBytes, maxItems int64
-	ticks              uint32
+	ctx                  context.Context
+	pool                 *Pool
+	usedBytes, usedItems int64
+	drawnBytes           int64
+	drawnItems           int64
+	maxBytes, maxItems   int64
+	ticks                uint32
 }
+
+// Chunks drawn from the pool at a time: small enough that a thousand small evaluations at
+// once (a wide Parallel state) draw far less than the pool holds.
+const (
+	chunkBytes = 16 << 10
+	chunkItems = 1 << 10
+)
 
 // tickEvery is how many steps pass between two looks at the context: a look costs a few
 // nanoseconds (an atomic load), a step at least as much, so the check stays below a few percent.
@@ -94,20 +131,48 @@ const tickEvery = 256
 
 // Bytes charges n bytes; past the limit it returns States.DataLimitExceeded.
 func (m *Meter) Bytes(n int) error {
-	m.bytes -= int64(n)
-	if m.bytes < 0 {
+	m.usedBytes += int64(n)
+	if m.usedBytes > m.maxBytes {
 		return Exceeded(m.maxBytes, "bytes")
+	}
+	if m.pool != nil && m.usedBytes > m.drawnBytes {
+		d := max(m.usedBytes-m.drawnBytes, chunkBytes)
+		m.drawnBytes += d
+		if m.pool.bytes.Add(d) > PoolFactor*m.maxBytes {
+			return exceededTogether(PoolFactor*m.maxBytes, "bytes")
+		}
 	}
 	return nil
 }
 
 // Items charges n items; past the limit it returns States.DataLimitExceeded.
 func (m *Meter) Items(n int) error {
-	m.items -= int64(n)
-	if m.items < 0 {
+	m.usedItems += int64(n)
+	if m.usedItems > m.maxItems {
 		return Exceeded(m.maxItems, "items")
 	}
+	if m.pool != nil && m.usedItems > m.drawnItems {
+		d := max(m.usedItems-m.drawnItems, chunkItems)
+		m.drawnItems += d
+		if m.pool.items.Add(d) > PoolFactor*m.maxItems {
+			return exceededTogether(PoolFactor*m.maxItems, "items")
+		}
+	}
 	return nil
+}
+
+// ChargeBytes and ChargeItems are Bytes and Items under the names the JSONata evaluator's
+// budget interface uses.
+func (m *Meter) ChargeBytes(n int) error { return m.Bytes(n) }
+func (m *Meter) ChargeItems(n int) error { return m.Items(n) }
+
+// Release gives back to the pool what the evaluation drew; the meter may then be reused.
+func (m *Meter) Release() {
+	if m.pool != nil && (m.drawnBytes != 0 || m.drawnItems != 0) {
+		m.pool.bytes.Add(-m.drawnBytes)
+		m.pool.items.Add(-m.drawnItems)
+	}
+	m.usedBytes, m.usedItems, m.drawnBytes, m.drawnItems = 0, 0, 0, 0
 }
 
 // Tick counts a step and, every tickEvery steps, returns the context's error once it has ended.
@@ -125,6 +190,11 @@ func (m *Meter) Err() error {
 		return nil
 	}
 	return m.ctx.Err()
+}
+
+func exceededTogether(limit int64, what string) *failure.Error {
+	return &failure.Error{Name: failure.DataLimitExceeded, Cause: "The evaluations running at once in this execution built more than " +
+		strconv.FormatInt(limit, 10) + " " + what + " of values together, the limit of one execution (see docs/limits.md)"}
 }
 
 // Exceeded is the failure of an evaluation that built more than limit bytes or items (what).

@@ -53,3 +53,28 @@ func TestMeter(t *testing.T) {
 		t.Fatalf("Tick after cancel: %v", err)
 	}
 }
+
+// TestPool: the evaluations of one execution that run at once share PoolFactor times one
+// evaluation's limits, and give back what they drew when they end.
+func TestPool(t *testing.T) {
+	var pool Pool
+	b := &Budget{Bytes: 1 << 20, Pool: &pool}
+	meters := make([]Meter, PoolFactor+1)
+	var err error
+	for i := range meters {
+		meters[i] = b.Meter()
+		if err = meters[i].Bytes(1<<20 - 1); err != nil {
+			break
+		}
+	}
+	var fe *failure.Error
+	if !errors.As(err, &fe) || !strings.Contains(fe.Cause, "together") {
+		t.Fatalf("%d evaluations of almost 1 MiB each: %v", len(meters), err)
+	}
+	for i := range meters {
+		meters[i].Release()
+	}
+	if by, it := pool.InUse(); by != 0 || it != 0 {
+		t.Fatalf("after release the pool holds %d bytes, %d items", by, it)
+	}
+}

@@ -183,13 +183,13 @@ const MaxStringBytes = evaluator.MaxStringBytes
 // SizeExceeds reports whether v written as JSON would take more than limit bytes.
 func SizeExceeds(v any, limit int) bool { return evaluator.SizeExceeds(v, limit) }
 
-// EvalWithVarsBudget is EvalWithVars counting what the evaluation builds against b (which it
-// updates); nil means no bound. Stepjet addition.
-func (e *Expression) EvalWithVarsBudget(ctx context.Context, data any, vars map[string]any, b *Budget) (result any, err error) {
+// EvalWithVarsBudget is EvalWithVars charging what the evaluation builds to b; nil means no
+// bound. Stepjet addition.
+func (e *Expression) EvalWithVarsBudget(ctx context.Context, data any, vars map[string]any, b Budget) (result any, err error) {
 	return e.evalBudget(ctx, data, builtinEnv, vars, b)
 }
 
-func (e *Expression) evalBudget(ctx context.Context, data any, parent *evaluator.Environment, vars map[string]any, b *Budget) (result any, err error) {
+func (e *Expression) evalBudget(ctx context.Context, data any, parent *evaluator.Environment, vars map[string]any, b Budget) (result any, err error) {
 	defer recoverEvalPanic(&err)
 	env := evaluator.NewChildEnvironment(parent)
 	env.ResetCallCounter()

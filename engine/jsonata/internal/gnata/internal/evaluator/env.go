@@ -19,19 +19,22 @@ type callCounter struct {
 	evalDepth int
 	max       int
 	// budget, when set, bounds what the evaluation builds (stepjet addition).
-	budget *Budget
+	budget Budget
 }
 
-// Budget bounds what one evaluation may build: Bytes of strings and Items of arrays, sequences
-// and objects, counted as they are created (an allocation volume, not a live-memory figure:
-// counting is cheap and errs on the safe side). It is a stepjet addition to gnata: the JSONata
-// reference implementation has no such bound, and the AWS service bounds evaluation memory in
-// its own way.
-type Budget struct {
-	Bytes, Items int64 // what is left; below zero the evaluation fails
-	MaxBytes     int64 // the limits, for the error
-	MaxItems     int64
+// Budget bounds what one evaluation may build: bytes of strings and items of arrays,
+// sequences and objects, charged as they are created (an allocation volume, not a live-memory
+// figure: counting is cheap and errs on the safe side). An error from a charge ends the
+// evaluation with that error. It is a stepjet addition to gnata: the JSONata reference
+// implementation has no such bound, and the AWS service bounds evaluation memory its own way.
+type Budget interface {
+	ChargeBytes(n int) error
+	ChargeItems(n int) error
 }
+
+// ObjectItems is what an object costs in items beyond its members: a map and its key list
+// take many times the memory of an array element.
+const ObjectItems = 8
 
 // MaxStringBytes bounds one string a built-in function makes in a single step, whatever the
 // budget (stepjet addition): $replace multiplies its input, and must not be able to make
@@ -49,17 +52,14 @@ func (e *BudgetError) Error() string {
 }
 
 // SetBudget installs a budget on the environment's call counter (see ResetCallCounter).
-func (e *Environment) SetBudget(b *Budget) {
+func (e *Environment) SetBudget(b Budget) {
 	e.callCounter().budget = b
 }
 
 // ChargeBytes counts n bytes of a string the evaluation built against its budget.
 func (e *Environment) ChargeBytes(n int) error {
 	if b := e.callCounter().budget; b != nil {
-		b.Bytes -= int64(n)
-		if b.Bytes < 0 {
-			return &BudgetError{What: "bytes", Limit: b.MaxBytes}
-		}
+		return b.ChargeBytes(n)
 	}
 	return nil
 }
@@ -68,10 +68,7 @@ func (e *Environment) ChargeBytes(n int) error {
 // built against its budget.
 func (e *Environment) ChargeItems(n int) error {
 	if b := e.callCounter().budget; b != nil {
-		b.Items -= int64(n)
-		if b.Items < 0 {
-			return &BudgetError{What: "items", Limit: b.MaxItems}
-		}
+		return b.ChargeItems(n)
 	}
 	return nil
 }
@@ -83,11 +80,11 @@ func (e *Environment) ChargeValue(v any) error {
 	case string:
 		return e.ChargeBytes(len(x))
 	case []any:
-		return e.ChargeItems(len(x))
+		return e.ChargeItems(len(x) + 1)
 	case *Sequence:
-		return e.ChargeItems(len(x.Values))
+		return e.ChargeItems(len(x.Values) + 1)
 	case *OrderedMap:
-		return e.ChargeItems(x.Len())
+		return e.ChargeItems(x.Len() + ObjectItems)
 	}
 	return nil
 }

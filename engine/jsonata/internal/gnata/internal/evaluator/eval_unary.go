@@ -58,7 +58,7 @@ func evalUnary(node *parser.Node, input any, env *Environment) (any, error) {
 			}
 		}
 		// stepjet addition: bound what the evaluation builds.
-		if err := env.ChargeItems(len(result)); err != nil {
+		if err := env.ChargeItems(len(result) + 1); err != nil {
 			return nil, err
 		}
 		return result, nil
@@ -104,7 +104,7 @@ func evalObjectConstructor(node *parser.Node, input any, env *Environment) (any,
 		result.Set(key, val)
 	}
 	// stepjet addition: bound what the evaluation builds.
-	if err := env.ChargeItems(result.Len()); err != nil {
+	if err := env.ChargeItems(result.Len() + ObjectItems); err != nil {
 		return nil, err
 	}
 	return result, nil
