@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/stepjet/stepjet/engine/limits"
-
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
+	"github.com/stepjet/stepjet/engine/limits"
 )
 
 // Expr is a compiled JSONata expression: immutable and safe for concurrent use.
@@ -82,10 +81,13 @@ type Bindings interface {
 
 // Eval evaluates the expression. defined is false when it produced no value (JSONata's
 // undefined). A failure is a *failure.Error named States.QueryEvaluationError whose cause ends
-// with the evaluator's message (e.g. "T1006: Attempted to invoke a non-function").
+// with the evaluator's message (e.g. "T1006: Attempted to invoke a non-function"), or
+// States.DataLimitExceeded when the evaluation built more than its budget allows; an
+// evaluation stopped by its context returns the context's error.
 //
 // When b is a *Scope with a budget (Scope.SetBudget), the budget's context stops the
-// evaluation and its limits bound what it builds.
+// evaluation and its limits bound what it builds; otherwise there is no deadline and the
+// default limits (limits.EvalBytes, limits.EvalItems) apply.
 func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
 	return e.eval(nil, b)
 }
