@@ -167,6 +167,10 @@ func fnRange(args []any, _ any) (any, error) {
 	if count > maxRange {
 		return nil, queryError("D2014", fmt.Sprintf("The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate %s.", strconv.FormatFloat(count, 'f', -1, 64)))
 	}
+	if count > limits.EvalItems {
+		// More than one evaluation may build: refuse before allocating, not after.
+		return nil, limits.Exceeded(limits.EvalItems, "items")
+	}
 	out := make([]any, 0, int(count))
 	for v := start; (step > 0 && v <= end) || (step < 0 && v >= end); v += step {
 		out = append(out, v)

@@ -450,13 +450,14 @@ func fnSplit(args []any, _ any) (any, error) {
 	var parts []string
 	switch p := args[1].(type) {
 	case string:
-		if limit >= 0 {
+		// stepjet addition: at most MaxBuiltinItems+1 parts are made, and more is an error.
+		if limit >= 0 && limit <= evaluator.MaxBuiltinItems {
 			parts = strings.SplitN(s, p, limit+1)
 			if len(parts) > limit {
 				parts = parts[:limit]
 			}
 		} else {
-			parts = strings.Split(s, p)
+			parts = strings.SplitN(s, p, evaluator.MaxBuiltinItems+1)
 		}
 	case map[string]any:
 		re, err := compileRegex(p)
@@ -464,6 +465,10 @@ func fnSplit(args []any, _ any) (any, error) {
 			return nil, err
 		}
 		var splitErr error
+		// stepjet addition: at most MaxBuiltinItems+1 parts are made, and more is an error.
+		if limit < 0 || limit > evaluator.MaxBuiltinItems {
+			limit = evaluator.MaxBuiltinItems + 1
+		}
 		parts, splitErr = splitRegex(re, s, limit)
 		if splitErr != nil {
 			return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("regex error: %v", splitErr)}
@@ -477,6 +482,9 @@ func fnSplit(args []any, _ any) (any, error) {
 		}
 	}
 
+	if len(parts) > evaluator.MaxBuiltinItems { // stepjet addition
+		return nil, &evaluator.BudgetError{What: "items", Limit: evaluator.MaxBuiltinItems}
+	}
 	result := make([]any, len(parts))
 	for i, p := range parts {
 		result[i] = p

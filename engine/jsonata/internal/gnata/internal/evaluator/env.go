@@ -41,6 +41,11 @@ const ObjectItems = 8
 // gigabytes before its result is counted.
 const MaxStringBytes = 16 << 20
 
+// MaxBuiltinItems bounds the items a built-in function makes in a single step, whatever the
+// budget (stepjet addition): $split of a 16 MiB string must not make 16 million strings before
+// its result is counted.
+const MaxBuiltinItems = 1 << 20
+
 // BudgetError says an evaluation built more than its Budget allows.
 type BudgetError struct {
 	What  string // "bytes" or "items"

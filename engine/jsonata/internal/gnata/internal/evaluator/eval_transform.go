@@ -55,6 +55,15 @@ func applyTransform(node *parser.Node, input any, env *Environment) (any, error)
 	if input == nil {
 		return nil, nil
 	}
+	// stepjet addition: a clone costs what it copies; count first (a value whose parts are
+	// shared may stand for far more than it holds) and charge before copying.
+	n, ok := cloneSize(input, MaxBuiltinItems)
+	if !ok {
+		return nil, &BudgetError{What: "items", Limit: MaxBuiltinItems}
+	}
+	if err := env.ChargeItems(n); err != nil {
+		return nil, err
+	}
 	cloned := deepClone(input)
 
 	matched, err := Eval(node.Pattern, cloned, env)
@@ -165,4 +174,38 @@ func transformDelete(target any, key string) {
 	case map[string]any:
 		delete(t, key)
 	}
+}
+
+// cloneSize counts the arrays, objects and members deepClone copies of v, giving up (false)
+// past limit (stepjet addition).
+func cloneSize(v any, limit int) (int, bool) {
+	n := 0
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch val := v.(type) {
+		case *OrderedMap:
+			n += val.Len() + ObjectItems
+			for _, k := range val.keys {
+				if n > limit || !walk(val.data[k]) {
+					return false
+				}
+			}
+		case map[string]any:
+			n += len(val) + ObjectItems
+			for _, vv := range val {
+				if n > limit || !walk(vv) {
+					return false
+				}
+			}
+		case []any:
+			n += len(val) + 1
+			for _, vv := range val {
+				if n > limit || !walk(vv) {
+					return false
+				}
+			}
+		}
+		return n <= limit
+	}
+	return n, walk(v)
 }
