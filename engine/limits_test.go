@@ -101,6 +101,7 @@ var attacks = map[string]struct{ def, input string }{
 	"jsonata $split":            {passOutput(`{% $count($split($pad('', 10000000, 'x'), '')) %}`), `{}`},
 	"jsonata $range":            {passOutput(`{% $count($range(1, 9000000, 1)) %}`), `{}`},
 	"jsonata transform clones":  {passOutput(`{% [1..100000].($states.input ~> |$|{}|) %}`), `{"a":[` + strings.TrimSuffix(strings.Repeat(`{"b":[1,2,3]},`, 5000), ",") + `]}`},
+	"jsonata $match":            {passOutput(`{% $count($match($pad('', 10000000, 'x'), /x/)) %}`), `{}`},
 	"jsonata many objects":      {passOutput(`{% [1..500000].{"a": $} %}`), `{}`},
 	"map of large evaluations": {`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% [1..1000] %}",
 		"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $join([1..30].($pad('x', 250000))) %}","End":true}}},"End":true}}}`, `{}`},

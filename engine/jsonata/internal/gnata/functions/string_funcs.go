@@ -74,7 +74,6 @@ func valueToString(v any, prettify bool) (string, error) {
 	default:
 		// stepjet addition: bound what the evaluation builds.
 		if evaluator.SizeExceeds(v, evaluator.MaxStringBytes) {
-			// stepjet addition: bound what the evaluation builds.
 			return "", &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 		sanitized := sanitizeForJSON(v)
@@ -470,6 +469,9 @@ func fnSplit(args []any, _ any) (any, error) {
 			limit = evaluator.MaxBuiltinItems + 1
 		}
 		parts, splitErr = splitRegex(re, s, limit)
+		if be, ok := splitErr.(*evaluator.BudgetError); ok { // stepjet addition
+			return nil, be
+		}
 		if splitErr != nil {
 			return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("regex error: %v", splitErr)}
 		}
@@ -526,7 +528,6 @@ func fnJoin(args []any, _ any) (any, error) {
 		parts = append(parts, s)
 		// stepjet addition: bound what the evaluation builds.
 		if size += len(s) + len(sep); size > evaluator.MaxStringBytes {
-			// stepjet addition: bound what the evaluation builds.
 			return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 	}

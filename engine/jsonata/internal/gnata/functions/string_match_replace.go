@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/evaluator"
 )
@@ -45,6 +44,10 @@ func makeFnMatch(evalFn EvalFn) evaluator.EnvAwareBuiltin {
 
 		result := make([]any, 0)
 		m, matchErr := re.FindStringMatch(s)
+		if be, ok := matchErr.(*evaluator.BudgetError); ok { // stepjet addition
+			return nil, be
+		}
+		offsets := evaluator.NewRuneOffsets(s) // stepjet addition
 		if matchErr != nil {
 			return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("regex error: %v", matchErr)}
 		}
@@ -63,11 +66,15 @@ func makeFnMatch(evalFn EvalFn) evaluator.EnvAwareBuiltin {
 			}
 			obj := map[string]any{
 				"match":  m.String(),
-				"start":  float64(utf8.RuneCountInString(s[:m.Index])),
-				"end":    float64(utf8.RuneCountInString(s[:m.Index+m.Length])),
+				"start":  float64(offsets.At(m.Index)),
+				"end":    float64(offsets.At(m.Index + m.Length)),
 				"groups": groups,
 			}
 			result = append(result, obj)
+			// stepjet addition: a match object costs an object's worth of items.
+			if len(result)*evaluator.ObjectItems > evaluator.MaxBuiltinItems {
+				return nil, &evaluator.BudgetError{What: "items", Limit: evaluator.MaxBuiltinItems}
+			}
 			m, matchErr = m.FindNextMatch()
 			if matchErr != nil {
 				return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("regex error: %v", matchErr)}
@@ -175,7 +182,6 @@ func makeFnReplace(evalFn EvalFn) evaluator.EnvAwareBuiltin {
 					}
 					// stepjet addition: bound what the evaluation builds.
 					if len(s)+n*(len(repl)-len(pattern)) > evaluator.MaxStringBytes {
-						// stepjet addition: bound what the evaluation builds.
 						return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 					}
 				}
@@ -325,6 +331,9 @@ func replaceRegexString(s string, re *evaluator.Regex, repl string, limit int) (
 	prev := 0
 	count := 0
 	m, err := re.FindStringMatch(s)
+	if be, ok := err.(*evaluator.BudgetError); ok { // stepjet addition
+		return "", be
+	}
 	if err != nil {
 		return "", &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("regex error: %v", err)}
 	}
@@ -340,7 +349,6 @@ func replaceRegexString(s string, re *evaluator.Regex, repl string, limit int) (
 		b.WriteString(expandJSONataReplacement(repl, fullMatch, groups))
 		// stepjet addition: bound what the evaluation builds.
 		if b.Len() > evaluator.MaxStringBytes {
-			// stepjet addition: bound what the evaluation builds.
 			return "", &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 		prev = m.Index + m.Length
@@ -359,9 +367,13 @@ func replaceWithFn(s string, re *evaluator.Regex, fn any, limit int, evalFn Eval
 	prev := 0
 	count := 0
 	m, err := re.FindStringMatch(s)
+	if be, ok := err.(*evaluator.BudgetError); ok { // stepjet addition
+		return nil, be
+	}
 	if err != nil {
 		return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("regex error: %v", err)}
 	}
+	offsets := evaluator.NewRuneOffsets(s) // stepjet addition
 	for m != nil {
 		if limit >= 0 && count >= limit {
 			break
@@ -379,8 +391,8 @@ func replaceWithFn(s string, re *evaluator.Regex, fn any, limit int, evalFn Eval
 		}
 		matchObj := map[string]any{
 			"match":  fullMatch,
-			"start":  float64(utf8.RuneCountInString(s[:matchStart])),
-			"end":    float64(utf8.RuneCountInString(s[:matchEnd])),
+			"start":  float64(offsets.At(matchStart)),
+			"end":    float64(offsets.At(matchEnd)),
 			"groups": groupsAny,
 		}
 		val, evalErr := evalFn(fn, []any{matchObj}, focus, env)
@@ -394,7 +406,6 @@ func replaceWithFn(s string, re *evaluator.Regex, fn any, limit int, evalFn Eval
 		b.WriteString(sv)
 		// stepjet addition: bound what the evaluation builds.
 		if b.Len() > evaluator.MaxStringBytes {
-			// stepjet addition: bound what the evaluation builds.
 			return nil, &evaluator.BudgetError{What: "bytes", Limit: evaluator.MaxStringBytes}
 		}
 		prev = matchEnd

@@ -38,7 +38,12 @@ type Group struct {
 // ── Regex methods ─────────────────────────────────────────────────────────────
 
 func (r *Regex) FindStringMatch(s string) (*Match, error) {
-	allLocs := r.re.FindAllStringSubmatchIndex(s, -1)
+	// stepjet addition: at most MaxBuiltinItems matches are found, and more is an error: a
+	// one-character pattern over a 16 MiB string would otherwise index 16 million matches.
+	allLocs := r.re.FindAllStringSubmatchIndex(s, MaxBuiltinItems+1)
+	if len(allLocs) > MaxBuiltinItems {
+		return nil, &BudgetError{What: "items", Limit: MaxBuiltinItems}
+	}
 	if len(allLocs) == 0 {
 		return nil, nil
 	}
@@ -171,6 +176,9 @@ func applyRegexTest(input any, regexMap map[string]any) (any, error) {
 		return nil, &JSONataError{Code: "D1002", Message: fmt.Sprintf("invalid regex: %v", err)}
 	}
 	m, err := re.FindStringMatch(s)
+	if be, ok := err.(*BudgetError); ok { // stepjet addition
+		return nil, be
+	}
 	if err != nil {
 		return nil, &JSONataError{Code: "D1002", Message: fmt.Sprintf("regex error: %v", err)}
 	}
@@ -215,4 +223,22 @@ func isRegexFlags(s string) bool {
 		}
 	}
 	return true
+}
+
+// RuneOffsets turns byte offsets into s, asked for in increasing order, into character
+// offsets in time linear in s overall (stepjet addition: counting from the start for every
+// match made $match quadratic).
+type RuneOffsets struct {
+	s              string
+	byteAt, runeAt int
+}
+
+// NewRuneOffsets starts counting in s.
+func NewRuneOffsets(s string) RuneOffsets { return RuneOffsets{s: s} }
+
+// At returns the character offset of byte offset i (i at least the previous call's).
+func (r *RuneOffsets) At(i int) int {
+	r.runeAt += utf8.RuneCountInString(r.s[r.byteAt:i])
+	r.byteAt = i
+	return r.runeAt
 }
