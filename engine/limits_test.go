@@ -290,3 +290,14 @@ func TestRunStateDeadline(t *testing.T) {
 		t.Fatal("RunState did not return")
 	}
 }
+
+// TestDistinctIsLinear: $distinct of fifty thousand objects compared each with all before it
+// (over a billion comparisons inside one built-in, which never looks at the deadline); now
+// each is compared only with those of the same canonical form.
+func TestDistinctIsLinear(t *testing.T) {
+	def := passOutput(`{% $count($distinct([1..50000].{"a": $ % 25000, "b": [$ % 25000, "x"]})) %}`)
+	res := runBounded(t, def, `{}`, engine.RunOptions{Timeout: 30 * time.Second})
+	if res.Status != engine.StatusSucceeded || string(res.Output) != "25000" {
+		t.Fatalf("got %s %s %s %s", res.Status, res.Output, res.Error, res.Cause)
+	}
+}

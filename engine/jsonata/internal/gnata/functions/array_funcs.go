@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand"
 	"slices"
+	"sort"
+	"strconv"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/evaluator"
 )
@@ -227,7 +229,7 @@ func fnDistinct(args []any, _ any) (any, error) {
 	}
 	result := make([]any, 0, len(arr))
 	seen := make(map[any]bool, len(arr))
-	var complexItems []any
+	complexItems := map[string][]any{}
 	for _, v := range arr {
 		switch tv := v.(type) {
 		case string, float64, bool:
@@ -254,15 +256,23 @@ func fnDistinct(args []any, _ any) (any, error) {
 				}
 				continue
 			}
+			// stepjet addition: items are compared only with those of the same key (a
+			// canonical form, equal for any two items DeepEqual calls equal), not with every
+			// item before them, which was quadratic with no look at the deadline.
+			key, keyed := distinctKey(nil, v, 0)
+			if !keyed {
+				key = nil // no key (a function): compare with every other such item
+			}
+			bucket := complexItems[string(key)]
 			found := false
-			for _, existing := range complexItems {
+			for _, existing := range bucket {
 				if evaluator.DeepEqual(v, existing) {
 					found = true
 					break
 				}
 			}
 			if !found {
-				complexItems = append(complexItems, v)
+				complexItems[string(key)] = append(bucket, v)
 				result = append(result, v)
 			}
 		}
@@ -344,4 +354,78 @@ func fnZip(args []any, _ any) (any, error) {
 		result[i] = tuple
 	}
 	return result, nil
+}
+
+// distinctKey appends a canonical form of v to b (stepjet addition): object members in key
+// order, numbers as float64 with -0 as 0, so that values DeepEqual calls equal have equal
+// keys. ok is false for values it cannot key (functions, or nesting past 1,000 levels).
+func distinctKey(b []byte, v any, depth int) ([]byte, bool) {
+	if depth > 1000 {
+		return b, false
+	}
+	switch x := v.(type) {
+	case nil:
+		return append(b, 'u'), true
+	case bool:
+		if x {
+			return append(b, 't'), true
+		}
+		return append(b, 'f'), true
+	case float64:
+		if x == 0 {
+			x = 0
+		}
+		return strconv.AppendFloat(append(b, 'd'), x, 'g', -1, 64), true
+	case json.Number:
+		if f, err := x.Float64(); err == nil {
+			return distinctKey(b, f, depth)
+		}
+		return append(append(b, 'N'), x...), true
+	case string:
+		b = strconv.AppendInt(append(b, 's'), int64(len(x)), 10)
+		return append(append(b, ':'), x...), true
+	case []any:
+		b = append(b, '[')
+		for _, e := range x {
+			var ok bool
+			if b, ok = distinctKey(b, e, depth+1); !ok {
+				return b, false
+			}
+		}
+		return append(b, ']'), true
+	case *evaluator.OrderedMap:
+		keys := append([]string(nil), x.Keys()...)
+		sort.Strings(keys)
+		b = append(b, '{')
+		for _, k := range keys {
+			val, _ := x.Get(k)
+			b = strconv.AppendInt(append(b, 'k'), int64(len(k)), 10)
+			b = append(append(b, ':'), k...)
+			var ok bool
+			if b, ok = distinctKey(b, val, depth+1); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for _, k := range keys {
+			b = strconv.AppendInt(append(b, 'k'), int64(len(k)), 10)
+			b = append(append(b, ':'), k...)
+			var ok bool
+			if b, ok = distinctKey(b, x[k], depth+1); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	}
+	if evaluator.IsNull(v) {
+		return append(b, 'n'), true
+	}
+	return b, false
 }
