@@ -182,9 +182,13 @@ func (r *stateRun) call(args []byte, timeout time.Duration, attempt int) ([]byte
 		Attempt:      attempt,
 		Timeout:      timeout,
 	}
+	r.f.leave() // the task may take long: let another thread compute meanwhile
 	result, err := ex.opts.Tasks.Invoke(ctx, req)
 	if r.f.ctx.Err() != nil {
 		return nil, r.f.ctxError()
+	}
+	if gerr := r.f.enter(); gerr != nil {
+		return nil, gerr
 	}
 	if err != nil {
 		var fe *failure.Error
