@@ -192,13 +192,15 @@ func (c *checker) retry(r *node, loc, ql string) {
 			{"MaxDelaySeconds", 1, 31622400, true},
 			{"BackoffRate", 1, -1, false},
 		} {
+			// Literals only, in JSONata states too: AWS lists the fields that take JSONata, and
+			// a retrier's are not among them (a Catcher's Output and Assign are).
 			v := e.get(f.key)
 			switch {
 			case v == nil:
 			case f.integer:
-				c.intOrExpr(v, at+"/"+f.key, ql, f.min, f.max)
+				c.integer(v, at+"/"+f.key, f.min, f.max)
 			default:
-				c.numberOrExpr(v, at+"/"+f.key, ql, f.min, f.max)
+				c.number(v, at+"/"+f.key, f.min, f.max)
 			}
 		}
 		if v := e.get("JitterStrategy"); v != nil {
