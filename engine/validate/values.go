@@ -24,6 +24,11 @@ func (c *checker) required(fields []string, loc string) {
 	c.schema("These fields are required: "+list(fields), loc)
 }
 
+// missing is AWS's general schema message for one required field an object lacks.
+func (c *checker) missing(field, loc string) {
+	c.schema("The field '"+field+"' is required but was missing", loc)
+}
+
 func (c *checker) notSupported(field, loc string) {
 	c.schema("Field '"+field+"' is not supported", loc)
 }
