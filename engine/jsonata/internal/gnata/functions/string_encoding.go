@@ -2,10 +2,12 @@ package functions
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/evaluator"
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/parser"
@@ -158,8 +160,8 @@ func fnDecodeURL(args []any, _ any) (any, error) {
 		return nil, &evaluator.JSONataError{Code: "T0410", Message: "$decodeUrl: argument must be a string"}
 	}
 	decoded, err := url.PathUnescape(s)
-	if err != nil {
-		return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("$decodeUrl: %v", err)}
+	if err != nil || !utf8.ValidString(decoded) {
+		return nil, malformedURL("decodeUrl", s)
 	}
 	return decoded, nil
 }
@@ -173,8 +175,16 @@ func fnDecodeURLComponent(args []any, _ any) (any, error) {
 		return nil, &evaluator.JSONataError{Code: "T0410", Message: "$decodeUrlComponent: argument must be a string"}
 	}
 	decoded, err := url.PathUnescape(s)
-	if err != nil {
-		return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("$decodeUrlComponent: %v", err)}
+	if err != nil || !utf8.ValidString(decoded) {
+		return nil, malformedURL("decodeUrlComponent", s)
 	}
 	return decoded, nil
+}
+
+// malformedURL is JSONata's D3140 for a string $decodeUrl or $decodeUrlComponent cannot decode:
+// a broken escape, or escapes that do not spell UTF-8 (JavaScript's decodeURI throws on both).
+// stepjet addition: gnata reported D3137 with Go's message.
+func malformedURL(fn, s string) error {
+	q, _ := json.Marshal(s)
+	return &evaluator.JSONataError{Code: "D3140", Message: "Malformed URL passed to $" + fn + "(): " + string(q)}
 }
