@@ -365,6 +365,9 @@ func (c *compiler) task(st *state, f fields) error {
 	if t.heartbeat, err = intFieldOf(f, "HeartbeatSeconds", st.jsonata); err != nil {
 		return err
 	}
+	// A computed timeout or heartbeat must lie where a literal one must (the validator's range).
+	t.timeout.min, t.timeout.max = 1, 99999999
+	t.heartbeat.min, t.heartbeat.max = 1, 99999999
 	st.task = t
 	return nil
 }
