@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -67,5 +68,27 @@ func TestJSONataPredicateNoTrim(t *testing.T) {
 	}
 	if e, ok := jsonataExpr("{% 1 %}"); !ok || strings.TrimSpace(e) != "1" {
 		t.Errorf(`jsonataExpr("{%% 1 %%}") = %q, %v`, e, ok)
+	}
+}
+
+// AWS's JSONPath has no functions: a definition with $.list.length() is accepted and the path
+// fails when it runs, reading "length()" as a member name, as AWS does.
+func TestJSONPathFunctionCallFailsAtRunTime(t *testing.T) {
+	m, err := Compile([]byte(`{"StartAt":"S","States":{"S":{"Type":"Pass","InputPath":"$.list.length()","End":true}}}`), CompileOptions{})
+	if err != nil {
+		t.Fatalf("Compile: %v, want the definition accepted", err)
+	}
+	r := m.Run(context.Background(), []byte(`{"list":[1,2]}`), RunOptions{})
+	if r.Status != StatusFailed || r.Error != "States.Runtime" || !strings.Contains(r.Cause, "Invalid path '$.list.length()'") ||
+		!strings.Contains(r.Cause, "['length()']") {
+		t.Errorf("got %s %s %q", r.Status, r.Error, r.Cause)
+	}
+	// Jayway's other forms are accepted and run: a slice with a step, a quoted dot name.
+	m, err = Compile([]byte(`{"StartAt":"S","States":{"S":{"Type":"Pass","Parameters":{"a.$":"$.l[0:2:1]","b.$":"$.'k'"},"End":true}}}`), CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := m.Run(context.Background(), []byte(`{"l":[1,2,3],"k":"v"}`), RunOptions{}); string(r.Output) != `{"a":[1,2],"b":"v"}` {
+		t.Errorf("got %s %s %q", r.Output, r.Error, r.Cause)
 	}
 }
