@@ -125,6 +125,9 @@ func TestEval(t *testing.T) {
 		{`function($a, $b)<nn?:n>{ $a + $b }(1, 2)`, `3`, true},
 		{`λ($a)<n?:n>{ $a ? 1 : 0 }(5)`, `1`, true},
 		{`$match("a??", /a\?\?/).match`, `"a??"`, true},
+		// decodeURI keeps the escapes of reserved characters; decodeURIComponent decodes them.
+		{`$decodeUrl('a%2Fb%20c%3F%C3%A9')`, `"a%2Fb c%3Fé"`, true},
+		{`$decodeUrlComponent('a%2Fb%20c%3F')`, `"a/b c?"`, true},
 	}
 	for _, tc := range tests {
 		got, def, err := eval(t, tc.expr, states(in))

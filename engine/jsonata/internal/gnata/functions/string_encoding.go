@@ -159,11 +159,48 @@ func fnDecodeURL(args []any, _ any) (any, error) {
 	if !ok {
 		return nil, &evaluator.JSONataError{Code: "T0410", Message: "$decodeUrl: argument must be a string"}
 	}
-	decoded, err := url.PathUnescape(s)
-	if err != nil || !utf8.ValidString(decoded) {
+	if _, err := url.PathUnescape(s); err != nil {
+		return nil, malformedURL("decodeUrl", s)
+	}
+	decoded := decodeURI(s)
+	if !utf8.ValidString(decoded) {
 		return nil, malformedURL("decodeUrl", s)
 	}
 	return decoded, nil
+}
+
+// decodeURI is JavaScript's decodeURI on a string whose escapes are well formed: it decodes
+// every escape except those of the characters a URI reserves (";/?:@&=+$,#"), which it keeps
+// as written. stepjet addition: gnata decoded those too, as decodeURIComponent does.
+func decodeURI(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+2 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		c := unhex(s[i+1])<<4 | unhex(s[i+2])
+		if strings.IndexByte(";/?:@&=+$,#", c) >= 0 {
+			b.WriteString(s[i : i+3])
+		} else {
+			b.WriteByte(c)
+		}
+		i += 2
+	}
+	return b.String()
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0
 }
 
 func fnDecodeURLComponent(args []any, _ any) (any, error) {
