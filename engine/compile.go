@@ -81,6 +81,19 @@ func (f fields) str(k string) (string, bool) {
 	return s, true
 }
 
+// optStr reads an optional string field: absent is ("", false, nil); present and not a string
+// is an error, never read as absent.
+func (f fields) optStr(k string) (string, bool, error) {
+	if !f.has(k) {
+		return "", false, nil
+	}
+	s, ok := f.str(k)
+	if !ok {
+		return "", false, fmt.Errorf("%s must be a string", k)
+	}
+	return s, true, nil
+}
+
 func (f fields) num(k string) (float64, bool) {
 	v, ok := f[k]
 	if !ok {
@@ -151,14 +164,21 @@ func lookupNext(index map[string]int, name string) (int, error) {
 func (c *compiler) state(name string, f fields, index map[string]int, raw []byte) (*state, error) {
 	typ, _ := f.str("Type")
 	st := &state{name: name, next: end, jsonata: c.topJSONata}
-	switch ql, _ := f.str("QueryLanguage"); ql {
+	loc := c.at + "/States/" + name
+	ql, _, err := f.optStr("QueryLanguage")
+	if err != nil {
+		return nil, compileError(loc, "QueryLanguage", err)
+	}
+	switch ql {
 	case "JSONata":
 		st.jsonata = true
 	case "JSONPath":
 		st.jsonata = false
+	case "":
+	default:
+		return nil, compileError(loc, "QueryLanguage", fmt.Errorf("unknown query language %q", ql))
 	}
 	st.needsContext = bytes.Contains(raw, []byte("$$")) || bytes.Contains(raw, []byte("context"))
-	loc := c.at + "/States/" + name
 	wrap := func(field string, err error) error {
 		if err == nil {
 			return nil
@@ -168,7 +188,9 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 		}
 		return compileError(loc, field, err)
 	}
-	if n, ok := f.str("Next"); ok {
+	if n, ok, err := f.optStr("Next"); err != nil {
+		return nil, wrap("Next", err)
+	} else if ok {
 		i, err := lookupNext(index, n)
 		if err != nil {
 			return nil, wrap("Next", err)
@@ -198,7 +220,6 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 	if err := c.dataFlow(st, f); err != nil {
 		return nil, wrap("", err)
 	}
-	var err error
 	switch st.typ {
 	case typePass:
 		if v, ok := f["Result"]; ok {
@@ -353,12 +374,17 @@ func intFieldOf(f fields, k string, jsonataOK bool) (intField, error) {
 }
 
 func (c *compiler) task(st *state, f fields) error {
-	res, _ := f.str("Resource")
+	res, ok, err := f.optStr("Resource")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("a Task needs a Resource")
+	}
 	t := &taskSpec{resource: res, index: c.tasks}
 	c.tasks++
 	t.resourceType, t.resourceName, t.region = describeResource(res)
 	t.lambdaInvoke = strings.HasPrefix(res, "arn:aws:states:::lambda:invoke")
-	var err error
 	if t.timeout, err = intFieldOf(f, "TimeoutSeconds", st.jsonata); err != nil {
 		return err
 	}
@@ -388,7 +414,9 @@ func describeResource(arn string) (typ, name, region string) {
 
 func (c *compiler) choiceState(st *state, f fields, index map[string]int) error {
 	cs := &choiceSpec{deflt: end}
-	if d, ok := f.str("Default"); ok {
+	if d, ok, err := f.optStr("Default"); err != nil {
+		return err
+	} else if ok {
 		i, err := lookupNext(index, d)
 		if err != nil {
 			return err
@@ -455,6 +483,11 @@ func (c *compiler) waitState(st *state, f fields) error {
 	if w.seconds, err = intFieldOf(f, "Seconds", st.jsonata); err != nil {
 		return err
 	}
+	for _, k := range []string{"Timestamp", "TimestampPath"} {
+		if _, _, err := f.optStr(k); err != nil {
+			return err
+		}
+	}
 	if s, ok := f.str("Timestamp"); ok {
 		w.hasTimestamp = true
 		if e, ok := jsonataExpr(s); ok && st.jsonata {
@@ -478,6 +511,11 @@ func (c *compiler) waitState(st *state, f fields) error {
 func (c *compiler) failState(st *state, f fields) error {
 	fs := &failSpec{}
 	var err error
+	for _, k := range []string{"Error", "Cause", "ErrorPath", "CausePath"} {
+		if _, _, err := f.optStr(k); err != nil {
+			return err
+		}
+	}
 	for _, k := range []string{"Error", "Cause"} {
 		s, ok := f.str(k)
 		if ok {

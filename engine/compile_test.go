@@ -92,3 +92,24 @@ func TestJSONPathFunctionCallFailsAtRunTime(t *testing.T) {
 		t.Errorf("got %s %s %q", r.Output, r.Error, r.Cause)
 	}
 }
+
+// The compiler refuses a field it cannot read instead of running as if it were absent.
+func TestCompileRefusesUnreadableFields(t *testing.T) {
+	for _, c := range []struct{ state, loc string }{
+		{`{"Type":"Pass","Next":5}`, "/States/S/Next"},
+		{`{"Type":"Pass","QueryLanguage":"XPath","End":true}`, "/States/S/QueryLanguage"},
+		{`{"Type":"Task","Resource":7,"End":true}`, "/States/S"},
+		{`{"Type":"Task","End":true}`, "/States/S"},
+		{`{"Type":"Fail","Error":["E"]}`, "/States/S"},
+		{`{"Type":"Wait","Timestamp":1,"End":true}`, "/States/S"},
+		{`{"Type":"Wait","SecondsPath":1,"End":true}`, "/States/S"},
+		{`{"Type":"Choice","Choices":[{"Variable":"$.a","IsPresent":true,"Next":"S"}],"Default":true}`, "/States/S"},
+		{`{"Type":"Task","Resource":"r","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"JitterStrategy":"SOME"}]}`, "/States/S"},
+	} {
+		_, err := compileDefinition([]byte(`{"StartAt":"S","States":{"S":` + c.state + `}}`))
+		var ide *InvalidDefinitionError
+		if !errors.As(err, &ide) || ide.Diagnostics[0].Location != c.loc {
+			t.Errorf("%s: got %v, want a refusal at %s", c.state, err, c.loc)
+		}
+	}
+}
