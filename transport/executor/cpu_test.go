@@ -21,7 +21,7 @@ func redeliveries(ex *executor.Executor) int { return counter(ex, "stepjet_start
 func counter(ex *executor.Executor, name string) int {
 	var b bytes.Buffer
 	ex.WriteMetrics(&b)
-	m := regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(name)+` (\d+)$`).FindSubmatch(b.Bytes())
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` (\d+)$`).FindSubmatch(b.Bytes())
 	if m == nil {
 		return -1
 	}
