@@ -150,3 +150,29 @@ func TestLambdaRefusesAnOversizedFunctionName(t *testing.T) {
 		t.Fatalf("a valid invoke after the refusals: %s, %v", out, err)
 	}
 }
+
+// SNS topic, SQS queue and event bus names over AWS's limits fail the publish before any NATS
+// call, and the shared connection stays open.
+func TestNotifyRefusesOversizedNames(t *testing.T) {
+	env := testenv.New(t)
+	n := &Notify{NC: env.NC, JS: env.JS, Layout: env.Layout}
+	long := strings.Repeat("q", 5000)
+	for _, tc := range []struct{ resource, input, want string }{
+		{"arn:aws:states:::sns:publish", `{"TopicArn":"arn:aws:sns:us-east-1:123456789012:` + long + `","Message":"m"}`, "SNS.InvalidParameterException"},
+		{"arn:aws:states:::sqs:sendMessage", `{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/` + long + `","MessageBody":"m"}`, "SQS.QueueDoesNotExistException"},
+	} {
+		_, err := n.Invoke(context.Background(), engine.TaskRequest{Resource: tc.resource, Input: []byte(tc.input)})
+		var fe *failure.Error
+		if !errors.As(err, &fe) || fe.Name != tc.want {
+			t.Errorf("%s: %v, want %s", tc.resource, err, tc.want)
+		}
+	}
+	out, err := n.Invoke(context.Background(), engine.TaskRequest{Resource: "arn:aws:states:::events:putEvents",
+		Input: []byte(`{"Entries":[{"EventBusName":"` + long + `","Source":"s","DetailType":"d","Detail":{}}]}`)})
+	if err != nil || gjson.GetBytes(out, "Entries.0.ErrorCode").String() != "ValidationException" {
+		t.Errorf("events:putEvents to an oversized bus: %s, %v", out, err)
+	}
+	if !env.NC.IsConnected() {
+		t.Fatal("the NATS connection was closed")
+	}
+}
