@@ -16,7 +16,6 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3
 	github.com/prometheus/common v0.72.0
-	github.com/recolabs/gnata v0.2.2
 	github.com/tidwall/gjson v1.20.1
 	github.com/tidwall/pretty v1.2.1
 	github.com/tidwall/sjson v1.2.7

@@ -52,7 +52,12 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 				s = Step{Kind: StepParallelBranch, Name: st.name, Type: "Parallel", Index: i}
 				bf.ctx = obs.Begin(ctx, s)
 			}
-			out, err := bf.runProgram(p, input)
+			err := bf.enter()
+			var out []byte
+			if err == nil {
+				out, err = bf.runProgram(p, input)
+				bf.leave()
+			}
 			if obs != nil {
 				obs.End(bf.ctx, s, stepEnd(err, 0))
 			}
@@ -64,7 +69,11 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 			outs[i] = out
 		}()
 	}
+	f.leave() // the branches compute; this thread only waits for them
 	wg.Wait()
+	if err := f.enter(); err != nil {
+		return nil, end, err
+	}
 	if firstErr != nil {
 		if f.ctx.Err() != nil {
 			return nil, end, f.ctxError()
