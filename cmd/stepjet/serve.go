@@ -87,6 +87,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	resultMaxBytes, logMaxBytes := byteSize(provision.DefaultMaxBytes), byteSize(provision.DefaultMaxBytes)
 	fs.Var(&resultMaxBytes, "result-max-bytes", "bound STEPJET_RESULTS to this `size`, oldest results dropped first (e.g. 10GiB, or unlimited)")
 	fs.Var(&logMaxBytes, "log-max-bytes", "bound STEPJET_LOGS to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
+	defsDir := definitionsFlag(fs)
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (off by default)")
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
@@ -173,6 +174,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		case <-time.After(2 * time.Second):
 		}
+	}
+	if err := applyDefinitions(ctx, js, layout, *defsDir, log); err != nil {
+		log.Error("cannot apply --definitions", "err", err)
+		return exitFail
 	}
 	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, MaxInFlight: *maxInFlight, Timeout: *timeout,
 		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log})
