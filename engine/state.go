@@ -156,8 +156,6 @@ type mapSpec struct {
 
 	toleratedPercent intField
 	toleratedCount   intField
-	percentSet       bool
-	countSet         bool
 
 	batcher *batcher
 }

@@ -246,16 +246,6 @@ func (e *Env) connect(name string) (*nats.Conn, error) {
 	return nc, nil
 }
 
-// reconnects is the total number of reconnections of the environment's connections (a slow
-// consumer disconnected by the server shows up here).
-func (e *Env) reconnects() uint64 {
-	var n uint64
-	for _, nc := range e.conns {
-		n += nc.Stats().Reconnects
-	}
-	return n
-}
-
 // Layout is the NATS layout the environment uses.
 func (e *Env) Layout() wire.Layout { return e.layout }
 

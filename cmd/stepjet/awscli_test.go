@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepjet/stepjet/internal/testreq"
 	"github.com/tidwall/gjson"
 )
 
@@ -112,25 +113,21 @@ func awsCLIEnv(home string) []string {
 // naming the server itself as the CLI's HTTP proxy: a proxy does not resolve the name, and
 // stepjet answers whatever the Host header says.
 func TestAWSCLI(t *testing.T) {
-	awsBin := os.Getenv("STEPJET_AWS_CLI")
-	if awsBin == "" {
-		var err error
-		if awsBin, err = exec.LookPath("aws"); err != nil {
-			t.Skip("the aws CLI is not installed (Debian: apt-get install awscli; .ci/run tries to); skipping the aws CLI walk-through")
-		}
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
+	awsBin := testreq.Tool(t, "STEPJET_AWS_CLI", "aws", "Debian: apt-get install awscli; .ci/run installs it")
+	// Each step gets its own generous bound: an aws CLI start costs a second or more of Python,
+	// many times that on a loaded machine, and speed is not what this checks.
+	const stepTimeout = 2 * time.Minute
 	home := t.TempDir()
 	env := awsCLIEnv(home)
-	if out, err := exec.CommandContext(ctx, awsBin, "--version").CombinedOutput(); err != nil {
-		t.Skipf("%s does not run (%v): %s", awsBin, err, out)
-	} else {
-		t.Logf("%s", bytes.TrimSpace(out))
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	version, err := exec.CommandContext(ctx, awsBin, "--version").CombinedOutput()
+	cancel()
+	if err != nil {
+		testreq.Missing(t, "%s does not run (%v): %s", awsBin, err, version)
 	}
+	t.Logf("%s", bytes.TrimSpace(version))
 
-	ep := startServeProcess(t, deadline)
+	ep := startServeProcess(t, time.Now().Add(stepTimeout))
 	def := writeFile(t, "hello.asl.json", helloDef)
 	defV2 := writeFile(t, "hello-v2.asl.json", `{"StartAt":"Hi","States":{"Hi":{"Type":"Pass","Result":{"v":2},"End":true}}}`)
 	arn := arnPrefix + "cli-hello"
@@ -139,6 +136,8 @@ func TestAWSCLI(t *testing.T) {
 	aws := func(proxy bool, args ...string) (string, string, int) {
 		t.Helper()
 		args = append([]string{"stepfunctions"}, append(args, "--endpoint-url", ep, "--region", "us-east-1", "--output", "json")...)
+		ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+		defer cancel()
 		cmd := exec.CommandContext(ctx, awsBin, args...)
 		cmd.Env = env
 		if proxy {
@@ -148,6 +147,9 @@ func TestAWSCLI(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		err := cmd.Run()
 		code := 0
+		if ctx.Err() != nil {
+			t.Fatalf("aws %v: no answer within %s\n%s%s", args, stepTimeout, out.String(), errOut.String())
+		}
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()
 		} else if err != nil {

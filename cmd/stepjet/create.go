@@ -17,18 +17,18 @@ standard input) on a running stepjet server, as AWS's CreateStateMachine does, a
 answer (stateMachineArn, creationDate, and stateMachineVersionArn with --publish). The
 definition is validated first: an invalid one is refused with AWS's InvalidDefinition message.
 
-Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
-cannot be reached.
+Exit status: 0 on success; 1 when the API refuses the request (AWS's error name and message on
+stderr); 2 on bad usage, an unreadable file, or when the server cannot be reached.
 
-Example:
-  stepjet serve &
-  stepjet create hello examples/hello/hello.asl.json --logging-level ALL --tag team=payments
-  stepjet sync hello --input '{"who":"world"}'
+Examples (with stepjet serve running):
+  stepjet create hello examples/hello/hello.asl.json --logging-level ALL --include-execution-data --tag team=payments
+  stepjet sync hello --input '{"guests":["Ada","Grace","Linus"]}'
 `
 
 func createCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("create", createHelp, stderr)
-	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	var api apiOptions
+	api.register(fs)
 	typ := fs.String("type", "EXPRESS", "state machine type: EXPRESS, the only type stepjet runs")
 	role := fs.String("role-arn", "arn:aws:iam::123456789012:role/stepjet", "IAM role ARN, recorded as AWS would (stepjet does not assume it)")
 	level := fs.String("logging-level", "", "log events to the logs stream: ALL, ERROR, FATAL or OFF")
@@ -75,8 +75,12 @@ func createCmd(args []string, stdout, stderr io.Writer) int {
 			in["versionDescription"] = *versionDesc
 		}
 	}
+	c, ok := api.client("create", stderr)
+	if !ok {
+		return exitUsage
+	}
 	var out map[string]any
-	if err := awsCall(*endpoint, "CreateStateMachine", in, &out); err != nil {
+	if err := c.call("CreateStateMachine", in, &out); err != nil {
 		return reportCallError(stderr, "create", err)
 	}
 	printJSON(stdout, out)

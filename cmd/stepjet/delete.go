@@ -15,8 +15,8 @@ Usage: stepjet delete NAME|ARN
 Deletes a state machine with its versions and aliases, as AWS's DeleteStateMachine does. New
 starts are refused from then on; executions already running finish.
 
-Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
-cannot be reached.
+Exit status: 0 on success; 1 when the API refuses the request (AWS's error name and message on
+stderr); 2 on bad usage or when the server cannot be reached.
 
 Examples:
   stepjet delete hello
@@ -25,7 +25,8 @@ Examples:
 
 func deleteCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("delete", deleteHelp, stderr)
-	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	var api apiOptions
+	api.register(fs)
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
 		return code
@@ -34,11 +35,15 @@ func deleteCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stepjet delete: want one NAME or ARN (stepjet delete --help)")
 		return exitUsage
 	}
-	arn, err := machineArn(*endpoint, pos[0])
+	c, ok := api.client("delete", stderr)
+	if !ok {
+		return exitUsage
+	}
+	arn, err := c.machineArn(pos[0])
 	if err != nil {
 		return reportCallError(stderr, "delete", err)
 	}
-	if err := awsCall(*endpoint, "DeleteStateMachine", map[string]any{"stateMachineArn": arn}, nil); err != nil {
+	if err := c.call("DeleteStateMachine", map[string]any{"stateMachineArn": arn}, nil); err != nil {
 		return reportCallError(stderr, "delete", err)
 	}
 	fmt.Fprintf(stdout, "deleted %s\n", arn)

@@ -16,14 +16,18 @@ Prints DescribeStateMachine's answer for a state machine (or a version, by its A
 :N): ARN, type, definition, logging and tracing configuration, revision. --definition prints just
 the definition, ready to edit and pass to stepjet update.
 
-Example:
+Exit status: 0 on success; 1 when the API refuses the request (StateMachineDoesNotExist, ...:
+AWS's error name and message on stderr); 2 on bad usage or when the server cannot be reached.
+
+Examples:
   stepjet describe hello
   stepjet describe hello --definition > hello.asl.json
 `
 
 func describeCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("describe", describeHelp, stderr)
-	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	var api apiOptions
+	api.register(fs)
 	defOnly := fs.Bool("definition", false, "print only the definition")
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
@@ -33,12 +37,16 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stepjet describe: want one NAME or ARN (stepjet describe --help)")
 		return exitUsage
 	}
-	arn, err := machineArn(*endpoint, pos[0])
+	c, ok := api.client("describe", stderr)
+	if !ok {
+		return exitUsage
+	}
+	arn, err := c.machineArn(pos[0])
 	if err != nil {
 		return reportCallError(stderr, "describe", err)
 	}
 	var out map[string]any
-	if err := awsCall(*endpoint, "DescribeStateMachine", map[string]any{"stateMachineArn": arn}, &out); err != nil {
+	if err := c.call("DescribeStateMachine", map[string]any{"stateMachineArn": arn}, &out); err != nil {
 		return reportCallError(stderr, "describe", err)
 	}
 	if *defOnly {

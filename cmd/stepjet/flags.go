@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,13 +51,42 @@ func readInput(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-// executionInput reads an execution's input from path (a file, or - for standard input); no path
-// means the input {}.
-func executionInput(path string) ([]byte, error) {
-	if path == "" {
+// inputUsage is the --input flag's usage line, shared by run, start and sync.
+const inputUsage = "execution input: JSON text, a JSON file, or - for standard input (default {})"
+
+// executionInput resolves an --input value, by one rule for every command:
+//   - "" is the input {}; "-" reads standard input;
+//   - a value naming an existing file reads that file (a file wins over JSON text it could be);
+//   - otherwise a value that starts with {, [ or " or is a JSON value (42, true, null) is the
+//     input itself, as typed: '{"orderId":"1001"}';
+//   - anything else is taken as a file name, and not finding it is an error.
+//
+// The input is not checked here: the API refuses input that is not JSON with
+// InvalidExecutionInput, and run says so itself.
+func executionInput(v string) ([]byte, error) {
+	switch v {
+	case "":
 		return []byte("{}"), nil
+	case "-":
+		return io.ReadAll(os.Stdin)
 	}
-	return readInput(path)
+	if st, err := os.Stat(v); err == nil && !st.IsDir() {
+		return os.ReadFile(v)
+	}
+	if t := strings.TrimSpace(v); t != "" && (strings.ContainsAny(t[:1], `{["`) || json.Valid([]byte(t))) {
+		return []byte(v), nil
+	}
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return nil, fmt.Errorf("--input %q is neither JSON text nor a readable file (%w); --input takes JSON text, a file, or - for standard input", v, err)
+	}
+	return b, nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // newFlagSet returns a FlagSet whose usage prints the given text and the flags.

@@ -17,9 +17,12 @@ Usage: stepjet list [--json]
 Lists the state machines of a running stepjet server, oldest first: name, type, creation date
 and ARN (--json prints ListStateMachines' answer instead, all pages joined).
 
+Exit status: 0 on success; 1 when the API refuses the request (AWS's error name and message on
+stderr); 2 on bad usage or when the server cannot be reached.
+
 Examples:
   stepjet list
-  stepjet list --json --endpoint http://127.0.0.1:8083 | jq -r '.stateMachines[].name'
+  stepjet list --json --endpoint http://127.0.0.1:8083
 `
 
 type listedMachine struct {
@@ -31,7 +34,8 @@ type listedMachine struct {
 
 func listCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("list", listHelp, stderr)
-	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	var api apiOptions
+	api.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
@@ -39,6 +43,10 @@ func listCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(pos) != 0 {
 		fmt.Fprintln(stderr, "stepjet list: takes no arguments (stepjet list --help)")
+		return exitUsage
+	}
+	c, ok := api.client("list", stderr)
+	if !ok {
 		return exitUsage
 	}
 	all := []listedMachine{}
@@ -52,7 +60,7 @@ func listCmd(args []string, stdout, stderr io.Writer) int {
 			StateMachines []listedMachine `json:"stateMachines"`
 			NextToken     string          `json:"nextToken"`
 		}
-		if err := awsCall(*endpoint, "ListStateMachines", in, &out); err != nil {
+		if err := c.call("ListStateMachines", in, &out); err != nil {
 			return reportCallError(stderr, "list", err)
 		}
 		all = append(all, out.StateMachines...)

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/wire"
+	"github.com/tidwall/gjson"
 )
 
 func init() {
@@ -21,16 +22,23 @@ func init() {
 }
 
 const logsHelp = `
-Usage: stepjet logs NAME [--follow] [--since DURATION] [--results]
+Usage: stepjet logs NAME|- [--follow] [--since DURATION] [--results] [--nats-url URL]
 
 Prints state machine NAME's Express log events (CloudWatch Logs shape, one JSON object a line)
-from the STEPJET_LOGS stream. A machine logs only with a loggingConfiguration (level ALL, ERROR
-or FATAL; includeExecutionData for inputs and outputs). --results prints execution results from
-STEPJET_RESULTS instead. NAME "-" means every machine.
+from the STEPJET_LOGS stream, read over NATS (the API has no operation for them). A machine logs
+only with a loggingConfiguration of level ALL, ERROR or FATAL (stepjet create or stepjet update
+--logging-level; --include-execution-data adds inputs and outputs). --results prints execution
+results from STEPJET_RESULTS instead, which every machine has. NAME "-" means every machine.
+Without --follow it prints what is kept and exits; with --follow it waits for more until
+interrupted (Ctrl-C).
 
-Example:
-  stepjet logs order-processing --follow
-  stepjet logs order-processing --results --since 10m
+Exit status: 0 after printing (nothing, when nothing ran); 1 when NAME does not exist or logs
+nothing (its logging is OFF: the message says how to turn it on); 2 on bad usage or when NATS
+cannot be reached.
+
+Examples:
+  stepjet logs hello --since 10m
+  stepjet logs hello --results --follow
 `
 
 func logsCmd(args []string, stdout, stderr io.Writer) int {
@@ -59,12 +67,30 @@ func logsCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	nc, ok := connectNATS("logs", &conn, stderr)
 	if !ok {
-		return exitFail
+		return exitUsage
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if pos[0] != "-" {
+		// Silence must mean "nothing happened", never "no such machine" or "it logs nothing".
+		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		m, err := lookupMachine(lctx, js, layout, pos[0])
+		cancel()
+		if err != nil {
+			return reportCallError(stderr, "logs", err)
+		}
+		if level := gjson.GetBytes(m.LoggingConfiguration, "level").String(); !*results && (level == "" || level == "OFF") {
+			if level == "" {
+				level = "OFF (it has no loggingConfiguration)"
+			}
+			fmt.Fprintf(stderr, "stepjet logs: state machine '%s' logs nothing: its logging level is %s. Turn logging on with "+
+				"`stepjet update %[1]s --logging-level ALL` (or ERROR, FATAL; --include-execution-data adds inputs and outputs), "+
+				"or read its execution results with `stepjet logs %[1]s --results`\n", pos[0], level)
+			return exitFail
+		}
+	}
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	if subject != "" {
 		cfg.FilterSubjects = []string{subject}

@@ -22,7 +22,7 @@ func init() {
 }
 
 const runHelp = `
-Usage: stepjet run DEFINITION [--input FILE|-] [--mock-config FILE --test-case NAME] [--events FILE]
+Usage: stepjet run DEFINITION [--input JSON|FILE|-] [--mock-config FILE --test-case NAME] [--events FILE]
 
 Runs one execution of the state machine in DEFINITION (Amazon States Language JSON) in this
 process, with no NATS server, and prints one JSON object shaped like AWS's StartSyncExecution
@@ -39,17 +39,22 @@ definition AWS accepts (--type STANDARD), and runs a Distributed Map over its in
 the same results. --type EXPRESS checks the definition as an Express machine (what stepjet serve
 runs) instead; stepjet validate says the same without running.
 
+--input is JSON text ('{"guests":["Ada"]}'), a file, or - for standard input; an existing file
+of that name wins.
+
 Exit status: 0 when the execution ran, whatever its status; 2 on bad usage or an invalid
 definition (diagnostics on stderr).
 
-Example:
+Examples:
   stepjet run examples/hello/hello.asl.json --input examples/hello/input.json
-  stepjet run order.asl.json --input order.json --mock-config mocks.json --test-case HappyPath
+  stepjet run examples/hello/hello.asl.json --input '{"guests":["Ada","Grace","Linus"]}'
+  stepjet run examples/ecommerce/order-processing.asl.json --input examples/ecommerce/orders/ok.json \
+      --mock-config examples/ecommerce/mocks.json --test-case HappyPath
 `
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", runHelp, stderr)
-	inputPath := fs.String("input", "", "execution input: a JSON file, or - for standard input (default {})")
+	inputPath := fs.String("input", "", inputUsage)
 	mockPath := fs.String("mock-config", "", "Step Functions Local mock configuration (MockConfigFile.json)")
 	testCase := fs.String("test-case", "", "test case in the mock configuration to answer Task states with")
 	name := fs.String("name", "", "state machine name (default: the definition file name up to its first dot)")
@@ -83,16 +88,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stepjet run: %v\n", err)
 		return exitUsage
 	}
-	input := []byte("{}")
-	if *inputPath != "" {
-		if input, err = readInput(*inputPath); err != nil {
-			fmt.Fprintf(stderr, "stepjet run: reading input: %v\n", err)
-			return exitUsage
-		}
-		if !json.Valid(input) {
-			fmt.Fprintf(stderr, "stepjet run: input %s is not valid JSON\n", *inputPath)
-			return exitUsage
-		}
+	input, err := executionInput(*inputPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "stepjet run: %v\n", err)
+		return exitUsage
+	}
+	if !json.Valid(input) {
+		fmt.Fprintf(stderr, "stepjet run: the input (--input %s) is not valid JSON\n", *inputPath)
+		return exitUsage
 	}
 	machineName := *name
 	if machineName == "" {

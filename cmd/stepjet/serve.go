@@ -8,17 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/transport/embedded"
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/provision"
+	"github.com/stepjet/stepjet/transport/tasks"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -49,11 +51,23 @@ Runs stepjet as a service in one process: an embedded NATS server with JetStream
 /healthz and /readyz (200 once NATS is connected and the streams exist).
 
 With --nats-url it joins an existing NATS server or cluster instead and embeds nothing; start as
-many such processes as you like: they share the work. SIGTERM or SIGINT drains: stop taking
-work, finish in-flight executions (up to --drain-timeout, then hand them back), exit.
+many such processes as you like: they share the work. Only --nats-url does that: $NATS_URL is not
+read. SIGTERM or SIGINT drains: stop taking work, finish in-flight executions (up to
+--drain-timeout, then hand them back), exit.
+
+One data directory serves one embedded server: a second stepjet serve on it refuses to start,
+naming the process that holds it.
+
+Security (docs/security.md): with STEPJET_ACCESS_KEY_ID and STEPJET_SECRET_ACCESS_KEY set, the
+API accepts only requests signed (SigV4) with that key. --user/--password or --nkey make the
+embedded NATS server require those credentials too (serve itself connects with them; with
+--nats-url they log in to the joined server). A non-loopback --http-addr or --listen without
+credentials is logged as a warning. HTTP tasks may not connect to link-local and cloud metadata
+addresses (--http-task-deny, --http-task-allow).
 
 Examples:
   stepjet serve
+  stepjet serve --nkey stepjet.nk --http-addr 0.0.0.0:8083
   stepjet serve --nats-url nats://n1:4222,nats://n2:4222 --creds app.creds --max-inflight 10000
 `
 
@@ -68,7 +82,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", serveHelp, stderr)
 	var conn natsconn.Options
 	conn.Register(fs, "")
-	fs.Lookup("nats-url").Usage = "join these NATS servers (comma-separated) instead of embedding one"
+	// serve embeds unless told otherwise on its command line: a NATS_URL exported for the nats CLI
+	// must not silently turn it into a client of some other server.
+	conn.URL = ""
+	fs.Lookup("nats-url").DefValue = ""
+	fs.Lookup("nats-url").Usage = "join these NATS servers (comma-separated) instead of embedding one ($NATS_URL is not read)"
+	fs.Lookup("user").Usage = "NATS user name: logs in to --nats-url, or the embedded server requires it (with --password)"
+	fs.Lookup("password").Usage = "NATS password (with --user)"
+	fs.Lookup("nkey").Usage = "NKey seed `file`: logs in to --nats-url, or the embedded server requires its public key"
 	dataDir := fs.String("data-dir", embedded.DefaultDir, "JetStream store directory of the embedded server")
 	listen := fs.String("listen", "127.0.0.1:4222", "client address of the embedded NATS server")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8083", "HTTP listen address (API, /metrics, /healthz, /readyz)")
@@ -79,7 +100,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 5*time.Minute, "execution deadline (at most 5m)")
 	ackWait := fs.Duration("ack-wait", 30*time.Second, "redeliver a start after this long without a heartbeat")
 	maxDeliver := fs.Int("max-deliver", 5, "deliveries of a start before it fails")
-	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster)")
+	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster); an existing stream's are never lowered")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGTERM, wait this long for in-flight executions")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	resultMaxAge := fs.Duration("result-max-age", 24*time.Hour, "keep results on STEPJET_RESULTS this long")
@@ -89,12 +110,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&logMaxBytes, "log-max-bytes", "bound STEPJET_LOGS to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
 	defsDir := definitionsFlag(fs)
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (off by default)")
+	httpRead := fs.Duration("http-read-timeout", 30*time.Second, "close a connection that has not sent a request's headers and body within this")
+	httpIdle := fs.Duration("http-idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
+	httpMaxConns := fs.Int("http-max-conns", 4096, "HTTP connections served at once; further ones wait to be accepted")
+	var taskAllow, taskDeny prefixList
+	fs.Var(&taskAllow, "http-task-allow", "HTTP tasks may connect only to these `addresses` (IPs or CIDRs, comma-separated; default: any not denied)")
+	fs.Var(&taskDeny, "http-task-deny", "HTTP tasks may not connect to these `addresses` either, besides link-local and cloud metadata ones (\"none\" allows those)")
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if len(pos) != 0 {
 		fmt.Fprintf(stderr, "stepjet serve: unexpected argument %q (stepjet serve --help)\n", pos[0])
+		return exitUsage
+	}
+	if *timeout <= 0 || *timeout > engine.DefaultTimeout {
+		fmt.Fprintln(stderr, "stepjet serve: --timeout must be more than 0 and at most 5m (the Express limit)")
+		return exitUsage
+	}
+	if *httpRead <= 0 || *httpIdle <= 0 || *httpMaxConns <= 0 {
+		fmt.Fprintln(stderr, "stepjet serve: --http-read-timeout, --http-idle-timeout and --http-max-conns must be more than 0")
 		return exitUsage
 	}
 	var lvl slog.Level
@@ -125,29 +160,28 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer stop()
 
 	var srv *embedded.Server
-	var nc *nats.Conn
 	conn.Name = "stepjet-serve"
+	embedAuth := false
 	if conn.URL == "" {
-		host, portText, err := net.SplitHostPort(*listen)
-		port, perr := strconv.Atoi(portText)
-		if err != nil || perr != nil {
-			fmt.Fprintf(stderr, "stepjet serve: bad --listen %q (want host:port)\n", *listen)
+		eo, err := embeddedOptions(&conn, *dataDir, *listen)
+		if err != nil {
+			fmt.Fprintf(stderr, "stepjet serve: %v\n", err)
 			return exitUsage
 		}
-		srv, err = embedded.Start(embedded.Options{Dir: *dataDir, Host: host, Port: port})
+		embedAuth = eo.RequiresAuth()
+		srv, err = embedded.Start(eo)
 		if err != nil {
 			log.Error("cannot start the embedded NATS server", "err", err)
 			return exitFail
 		}
 		defer srv.Shutdown()
-		log.Info("embedded NATS server started", "url", srv.ClientURL(), "dataDir", *dataDir)
-		nc, err = nats.Connect(srv.ClientURL(), srv.InProcess(), nats.Name("stepjet-serve"), nats.MaxReconnects(-1))
-	} else {
-		nc, err = conn.Connect(
-			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("NATS disconnected", "err", err) }),
-			nats.ReconnectHandler(func(c *nats.Conn) { log.Info("NATS reconnected", "url", c.ConnectedUrl()) }),
-		)
+		log.Info("embedded NATS server started", "url", srv.ClientURL(), "dataDir", *dataDir, "auth", embedAuth)
+		if env := os.Getenv("NATS_URL"); env != "" {
+			log.Info("NATS_URL is set but not used: serve embeds its own server unless --nats-url is given", "NATS_URL", env)
+		}
 	}
+	warnPosture(log, *httpAddr, *listen, embedAuth, srv != nil)
+	nc, err := serveConnect(&conn, srv, log)
 	if err != nil {
 		log.Error("cannot connect to NATS", "err", err)
 		return exitFail
@@ -158,8 +192,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		log.Error("jetstream", "err", err)
 		return exitFail
 	}
+	natsURL := conn.URL
+	if srv != nil {
+		natsURL = srv.ClientURL()
+	}
+	if err := checkJetStream(ctx, js, natsURL, log); err != nil {
+		log.Error("cannot use NATS", "err", err)
+		return exitFail
+	}
 	pc := provision.Config{Layout: layout, Replicas: *replicas, ResultMaxAge: *resultMaxAge, LogMaxAge: *logMaxAge,
-		ResultMaxBytes: int64(resultMaxBytes), LogMaxBytes: int64(logMaxBytes)}
+		ResultMaxBytes: int64(resultMaxBytes), LogMaxBytes: int64(logMaxBytes), Logger: log}
 	// A cluster may still be electing leaders: retry provisioning until it works or we stop.
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -167,6 +209,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cancel()
 		if err == nil {
 			break
+		}
+		if errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount) {
+			log.Error("cannot provision the streams: JetStream is not enabled", "nats", natsURL, "err", err)
+			return exitFail
 		}
 		log.Warn("provisioning streams failed; retrying", "err", err)
 		select {
@@ -179,7 +225,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		log.Error("cannot apply --definitions", "err", err)
 		return exitFail
 	}
-	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, MaxInFlight: *maxInFlight, Timeout: *timeout,
+	router := executor.DefaultTasks(nc, js, layout, nil)
+	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
+	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, Timeout: *timeout,
 		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log})
 	if err == nil {
 		err = ex.Start(ctx)
@@ -227,17 +275,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 	}
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// The longest handler is a StartSyncExecution waiting for its execution (the API's sync
+	// timeout: the deadline plus 15 s), or a TestState run (one minute).
+	hs, hln := newHTTPServer(mux, ln, httpLimits{ReadTimeout: *httpRead, IdleTimeout: *httpIdle,
+		HandlerTimeout: max(*timeout+15*time.Second, time.Minute), MaxConns: *httpMaxConns})
 	go func() {
-		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := hs.Serve(hln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("HTTP server failed", "err", err)
 			stop()
 		}
 	}()
-	natsURL := conn.URL
-	if srv != nil {
-		natsURL = srv.ClientURL()
-	}
 	log.Info("stepjet is serving", "http", "http://"+ln.Addr().String(), "nats", natsURL, "prefix", layout.Prefix)
 
 	<-ctx.Done()

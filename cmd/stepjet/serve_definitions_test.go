@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,9 +24,18 @@ func TestServeAppliesDefinitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	sv := startServe(t, "--definitions", dir, "--log-level", "info")
+	req, _ := http.NewRequest(http.MethodPost, "http://"+sv.httpAddr+"/",
+		strings.NewReader(`{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:greet"}`))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", "AWSStepFunctions.StartSyncExecution")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out map[string]any
-	if err := awsCall("http://"+sv.httpAddr, "StartSyncExecution", map[string]any{
-		"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:greet"}, &out); err != nil {
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
 	if out["status"] != "SUCCEEDED" || out["output"] != `"from a file"` {

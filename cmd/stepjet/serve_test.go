@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -96,7 +97,11 @@ func TestServeAndClientCommands(t *testing.T) {
 
 	run := func(args ...string) (string, int) {
 		var out, errOut bytes.Buffer
-		code := dispatch(append(args, "--nats-url", natsURL), &out, &errOut)
+		server := "--nats-url=" + natsURL // logs and trigger talk to NATS, the others to the API
+		if args[0] == "sync" || args[0] == "start" {
+			server = "--endpoint=http://" + httpAddr
+		}
+		code := dispatch(append(args, server), &out, &errOut)
 		if code != 0 {
 			t.Logf("%v: exit %d: %s", args, code, errOut.String())
 		}
@@ -120,12 +125,24 @@ func TestServeAndClientCommands(t *testing.T) {
 	if _, code = run("trigger", "stepjet.start.x", "greet"); code != exitUsage {
 		t.Errorf("a trigger inside the prefix: exit %d", code)
 	}
-	time.Sleep(300 * time.Millisecond) // the executor's KV watch binds the trigger
-	if err := nc.Publish("greetings.new", []byte(`{"who":"bob"}`)); err != nil {
-		t.Fatal(err)
+	// The executor binds the trigger when its KV watch sees it. Until then a request on the
+	// subject has no responders (and starts nothing); once bound, it starts bob's execution and
+	// is answered with its ARN.
+	bindDeadline := time.Now().Add(time.Minute)
+	for {
+		_, err := nc.Request("greetings.new", []byte(`{"who":"bob"}`), 30*time.Second)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, nats.ErrNoResponders) {
+			t.Fatalf("request on the bound subject: %v", err)
+		}
+		if time.Now().After(bindDeadline) {
+			t.Fatal("the trigger was never bound")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	_ = nc.Flush()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		out, _ = run("logs", "greet", "--results")
 		if strings.Count(out, "\n") >= 2 {

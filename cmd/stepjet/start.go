@@ -1,87 +1,91 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
-	"github.com/stepjet/stepjet/transport/client"
-	"github.com/stepjet/stepjet/transport/natsconn"
-	"github.com/stepjet/stepjet/transport/wire"
 )
 
 func init() {
-	register(command{name: "start", summary: "start an async execution on a running service (over NATS)", run: startCmd})
+	register(command{name: "start", summary: "start an async execution on a running server (StartExecution)", run: startCmd})
 }
 
 const startHelp = `
-Usage: stepjet start NAME [--input FILE|-] [--name EXECUTION] [--nats-url URL]
+Usage: stepjet start NAME|ARN [--input JSON|FILE|-] [--name EXECUTION] [--endpoint URL]
 
-Starts an asynchronous (at-least-once) execution of state machine NAME by publishing its input to
-stepjet.start.NAME, and prints a StartExecution-shaped answer: executionArn and startDate. The
-result lands in the STEPJET_RESULTS stream (follow it with: stepjet logs NAME --results --follow).
-An execution name is also the start's de-duplication id: starting the same name twice within
-five minutes runs it once.
+Starts an asynchronous (at-least-once) execution of state machine NAME (or of the machine,
+version or alias ARN) through the server's API, as AWS's StartExecution does, and prints its
+answer: executionArn and startDate. The result lands in the STEPJET_RESULTS stream (follow it
+with: stepjet logs NAME --results --follow).
 
-Example:
-  stepjet start order-processing --input order.json --name order-1001
-  echo '{"orderId":"1001"}' | stepjet start order-processing --input -
+--input is JSON text, a file, or - for standard input (an existing file of that name wins);
+default {}. An execution name may be used once: starting the same name again answers
+ExecutionAlreadyExists, and nothing starts.
+
+Exit status: 0 when the execution was started; 1 when the API refuses it (StateMachineDoesNotExist,
+ExecutionAlreadyExists, InvalidExecutionInput, ...: AWS's error name and message on stderr); 2 on
+bad usage, an unreadable input file, or when the server cannot be reached.
+
+Examples:
+  stepjet start hello --input '{"guests":["Ada","Grace","Linus"]}' --name party-1001
+  stepjet start hello --input examples/hello/input.json
+  echo '{"guests":["Ada"]}' | stepjet start hello --input -
 `
 
 func startCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("start", startHelp, stderr)
-	var conn natsconn.Options
-	conn.Register(fs, natsconn.DefaultURL)
-	inputPath := fs.String("input", "", "execution input: a JSON file, or - for standard input (default {})")
-	execName := fs.String("name", "", "execution name (default: derived by the service)")
-	arn := fs.String("state-machine-arn", "", "start this version or alias ARN instead of NAME's latest revision")
-	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
+	return startExecution("start", startHelp, args, stdout, stderr)
+}
+
+// startExecution is start and sync: the same request to StartExecution or StartSyncExecution.
+func startExecution(cmd, help string, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet(cmd, help, stderr)
+	var api apiOptions
+	api.register(fs)
+	inputArg := fs.String("input", "", inputUsage)
+	execName := fs.String("name", "", "execution name (default: a fresh UUID)")
+	op := "StartExecution"
+	var wait *time.Duration
+	if cmd == "sync" {
+		op = "StartSyncExecution"
+		wait = fs.Duration("timeout", 6*time.Minute, "how long to wait for the result (an execution runs at most 5m)")
+	}
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
 		return code
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "stepjet start: want exactly one state machine NAME (stepjet start --help)")
+		fmt.Fprintf(stderr, "stepjet %s: want exactly one state machine NAME or ARN (stepjet %s --help)\n", cmd, cmd)
 		return exitUsage
 	}
-	input, err := executionInput(*inputPath)
+	input, err := executionInput(*inputArg)
 	if err != nil {
-		fmt.Fprintf(stderr, "stepjet start: %v\n", err)
+		fmt.Fprintf(stderr, "stepjet %s: %v\n", cmd, err)
 		return exitUsage
 	}
-	nc, ok := connectNATS("start", &conn, stderr)
+	c, ok := api.client(cmd, stderr)
 	if !ok {
-		return exitFail
+		return exitUsage
 	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := client.StartAsync(ctx, js, wire.Layout{Prefix: *prefix}, pos[0], input, client.StartOptions{Name: *execName, StateMachineArn: *arn})
+	if wait != nil {
+		if *wait <= 0 {
+			fmt.Fprintf(stderr, "stepjet %s: --timeout must be more than 0\n", cmd)
+			return exitUsage
+		}
+		c.timeout = *wait
+	}
+	arn, err := c.machineArn(pos[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "stepjet start: %v\n", err)
-		return exitFail
+		return reportCallError(stderr, cmd, err)
 	}
-	if s.Duplicate {
-		fmt.Fprintf(stderr, "stepjet start: an execution named %q was already started; this start was dropped\n", *execName)
+	in := map[string]any{"stateMachineArn": arn, "input": string(input)}
+	if *execName != "" || flagSet(fs, "name") { // --name "" is a name the API refuses, not no name
+		in["name"] = *execName
 	}
-	return emitJSON(stdout, stderr, struct {
-		ExecutionArn string  `json:"executionArn"`
-		StartDate    float64 `json:"startDate"`
-	}{s.ExecutionArn, float64(s.StartDate.UnixMilli()) / 1000})
-}
-
-// emitJSON writes v as indented JSON, as every client command prints its answer.
-func emitJSON(stdout, stderr io.Writer, v any) int {
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(stderr, "stepjet: %v\n", err)
-		return exitFail
+	var out json.RawMessage
+	if err := c.call(op, in, &out); err != nil {
+		return reportCallError(stderr, cmd, err)
 	}
+	printJSON(stdout, out)
 	return exitOK
 }

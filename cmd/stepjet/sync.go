@@ -1,65 +1,32 @@
 package main
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"time"
-
-	"github.com/stepjet/stepjet/transport/client"
-	"github.com/stepjet/stepjet/transport/natsconn"
-	"github.com/stepjet/stepjet/transport/wire"
-)
+import "io"
 
 func init() {
-	register(command{name: "sync", summary: "run a sync execution on a running service and print its result", run: syncCmd})
+	register(command{name: "sync", summary: "run a sync execution on a running server and print its result (StartSyncExecution)", run: syncCmd})
 }
 
 const syncHelp = `
-Usage: stepjet sync NAME [--input FILE|-] [--name EXECUTION] [--nats-url URL]
+Usage: stepjet sync NAME|ARN [--input JSON|FILE|-] [--name EXECUTION] [--endpoint URL]
 
-Runs state machine NAME synchronously on a running service (a NATS request to stepjet.sync.NAME,
-answered by one executor: at-most-once) and prints the StartSyncExecution-shaped result: status
-SUCCEEDED, FAILED or TIMED_OUT, output as a JSON string, error and cause when FAILED. Exit
-status 0 when the execution ran, whatever its status.
+Runs state machine NAME (or the machine, version or alias ARN) synchronously through the
+server's API, as AWS's StartSyncExecution does (at-most-once), and prints its answer: status
+SUCCEEDED, FAILED or TIMED_OUT, output as a JSON string, error and cause when FAILED.
 
-Example:
-  stepjet sync order-processing --input examples/ecommerce/order.json
+--input is JSON text, a file, or - for standard input (an existing file of that name wins);
+default {}.
+
+Exit status: 0 when the execution ran, whatever its status; 1 when the API refuses it
+(StateMachineDoesNotExist, InvalidExecutionInput, ServiceUnavailable, ...: AWS's error name and
+message on stderr); 2 on bad usage, an unreadable input file, or when the server cannot be
+reached.
+
+Examples:
+  stepjet sync hello --input examples/hello/input.json
+  stepjet sync hello --input '{"guests":["Ada","Grace"]}' --name quiet-1
+  echo '{"guests":["Ada","Grace","Linus"]}' | stepjet sync hello --input -
 `
 
 func syncCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sync", syncHelp, stderr)
-	var conn natsconn.Options
-	conn.Register(fs, natsconn.DefaultURL)
-	inputPath := fs.String("input", "", "execution input: a JSON file, or - for standard input (default {})")
-	execName := fs.String("name", "", "execution name (default: a fresh UUID)")
-	arn := fs.String("state-machine-arn", "", "run this version or alias ARN instead of NAME's latest revision")
-	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
-	wait := fs.Duration("timeout", 5*time.Minute+10*time.Second, "how long to wait for the result")
-	pos, code, ok := parseCommandArgs(fs, args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "stepjet sync: want exactly one state machine NAME (stepjet sync --help)")
-		return exitUsage
-	}
-	input, err := executionInput(*inputPath)
-	if err != nil {
-		fmt.Fprintf(stderr, "stepjet sync: %v\n", err)
-		return exitUsage
-	}
-	nc, ok := connectNATS("sync", &conn, stderr)
-	if !ok {
-		return exitFail
-	}
-	defer nc.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), *wait)
-	defer cancel()
-	res, err := client.StartSync(ctx, nc, wire.Layout{Prefix: *prefix}, pos[0], input, client.StartOptions{Name: *execName, StateMachineArn: *arn})
-	if err != nil {
-		fmt.Fprintf(stderr, "stepjet sync: %v\n", err)
-		return exitFail
-	}
-	return emitJSON(stdout, stderr, res)
+	return startExecution("sync", syncHelp, args, stdout, stderr)
 }

@@ -27,10 +27,17 @@ Every message published on a bound subject starts an async execution of its mach
 message body as input (a body that is not JSON arrives as a JSON string). A Nats-Msg-Id header
 becomes the execution name, so a re-sent event runs once; a request (nats req) is answered with
 the executionArn. Subjects may use wildcards (orders.*, events.>) but not stepjet's own prefix.
+Bindings live in NATS (the API has no operation for them): trigger talks to --nats-url.
 
-Example:
-  stepjet trigger orders.placed order-processing
-  nats pub orders.placed '{"orderId":"1001"}'
+Exit status: 0 on success; 1 when MACHINE does not exist (StateMachineDoesNotExist) or --delete
+finds no binding; 2 on bad usage (such as a subject that cannot be bound) or when NATS cannot be
+reached.
+
+Examples:
+  stepjet trigger greetings.new hello
+  nats req greetings.new '{"guests":["Ada","Grace","Linus"]}'
+  stepjet trigger --list
+  stepjet trigger --delete greetings.new
 `
 
 func triggerCmd(args []string, stdout, stderr io.Writer) int {
@@ -53,7 +60,7 @@ func triggerCmd(args []string, stdout, stderr io.Writer) int {
 	layout := wire.Layout{Prefix: *prefix}
 	nc, ok := connectNATS("trigger", &conn, stderr)
 	if !ok {
-		return exitFail
+		return exitUsage
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
@@ -74,7 +81,8 @@ func triggerCmd(args []string, stdout, stderr io.Writer) int {
 		if bs == nil {
 			bs = []triggers.Binding{}
 		}
-		return emitJSON(stdout, stderr, map[string]any{"triggers": bs})
+		printJSON(stdout, map[string]any{"triggers": bs})
+		return exitOK
 	case *del:
 		if err := triggers.Delete(ctx, kv, pos[0]); errors.Is(err, jetstream.ErrKeyNotFound) {
 			fmt.Fprintf(stderr, "stepjet trigger: no trigger is bound to %q\n", pos[0])
@@ -86,6 +94,15 @@ func triggerCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "removed the trigger on %s\n", pos[0])
 		return exitOK
 	default:
+		// A binding to a machine that does not exist would start nothing, silently, at every
+		// event: refuse it as StartExecution would.
+		if err := triggers.Validate(layout, pos[0]); err != nil {
+			fmt.Fprintf(stderr, "stepjet trigger: %v\n", err)
+			return exitUsage
+		}
+		if _, err := lookupMachine(ctx, js, layout, pos[1]); err != nil {
+			return reportCallError(stderr, "trigger", err)
+		}
 		b, err := triggers.Put(ctx, kv, layout, pos[0], pos[1])
 		if errors.Is(err, triggers.ErrInvalidSubject) {
 			fmt.Fprintf(stderr, "stepjet trigger: %v\n", err)
@@ -94,6 +111,7 @@ func triggerCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "stepjet trigger: %v\n", err)
 			return exitFail
 		}
-		return emitJSON(stdout, stderr, b)
+		printJSON(stdout, b)
+		return exitOK
 	}
 }

@@ -16,8 +16,8 @@ Changes a state machine's definition, role, logging or tracing, as AWS's UpdateS
 does, and prints the answer (updateDate, revisionId, and stateMachineVersionArn with --publish).
 Executions already running keep the definition they started with.
 
-Exit status: 0 on success, 1 when the API refuses the request, 2 on bad usage or when the server
-cannot be reached.
+Exit status: 0 on success; 1 when the API refuses the request (AWS's error name and message on
+stderr); 2 on bad usage, an unreadable file, or when the server cannot be reached.
 
 Example:
   stepjet update hello --definition examples/hello/hello.asl.json --publish --version-description "v2"
@@ -25,7 +25,8 @@ Example:
 
 func updateCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("update", updateHelp, stderr)
-	endpoint := fs.String("endpoint", defaultEndpoint, "the stepjet API")
+	var api apiOptions
+	api.register(fs)
 	defFile := fs.String("definition", "", "new definition file (\"-\" reads standard input)")
 	role := fs.String("role-arn", "", "new IAM role ARN")
 	level := fs.String("logging-level", "", "new logging level: ALL, ERROR, FATAL or OFF")
@@ -42,11 +43,7 @@ func updateCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "stepjet update: want one NAME or ARN (stepjet update --help)")
 		return exitUsage
 	}
-	arn, err := machineArn(*endpoint, pos[0])
-	if err != nil {
-		return reportCallError(stderr, "update", err)
-	}
-	in := map[string]any{"stateMachineArn": arn}
+	in := map[string]any{}
 	if *defFile != "" {
 		def, err := readInput(*defFile)
 		if err != nil {
@@ -75,8 +72,17 @@ func updateCmd(args []string, stdout, stderr io.Writer) int {
 			in["versionDescription"] = *versionDesc
 		}
 	}
+	c, ok := api.client("update", stderr)
+	if !ok {
+		return exitUsage
+	}
+	arn, err := c.machineArn(pos[0])
+	if err != nil {
+		return reportCallError(stderr, "update", err)
+	}
+	in["stateMachineArn"] = arn
 	var out map[string]any
-	if err := awsCall(*endpoint, "UpdateStateMachine", in, &out); err != nil {
+	if err := c.call("UpdateStateMachine", in, &out); err != nil {
 		return reportCallError(stderr, "update", err)
 	}
 	printJSON(stdout, out)

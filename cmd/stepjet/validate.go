@@ -19,9 +19,12 @@ Checks an Amazon States Language definition without running it and prints a resu
 AWS's ValidateStateMachineDefinition response: "result" OK or FAIL and "diagnostics", each with
 severity, code, message and location (a JSON pointer such as /States/Pay/Next).
 
-Exit status: 0 when the result is OK, 1 when it is FAIL, 2 on bad usage.
+validate needs no server: it runs the same checks as the server's CreateStateMachine and
+ValidateStateMachineDefinition, in this process.
 
-Example:
+Exit status: 0 when the result is OK, 1 when it is FAIL, 2 on bad usage or an unreadable file.
+
+Examples:
   stepjet validate examples/hello/hello.asl.json
 `
 

@@ -77,13 +77,6 @@ func signatureError(fn string, index int) error {
 	return queryError("T0410", fmt.Sprintf("Argument %d of function %q does not match function signature", index, fn))
 }
 
-func arg(args []any, i int) any {
-	if i < len(args) {
-		return args[i]
-	}
-	return nil
-}
-
 // toNumber reads a JSONata number.
 func toNumber(v any) (float64, bool) {
 	switch x := v.(type) {

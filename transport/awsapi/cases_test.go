@@ -12,10 +12,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stepjet/stepjet/internal/testreq"
 )
 
-// apiCase is one recorded AWS answer from testdata/api-cases (see
-// ../shared/conformance/README.md, "API-level cases").
+// apiCase is one recorded AWS answer from ../shared/conformance/api-cases (see its README.md,
+// "API-level cases").
 type apiCase struct {
 	ID       string `json:"id"`
 	Kind     string `json:"kind"`
@@ -39,18 +41,27 @@ type apiCase struct {
 	} `json:"provenance"`
 }
 
-// minPass is the share of each kind of case that must pass. api_error and validate pass in full;
-// test_state passes all but one case: Lambda's MemorySize maximum was 10240 when AWS recorded
-// it and is 32768 in the service model stepjet's mock schemas come from (teststate_schema.go).
-var minPass = map[string]float64{"api_error": 1, "validate": 1, "test_state": 0.99}
+// knownFailures names the recorded API cases TestRecordedAPICases lets fail, each with why.
+// Every other case must pass, and a listed case that passes fails the test until it is taken off.
+var knownFailures = map[string]string{
+	// Lambda's MemorySize maximum was 10240 when AWS recorded this case and is 32768 in the
+	// service model stepjet's mock schemas come from (teststate_schema.go), so a mocked 10241 is
+	// valid today (README.md, "Fidelity").
+	"test_state.test_field_validation_mode.test_strict_mode_aws_sdk_lambda_get_function_task__integer_more_than_maximum_allowed": "Lambda's MemorySize limit grew after the recording",
+}
 
+// TestRecordedAPICases replays every API case recorded on AWS (../shared/conformance/api-cases,
+// or the repository's copy in testdata/api-cases without it) and fails on any case that
+// knownFailures does not name.
 func TestRecordedAPICases(t *testing.T) {
-	files, _ := filepath.Glob("testdata/api-cases/*.json")
+	dir := testreq.Recordings(t, "api-cases", filepath.Join("testdata", "api-cases"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Fatal("no cases in testdata/api-cases")
+		t.Fatalf("no cases in %s", dir)
 	}
 	e := startEnv(t, Config{})
 	passed, total := map[string]int{}, map[string]int{}
+	gate := testreq.Gate{Known: knownFailures}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -61,18 +72,20 @@ func TestRecordedAPICases(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 		total[c.Kind]++
-		if why := runAPICase(e.srv.URL, c); why != "" {
-			t.Logf("%s: %s", c.ID, why)
-		} else {
+		if gate.Check(t, c.ID, runAPICase(e.srv.URL, c)) {
 			passed[c.Kind]++
 		}
 	}
+	gate.Done(t)
 	for kind, n := range total {
 		t.Logf("%s: %d of %d pass", kind, passed[kind], n)
-		if float64(passed[kind]) < minPass[kind]*float64(n) {
-			t.Errorf("%s: %d of %d pass, want at least %.0f%%", kind, passed[kind], n, 100*minPass[kind])
-		}
 	}
+}
+
+// The repository's copy of the API cases may stand in for ../shared/conformance/api-cases only
+// while it is byte for byte the same.
+func TestAPICasesCopyIsShared(t *testing.T) {
+	testreq.SameAsShared(t, "api-cases", filepath.Join("testdata", "api-cases"))
 }
 
 func post(url, op string, params any) (int, map[string]any, error) {

@@ -29,8 +29,10 @@ type Config struct {
 	// Layout names subjects, buckets and ARNs (region, account).
 	Layout wire.Layout
 	// Credentials maps access key ids to secret keys. When set, every request must carry a
-	// valid SigV4 signature by one of them; when empty, requests are accepted unsigned or
-	// signed by anyone — serve then listens on loopback unless told otherwise.
+	// valid SigV4 signature by one of them, covering host, x-amz-date, x-amz-target and
+	// content-type and the body (hashed here), dated within 15 minutes; the headers are checked
+	// before the body is read. When empty, requests are accepted unsigned or signed by anyone —
+	// serve then listens on loopback unless told otherwise.
 	Credentials map[string]string
 	// SyncTimeout bounds a StartSyncExecution request (default: the 5-minute Express deadline
 	// plus 15 seconds).
@@ -112,17 +114,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &Error{Status: http.StatusNotFound, Name: "UnknownOperationException", Message: "Step Functions answers POST / with X-Amz-Target: AWSStepFunctions.<Operation>"})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		writeError(w, &Error{Status: http.StatusBadRequest, Name: "SerializationException", Message: "could not read the request body"})
+	if r.ContentLength > maxBody {
+		refuseBody(w, &Error{Status: http.StatusRequestEntityTooLarge, Name: "RequestEntityTooLargeException", Message: "Request entity too large"})
 		return
 	}
-	if len(body) > maxBody {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Name: "RequestEntityTooLargeException", Message: "Request entity too large"})
-		return
-	}
+	// With credentials configured, everything the headers can tell is checked before the body is
+	// read: an unauthenticated client never makes the server read or wait for a body.
+	var auth *sigV4
 	if len(s.cfg.Credentials) > 0 {
-		if e := verifySigV4(r, body, s.cfg.Credentials, s.now()); e != nil {
+		var e *Error
+		if auth, e = checkSigV4Headers(r, s.cfg.Credentials, s.now()); e != nil {
+			refuseBody(w, e)
+			return
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			refuseBody(w, &Error{Status: http.StatusRequestEntityTooLarge, Name: "RequestEntityTooLargeException", Message: "Request entity too large"})
+			return
+		}
+		refuseBody(w, &Error{Status: http.StatusBadRequest, Name: "SerializationException", Message: "could not read the request body"})
+		return
+	}
+	if auth != nil {
+		if e := auth.verify(r, body); e != nil {
 			writeError(w, e)
 			return
 		}
@@ -156,6 +173,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
+}
+
+// refuseBody answers an error for a request whose body was not (fully) read, and closes the
+// connection rather than reading what is left of it.
+func refuseBody(w http.ResponseWriter, e *Error) {
+	w.Header().Set("Connection", "close")
+	writeError(w, e)
 }
 
 // rawJSON is a response body already encoded, written as it is.

@@ -304,17 +304,6 @@ func checkDefinitionOrInvalid(def string) *Error {
 	return errBadRequest("InvalidDefinition", "Invalid State Machine Definition: 'Definition must be a valid JSON object'")
 }
 
-// definitionErrors are the errors validation finds in a definition for TestState.
-func definitionErrors(def []byte) []validate.Diagnostic {
-	var errs []validate.Diagnostic
-	for _, d := range validate.Definition(def, validate.Options{Type: "STANDARD"}) {
-		if d.Severity == "ERROR" {
-			errs = append(errs, d)
-		}
-	}
-	return errs
-}
-
 func invalidDefinitionMessage(e *engine.InvalidDefinitionError) string {
 	return validate.InvalidDefinitionMessage(e.Diagnostics)
 }

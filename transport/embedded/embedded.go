@@ -10,6 +10,8 @@ package embedded
 import (
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -41,11 +43,22 @@ type Options struct {
 	MaxPayload int32
 	// Logging turns on the server's own log output (to standard error).
 	Logging bool
+	// User and Password, when set, make the server refuse clients that do not present them.
+	User     string
+	Password string
+	// NKeys are public user NKeys (U…) the server accepts, each proving itself by signing the
+	// server's nonce with its seed. Either or both of User/Password and NKeys may be set; with
+	// none the server accepts any client that can reach its port.
+	NKeys []string
 }
+
+// RequiresAuth reports whether the server refuses anonymous clients.
+func (o Options) RequiresAuth() bool { return o.User != "" || len(o.NKeys) > 0 }
 
 // Server is a running embedded NATS server.
 type Server struct {
-	ns *server.Server
+	ns   *server.Server
+	lock *dirLock
 }
 
 // Start launches the server and waits until it accepts client connections and JetStream is
@@ -66,6 +79,24 @@ func Start(o Options) (*Server, error) {
 	if o.ReadyTimeout == 0 {
 		o.ReadyTimeout = DefaultReadyFor
 	}
+	if o.Password != "" && o.User == "" {
+		return nil, errors.New("embedded nats: a password needs a user name")
+	}
+	// Lock the store before anything touches it: a second server on the same files would
+	// silently overwrite the first one's streams and buckets.
+	lock, err := lockDir(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			lock.release()
+		}
+	}()
+	if err := checkPort(o.Host, o.Port); err != nil {
+		return nil, err
+	}
 	opts := &server.Options{
 		ServerName: o.ServerName,
 		Host:       o.Host,
@@ -75,6 +106,12 @@ func Start(o Options) (*Server, error) {
 		MaxPayload: o.MaxPayload,
 		NoSigs:     true, // the process owns signal handling, not the server
 		NoLog:      !o.Logging,
+	}
+	if o.User != "" {
+		opts.Users = []*server.User{{Username: o.User, Password: o.Password}}
+	}
+	for _, pub := range o.NKeys {
+		opts.Nkeys = append(opts.Nkeys, &server.NkeyUser{Nkey: pub})
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -94,7 +131,22 @@ func Start(o Options) (*Server, error) {
 		ns.Shutdown()
 		return nil, errors.New("embedded nats: JetStream did not start (check the store directory " + o.Dir + ")")
 	}
-	return &Server{ns: ns}, nil
+	ok = true
+	return &Server{ns: ns, lock: lock}, nil
+}
+
+// checkPort fails at once, naming the address, when the client port is taken: the server
+// itself would only log it and never become ready.
+func checkPort(host string, port int) error {
+	if port <= 0 {
+		return nil // -1 picks a free port
+	}
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("embedded nats: cannot listen on %s: %w (is another NATS server or stepjet serve running? choose another --listen, or join it with --nats-url)", addr, err)
+	}
+	return ln.Close()
 }
 
 // ClientURL is the URL clients connect to, e.g. nats://127.0.0.1:4222.
@@ -117,8 +169,10 @@ func (s *Server) InProcess() nats.Option { return nats.InProcessServer(s.ns) }
 // NATSServer exposes the underlying server (for monitoring or advanced configuration).
 func (s *Server) NATSServer() *server.Server { return s.ns }
 
-// Shutdown stops the server and waits for it to finish. Safe to call more than once.
+// Shutdown stops the server, waits for it to finish and unlocks the store directory. Safe to
+// call more than once.
 func (s *Server) Shutdown() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
+	s.lock.release()
 }

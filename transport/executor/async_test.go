@@ -33,12 +33,13 @@ func TestLongExecutionHeartbeats(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rs := results.Wait(t, n, 20*time.Second)
+	results.Wait(t, n, 20*time.Second)
 	time.Sleep(1500 * time.Millisecond) // room for a redelivery to show up
 	if got := calls.Load(); got != n {
 		t.Errorf("the worker ran %d times for %d executions: a start was redelivered", got, n)
 	}
-	if rs = results.All(); len(rs) != n {
+	rs := results.All()
+	if len(rs) != n {
 		t.Errorf("%d results for %d executions", len(rs), n)
 	}
 	for _, r := range rs {

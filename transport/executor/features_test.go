@@ -161,9 +161,9 @@ func TestTriggers(t *testing.T) {
 	m.Header.Set(wire.HeaderMsgID, "order-1")
 	_ = env.NC.PublishMsg(m)
 	_ = env.NC.Publish("orders.placed", []byte(`{"id":2}`))
-	rs := results.Wait(t, 2, 10*time.Second)
-	time.Sleep(300 * time.Millisecond)
-	rs = results.All()
+	results.Wait(t, 2, 10*time.Second)
+	time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+	rs := results.All()
 	byOutput := map[string]string{}
 	for _, r := range rs {
 		byOutput[r.Output] = r.ExecutionArn
@@ -193,8 +193,22 @@ func TestMachineUpdateIsPickedUp(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	env.PutMachine("ver", `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"v1","End":true}}}`, "")
-	var release = make(chan struct{})
-	serveWorker(t, env, "gate", func(ctx context.Context, p []byte) ([]byte, error) { <-release; return []byte(`"gated"`), nil })
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	serveWorker(t, env, "gate", func(ctx context.Context, p []byte) ([]byte, error) {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-release
+		return []byte(`"gated"`), nil
+	})
+	t.Cleanup(func() { // a test that stops early must not leave the worker blocked
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
 	env.PutMachine("long", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"gate"},"OutputPath":"$.Payload","Next":"P"},"P":{"Type":"Pass","Result":"old","ResultPath":"$","End":true}}}`, "")
 	startExecutor(t, env, executor.Config{})
 	if res := syncRun(t, env, "ver", `{}`); res.Output != `"v1"` {
@@ -206,10 +220,15 @@ func TestMachineUpdateIsPickedUp(t *testing.T) {
 		res, _ := client.StartSync(context.Background(), env.NC, env.Layout, "long", []byte(`{}`), client.StartOptions{})
 		longDone <- res
 	}()
-	time.Sleep(200 * time.Millisecond)
+	// the update comes once the execution is running: it is inside the gate's task
+	select {
+	case <-entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the long execution never reached its task")
+	}
 	env.PutMachine("long", `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"new","End":true}}}`, "")
 	env.PutMachine("ver", `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"v2","End":true}}}`, "")
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for syncRun(t, env, "ver", `{}`).Output != `"v2"` {
 		if time.Now().After(deadline) {
 			t.Fatal("update not picked up")
@@ -227,7 +246,7 @@ func TestMachineUpdateIsPickedUp(t *testing.T) {
 	if err := env.Machines.Delete(context.Background(), wire.MachineKey("ver")); err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(5 * time.Second)
+	deadline = time.Now().Add(30 * time.Second)
 	for syncRun(t, env, "ver", `{}`).Error != "StateMachineDoesNotExist" {
 		if time.Now().After(deadline) {
 			t.Fatal("delete not picked up")
@@ -381,9 +400,10 @@ func TestDrainOnShutdown(t *testing.T) {
 	defer cancel2()
 	_ = ex2.Shutdown(short)
 	startExecutor(t, env, executor.Config{})
-	rs := results.Wait(t, 8, 10*time.Second)
+	results.Wait(t, 8, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
-	if rs = results.All(); len(rs) != 8 {
+	rs := results.All()
+	if len(rs) != 8 {
 		t.Fatalf("want 8 results, got %d", len(rs))
 	}
 	for _, r := range rs {

@@ -28,7 +28,9 @@ type Options struct {
 	Name     string // the connection's name, shown by the server's monitoring
 }
 
-// Register adds the flags to fs, defaulting --nats-url to def (and $NATS_URL when set).
+// Register adds the flags to fs, defaulting --nats-url to def (and $NATS_URL when set, as the
+// nats CLI does). stepjet serve clears that default after Register: for serve an empty URL means
+// "embed a server", which an exported NATS_URL must not silently change.
 func (o *Options) Register(fs *flag.FlagSet, def string) {
 	if env := os.Getenv("NATS_URL"); env != "" {
 		def = env

@@ -10,6 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -40,6 +43,9 @@ type Config struct {
 	// execution stalls.
 	ResultMaxBytes int64
 	LogMaxBytes    int64
+	// Logger hears about existing streams whose settings differ from these (default
+	// slog.Default()).
+	Logger *slog.Logger
 }
 
 // DefaultMaxBytes bounds the results and log streams unless told otherwise: 1 GiB each, about
@@ -129,20 +135,122 @@ func (c Config) Buckets() []jetstream.KeyValueConfig {
 	}
 }
 
-// Ensure creates or updates the streams and creates the KV buckets that do not exist yet.
-// Existing buckets are left as they are, so processes with different settings do not fight.
+// Ensure creates the streams and KV buckets that do not exist yet. An existing stream is only
+// ever raised to this configuration: its replicas, ages, sizes and de-duplication window are
+// never lowered — another process (or the operator) may have set them for a cluster or a load
+// this one does not know about — and every difference kept is logged as a warning. Lower a
+// limit on purpose with the nats CLI (nats stream edit). Existing buckets are left as they are.
 func Ensure(ctx context.Context, js jetstream.JetStream, c Config) error {
+	log := c.Logger
+	if log == nil {
+		log = slog.Default()
+	}
 	for _, sc := range c.Streams() {
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+		s, err := js.Stream(ctx, sc.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			_, err = js.CreateStream(ctx, sc)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) { // another process won the race
+				s, err = js.Stream(ctx, sc.Name)
+			} else if err == nil {
+				continue
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("stream %s: %w", sc.Name, err)
+		}
+		have := s.CachedInfo().Config
+		merged, kept := Merge(have, sc)
+		for _, k := range kept {
+			log.Warn("provisioning keeps a stream setting that differs from this process's: it never lowers what is there (nats stream edit lowers it)",
+				"stream", sc.Name, "setting", k.Setting, "kept", k.Kept, "asked", k.Asked)
+		}
+		if !streamConfigChanged(have, merged) {
+			continue
+		}
+		log.Info("provisioning raises a stream's settings", "stream", sc.Name)
+		if _, err := js.UpdateStream(ctx, merged); err != nil {
 			return fmt.Errorf("stream %s: %w", sc.Name, err)
 		}
 	}
 	for _, kc := range c.Buckets() {
-		if _, err := EnsureBucket(ctx, js, kc); err != nil {
+		kv, err := EnsureBucket(ctx, js, kc)
+		if err != nil {
 			return err
+		}
+		if st, err := kv.Status(ctx); err == nil {
+			if kvs, ok := st.(*jetstream.KeyValueBucketStatus); ok && kvs.StreamInfo().Config.Replicas != max(kc.Replicas, 1) {
+				log.Warn("provisioning keeps a bucket's replicas that differ from this process's", "bucket", kc.Bucket,
+					"kept", kvs.StreamInfo().Config.Replicas, "asked", max(kc.Replicas, 1))
+			}
 		}
 	}
 	return nil
+}
+
+// Difference is a setting of an existing stream kept although this process asked otherwise.
+type Difference struct {
+	Setting     string
+	Kept, Asked string
+}
+
+// Merge returns the configuration to apply to a stream that is have when this process wants
+// want: have, with want's subjects added and each limit raised to want's where want's is larger
+// (0 or -1 meaning unlimited); and the settings kept where want asked for less, or for what
+// cannot change (storage, retention, discard policy).
+func Merge(have, want jetstream.StreamConfig) (jetstream.StreamConfig, []Difference) {
+	out := have
+	var kept []Difference
+	raise := func(setting string, h, w *int64, show func(int64) string) {
+		hv, wv := limit(*h), limit(*w)
+		switch {
+		case wv > hv:
+			*h = *w
+		case wv < hv:
+			kept = append(kept, Difference{setting, show(*h), show(*w)})
+		}
+	}
+	num := func(v int64) string { return fmt.Sprint(v) }
+	durs := func(v int64) string { return time.Duration(v).String() }
+	replicas, wantReplicas := int64(out.Replicas), int64(want.Replicas)
+	raise("Replicas", &replicas, &wantReplicas, num)
+	out.Replicas = int(replicas)
+	maxAge, wantAge := int64(out.MaxAge), int64(want.MaxAge)
+	raise("MaxAge", &maxAge, &wantAge, durs)
+	out.MaxAge = time.Duration(maxAge)
+	raise("MaxBytes", &out.MaxBytes, &want.MaxBytes, num)
+	dup, wantDup := int64(out.Duplicates), int64(want.Duplicates)
+	if wantDup > 0 { // 0 asks for the server's default: nothing to compare
+		raise("Duplicates", &dup, &wantDup, durs)
+	}
+	out.Duplicates = time.Duration(dup)
+	for _, subj := range want.Subjects {
+		if !slices.Contains(out.Subjects, subj) {
+			out.Subjects = append(slices.Clone(out.Subjects), subj)
+		}
+	}
+	if have.Storage != want.Storage {
+		kept = append(kept, Difference{"Storage", have.Storage.String(), want.Storage.String()})
+	}
+	if have.Retention != want.Retention {
+		kept = append(kept, Difference{"Retention", have.Retention.String(), want.Retention.String()})
+	}
+	if have.Discard != want.Discard {
+		kept = append(kept, Difference{"Discard", have.Discard.String(), want.Discard.String()})
+	}
+	return out, kept
+}
+
+// limit orders a JetStream limit where 0 and -1 mean no limit.
+func limit(v int64) int64 {
+	if v <= 0 {
+		return math.MaxInt64
+	}
+	return v
+}
+
+func streamConfigChanged(a, b jetstream.StreamConfig) bool {
+	return a.Replicas != b.Replicas || a.MaxAge != b.MaxAge || a.MaxBytes != b.MaxBytes ||
+		a.Duplicates != b.Duplicates || !slices.Equal(a.Subjects, b.Subjects)
 }
 
 // EnsureBucket opens a KV bucket, creating it with kc when it does not exist.

@@ -14,7 +14,7 @@ import (
 func TestEnsureIsIdempotentAndUpdates(t *testing.T) {
 	env := testenv.New(t) // already ran Ensure once
 	ctx := context.Background()
-	cfg := provision.Config{Layout: env.Layout, ResultMaxAge: time.Hour}
+	cfg := provision.Config{Layout: env.Layout, ResultMaxAge: 48 * time.Hour}
 	if err := provision.Ensure(ctx, env.JS, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +25,8 @@ func TestEnsureIsIdempotentAndUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info, _ := s.Info(ctx); info.Config.MaxAge != time.Hour || info.Config.Duplicates != 15*time.Minute {
-		t.Errorf("results stream not updated: %+v", info.Config)
+	if info, _ := s.Info(ctx); info.Config.MaxAge != 48*time.Hour || info.Config.Duplicates != 15*time.Minute {
+		t.Errorf("results stream not raised: %+v", info.Config)
 	}
 	ex, _ := env.JS.Stream(ctx, "STEPJET_EXECUTIONS")
 	if info, _ := ex.Info(ctx); info.Config.Retention != jetstream.WorkQueuePolicy || info.Config.Subjects[0] != "stepjet.start.>" {
@@ -65,16 +65,19 @@ func TestStreamsAreBoundedInBytes(t *testing.T) {
 		t.Errorf("ResultMaxBytes -1: MaxBytes %d", info.Config.MaxBytes)
 	}
 
+	// Provisioning never lowers a limit; a fresh layout takes the small one.
 	const limit = 64 << 10
-	if err := provision.Ensure(ctx, env.JS, provision.Config{Layout: env.Layout, ResultMaxBytes: limit}); err != nil {
+	small := provision.Config{Layout: wire.Layout{Prefix: "small"}, ResultMaxBytes: limit}
+	if err := provision.Ensure(ctx, env.JS, small); err != nil {
 		t.Fatal(err)
 	}
+	s, _ = env.JS.Stream(ctx, small.Layout.ResultsStream())
 	body := make([]byte, 10<<10)
 	for i := range 20 {
-		if _, err := env.JS.Publish(ctx, env.Layout.ResultSubject("m"), append(body[:0:0], byte(i))); err != nil {
+		if _, err := env.JS.Publish(ctx, small.Layout.ResultSubject("m"), append(body[:0:0], byte(i))); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := env.JS.Publish(ctx, env.Layout.ResultSubject("m"), body); err != nil {
+		if _, err := env.JS.Publish(ctx, small.Layout.ResultSubject("m"), body); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stepjet/stepjet/engine"
@@ -31,12 +32,36 @@ const HTTPTimeout = 60 * time.Second
 // "StatusText": "..."}. A non-2xx status fails with States.Http.StatusCode.<code> and the
 // result as cause; a connection failure or timeout with States.Http.Socket.
 type HTTP struct {
-	// Client defaults to an http.Client without its own timeout (HTTPTimeout applies).
+	// Client, when set, is used as it is: Policy and the redirect rule are then its own
+	// business. By default HTTP tasks connect directly (no HTTP_PROXY) through Policy, and
+	// follow at most 5 redirects, never from https to http (HTTPTimeout applies).
 	Client *http.Client
+	// Policy says which addresses HTTP tasks may connect to; its zero value refuses
+	// link-local and cloud metadata addresses (DefaultDeny).
+	Policy HTTPPolicy
 	// Timeout overrides HTTPTimeout.
 	Timeout time.Duration
 	// Region goes into the User-Agent AWS sends: Amazon|StepFunctions|HttpInvoke|<region>.
 	Region string
+
+	clientOnce sync.Once
+	client     *http.Client
+}
+
+// MaxResponseBody is the most of a response body an HTTP task reads: the result holds the whole
+// body, so a longer one can never make a result within the 256 KiB payload limit.
+const MaxResponseBody = engine.MaxPayloadBytes
+
+// maxCauseBody is how much of an oversized error response's body goes into the failure's
+// cause (AWS caps causes at 32,768 characters).
+const maxCauseBody = 32 << 10
+
+func (h *HTTP) httpClient() *http.Client {
+	if h.Client != nil {
+		return h.Client
+	}
+	h.clientOnce.Do(func() { h.client = newHTTPClient(&h.Policy) })
+	return h.client
 }
 
 // Invoke implements engine.TaskInvoker.
@@ -113,11 +138,7 @@ func (h *HTTP) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, erro
 		hreq.Header.Set(k.String(), v.String())
 		return true
 	})
-	client := h.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(hreq)
+	resp, err := h.httpClient().Do(hreq)
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
@@ -129,12 +150,23 @@ func (h *HTTP) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, erro
 		}
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	// Read no more than can be used: a 16 MiB error page must not become a 16 MiB cause.
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody+1))
 	if err != nil {
 		return nil, &failure.Error{Name: "States.Http.Socket", Cause: socketCause(err)}
 	}
-	result := httpResult(resp, raw)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	truncated := len(raw) > MaxResponseBody
+	if truncated {
+		if ok {
+			return nil, &failure.Error{Name: failure.DataLimitExceeded, Cause: "The HTTP response body from " + u.Redacted() +
+				" is larger than the 262144-byte payload limit (status " + strconv.Itoa(resp.StatusCode) + ")."}
+		}
+		// The status is what a Catch matches; the cause keeps the start of the body, as text.
+		raw = append(raw[:maxCauseBody:maxCauseBody], "… (truncated: the response body is larger than 262144 bytes)"...)
+	}
+	result := httpResult(resp, raw, truncated)
+	if !ok {
 		return nil, &failure.Error{Name: "States.Http.StatusCode." + strconv.Itoa(resp.StatusCode), Cause: string(result)}
 	}
 	return result, nil
@@ -149,11 +181,12 @@ func socketCause(err error) string {
 }
 
 // httpResult shapes a response as AWS's HTTP Task result.
-func httpResult(resp *http.Response, raw []byte) []byte {
+// A truncated body is kept as text, whatever its type.
+func httpResult(resp *http.Response, raw []byte, truncated bool) []byte {
 	headers := map[string][]string(resp.Header)
 	var rb json.RawMessage
 	trimmed := bytes.TrimSpace(raw)
-	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(trimmed) > 0 && json.Valid(trimmed) {
+	if !truncated && strings.Contains(resp.Header.Get("Content-Type"), "json") && len(trimmed) > 0 && json.Valid(trimmed) {
 		rb = trimmed
 	} else {
 		rb, _ = json.Marshal(string(raw))
