@@ -282,11 +282,10 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-
 // The Dockerfile at the repository root builds the same image for Docker users: same entrypoint,
 // command, user, working directory, environment, port and labels.
 func TestDockerfileIsEquivalent(t *testing.T) {
-	res, path := buildOnce(t)
+	_, path := buildOnce(t)
 	img, err := tarball.ImageFromPath(path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -299,17 +298,13 @@ func TestDockerfileIsEquivalent(t *testing.T) {
 	}
 	df := string(b)
 	quoted := func(s []string) string { return `["` + strings.Join(s, `", "`) + `"]` }
-	var env []string
-	for _, e := range c.Env {
-		env = append(env, e)
-	}
 	want := []string{
 		"FROM scratch",
 		"ENTRYPOINT " + quoted(c.Entrypoint),
 		"CMD " + quoted(c.Cmd),
 		"USER " + c.User,
 		"WORKDIR " + c.WorkingDir,
-		"ENV " + strings.Join(env, " "),
+		"ENV " + strings.Join(c.Env, " "),
 		"EXPOSE 8083",
 	}
 	for _, w := range want {
@@ -322,5 +317,4 @@ func TestDockerfileIsEquivalent(t *testing.T) {
 			t.Errorf("the Dockerfile does not set label %s", k)
 		}
 	}
-	_ = res
 }
