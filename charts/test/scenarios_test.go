@@ -2,14 +2,10 @@ package charttest
 
 import (
 	"maps"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"sigs.k8s.io/yaml"
 )
 
 func TestDefaultScenario(t *testing.T) {
@@ -242,18 +238,4 @@ func sorted(s []string) []string {
 		}
 	}
 	return out
-}
-
-// values helpers used by run_test.go too.
-func writeYAML(t *testing.T, v any) string {
-	t.Helper()
-	b, err := yaml.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "values.yaml")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
