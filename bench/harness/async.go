@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/tidwall/gjson"
@@ -95,7 +94,6 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 	}
 	defer cc.Stop()
 
-	subject := e.layout.StartSubject(r.Machine)
 	bar := startProgress(prog, r.Name, r.N, tally.Distinct)
 	m := startMeter(e.ExecutorInFlight)
 	errsBefore := e.pubErrs.Load()
@@ -112,14 +110,12 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 				time.Sleep(d)
 			}
 		}
-		msg := nats.NewMsg(subject)
-		msg.Data = r.Input
-		msg.Header.Set(wire.HeaderMsgID, names[i])
-		msg.Header.Set(wire.HeaderExecutionName, names[i])
-		msg.Header.Set(wire.HeaderExecutionArn, arns[i])
-		msg.Header.Set(wire.HeaderStartDate, due.UTC().Format(time.RFC3339Nano))
 		tally.Started(i, due)
-		if err := publishAsync(ctx, e.js, msg); err != nil {
+		msg, err := e.layout.StartMsg(wire.Start{Machine: r.Machine, Name: names[i], Arn: arns[i], Date: due, Input: r.Input})
+		if err == nil {
+			err = publishAsync(ctx, e.js, msg)
+		}
+		if err != nil {
 			ph.Errors++
 		}
 	}

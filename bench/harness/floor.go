@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -79,12 +78,13 @@ func (e *Env) Floor(ctx context.Context, n int, input []byte, resultSize int, pr
 	start := time.Now()
 	for i := 0; i < n && ctx.Err() == nil; i++ {
 		name := prefix + strconv.Itoa(i)
-		msg := nats.NewMsg(startSubject)
-		msg.Data = input
-		msg.Header.Set(wire.HeaderMsgID, name)
-		msg.Header.Set(wire.HeaderExecutionName, name)
-		msg.Header.Set(wire.HeaderStartDate, time.Now().UTC().Format(time.RFC3339Nano))
-		if err := publishAsync(ctx, e.js, msg); err != nil {
+		// The start as the API encodes it, on the floor's own stream (no executor reads it).
+		msg, err := e.layout.StartMsg(wire.Start{Machine: "floor", Name: name, Date: time.Now().UTC(), Input: input})
+		if err == nil {
+			msg.Subject = startSubject
+			err = publishAsync(ctx, e.js, msg)
+		}
+		if err != nil {
 			ph.Errors++
 		}
 	}
@@ -166,17 +166,13 @@ func (e *Env) startRelay(ctx context.Context, cons jetstream.Consumer, subject s
 // sync execution's reply has the async result's shape), so the floor stores results as large
 // as the executor's.
 func (e *Env) resultSize(ctx context.Context, machine string, input []byte) (int, error) {
-	body, err := json.Marshal(wire.SyncRequest{Input: string(input)})
+	name := e.namePrefix("size") + "0"
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	msg, err := e.layout.SyncMsg(wire.Start{Machine: machine, Name: name, Arn: e.layout.ExecutionArn(machine, name, e.runID+"-size"), Input: input})
 	if err != nil {
 		return 0, err
 	}
-	name := e.namePrefix("size") + "0"
-	msg := nats.NewMsg(e.layout.SyncSubject(machine))
-	msg.Data = body
-	msg.Header.Set(wire.HeaderExecutionName, name)
-	msg.Header.Set(wire.HeaderExecutionArn, e.layout.ExecutionArn(machine, name, e.runID+"-size"))
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	reply, err := e.nc.RequestMsgWithContext(rctx, msg)
 	if err != nil {
 		return 0, fmt.Errorf("measuring the result size: %w", err)

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -53,11 +52,6 @@ func (e *Env) RunSync(ctx context.Context, r SyncRun, prog io.Writer) (Phase, *T
 	if r.Rate == 0 {
 		ph.Concurrency = r.Concurrency
 	}
-	body, err := json.Marshal(wire.SyncRequest{Input: string(r.Input)})
-	if err != nil {
-		return ph, nil, err
-	}
-	subject := e.layout.SyncSubject(r.Machine)
 	tally := NewTally(nil)
 	var check outputCheck
 	var errs atomic.Int64
@@ -71,12 +65,13 @@ func (e *Env) RunSync(ctx context.Context, r SyncRun, prog io.Writer) (Phase, *T
 		arn := e.layout.ExecutionArn(r.Machine, name, e.runID+"-"+strconv.Itoa(i))
 		idx := tally.Expect(arn)
 		tally.Started(idx, due)
-		msg := nats.NewMsg(subject)
-		msg.Data = body
-		msg.Header.Set(wire.HeaderExecutionName, name)
-		msg.Header.Set(wire.HeaderExecutionArn, arn)
 		rctx, cancel := context.WithTimeout(ctx, r.RequestTimeout)
-		reply, err := e.nc.RequestMsgWithContext(rctx, msg)
+		deadline, _ := rctx.Deadline()
+		msg, err := e.layout.SyncMsg(wire.Start{Machine: r.Machine, Name: name, Arn: arn, Input: r.Input, Deadline: deadline})
+		var reply *nats.Msg
+		if err == nil {
+			reply, err = e.nc.RequestMsgWithContext(rctx, msg)
+		}
 		cancel()
 		if err != nil {
 			errs.Add(1)

@@ -126,7 +126,6 @@ func run() int {
 	defer cc.Stop()
 
 	before := harness.ReadProc()
-	subject := layout.StartSubject(*machine)
 	t0 := time.Now()
 	var interval time.Duration
 	if *n == 0 {
@@ -140,13 +139,12 @@ func run() int {
 				time.Sleep(d)
 			}
 		}
-		msg := nats.NewMsg(subject)
-		msg.Data = input
-		msg.Header.Set(wire.HeaderMsgID, names[i])
-		msg.Header.Set(wire.HeaderExecutionName, names[i])
-		msg.Header.Set(wire.HeaderExecutionArn, arns[i])
-		msg.Header.Set(wire.HeaderStartDate, due.UTC().Format(time.RFC3339Nano))
 		tally.Started(i, due)
+		msg, err := layout.StartMsg(wire.Start{Machine: *machine, Name: names[i], Arn: arns[i], Date: due, Input: input})
+		if err != nil {
+			pubErrs.Add(1)
+			continue
+		}
 		for {
 			_, err := js.PublishMsgAsync(msg)
 			if !errors.Is(err, jetstream.ErrTooManyStalledMsgs) {

@@ -95,23 +95,6 @@ func (s *Server) machine(ctx context.Context, ref machineRef) (wire.Machine, *re
 	return m, reg, err
 }
 
-// machineType is the type of the machine or version ref names (not an alias), as machine
-// would find it, without decoding the whole record.
-func (s *Server) machineType(ctx context.Context, ref machineRef) (string, error) {
-	reg, err := s.registry(ctx)
-	if err != nil {
-		return "", err
-	}
-	if ref.foreign || ref.alias != "" {
-		return "", errMachineMissing(ref.arn)
-	}
-	typ, err := reg.Type(ctx, ref.name, ref.version)
-	if errors.Is(err, registry.ErrNotFound) {
-		return "", errMachineMissing(ref.arn)
-	}
-	return typ, err
-}
-
 // validName applies AWS's rule for machine and execution names: no whitespace, brackets,
 // wildcards, the characters " # % \ ^ | ~ ` $ & , ; : / or control characters.
 func validName(n string) bool {

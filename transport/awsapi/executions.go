@@ -4,14 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/engine/validate"
 	"github.com/stepjet/stepjet/internal/ids"
+	"github.com/stepjet/stepjet/transport/registry"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/tidwall/gjson"
 )
@@ -26,17 +27,21 @@ type startInput struct {
 // maxInput is the Express payload limit, in bytes.
 const maxInput = 256 * 1024
 
-// checkStart validates a start request and resolves the machine it names. It returns the
-// reference, the execution name (drawn when absent) and the input (default "{}").
-func (s *Server) checkStart(ctx context.Context, body []byte, sync bool) (machineRef, string, string, error) {
-	var in startInput
-	return s.checkStartInput(ctx, body, &in, sync)
+// accepted is a start request checked and pinned: the machine it runs, the version an alias
+// routed it to, and the revision of the definition it runs.
+type accepted struct {
+	ref      machineRef
+	name     string
+	input    string
+	version  int
+	revision uint64
 }
 
-// checkStartInput is checkStart leaving the decoded request in in.
-func (s *Server) checkStartInput(ctx context.Context, body []byte, in *startInput, sync bool) (machineRef, string, string, error) {
+// checkStart validates a start request and resolves (and pins) what it runs. The execution
+// name is drawn when absent and the input defaults to "{}".
+func (s *Server) checkStart(ctx context.Context, body []byte, in *startInput, sync bool) (accepted, error) {
 	if err := decode(body, in); err != nil {
-		return machineRef{}, "", "", err
+		return accepted{}, err
 	}
 	var v validation
 	v.required(in.StateMachineArn != nil, "stateMachineArn")
@@ -47,57 +52,85 @@ func (s *Server) checkStartInput(ctx context.Context, body []byte, in *startInpu
 		v.add("[redacted]", "input", "Member must have length less than or equal to 262144")
 	}
 	if err := v.err(); err != nil {
-		return machineRef{}, "", "", err
+		return accepted{}, err
 	}
 	ref, e := s.parseMachineArn(*in.StateMachineArn)
 	if e != nil {
-		return machineRef{}, "", "", e
+		return accepted{}, e
 	}
-	name := ids.New()
+	a := accepted{ref: ref, name: ids.New(), input: "{}", version: ref.version}
 	if in.Name != nil {
 		if !validName(*in.Name) {
-			return machineRef{}, "", "", errInvalidName(*in.Name)
+			return accepted{}, errInvalidName(*in.Name)
 		}
-		name = *in.Name
+		a.name = *in.Name
 	}
-	input := "{}"
 	if in.Input != nil {
-		input = *in.Input
-		if e := checkInput(input); e != nil {
-			return machineRef{}, "", "", e
+		a.input = *in.Input
+		if e := checkInput(a.input); e != nil {
+			return accepted{}, e
 		}
 	}
-	// The machine (or version, or alias) must exist when the start is accepted.
-	var typ string
+	if ref.foreign {
+		return accepted{}, errMachineMissing(ref.arn)
+	}
+	reg, err := s.registry(ctx)
+	if err != nil {
+		return accepted{}, err
+	}
+	// An alias routes the start once, here: the version its weights choose is the one that
+	// runs (also on a redelivery), and the one whose type is checked.
 	if ref.alias != "" {
-		reg, err := s.registry(ctx)
+		al, _, err := reg.Alias(ctx, ref.name, ref.alias)
 		if err != nil {
-			return machineRef{}, "", "", err
+			return accepted{}, errMachineMissing(ref.arn)
 		}
-		a, _, err := reg.Alias(ctx, ref.name, ref.alias)
-		if err != nil || ref.foreign || len(a.Routing) == 0 {
-			return machineRef{}, "", "", errMachineMissing(ref.arn)
+		varn, ok := al.Route(rand.Uint64())
+		if !ok {
+			return accepted{}, errMachineMissing(ref.arn)
 		}
-		vref, _ := s.parseMachineArn(a.Routing[0].StateMachineVersionArn)
-		m, _, err := s.machine(ctx, vref)
-		if err != nil {
-			return machineRef{}, "", "", err
+		vref, e := s.parseMachineArn(varn)
+		if e != nil || vref.version == 0 || vref.name != ref.name {
+			return accepted{}, errMachineMissing(ref.arn)
 		}
-		typ = m.Type
-	} else {
-		var err error
-		if typ, err = s.machineType(ctx, ref); err != nil {
-			return machineRef{}, "", "", err
-		}
+		a.version = vref.version
 	}
+	// The machine (or version) must exist when the start is accepted; its revision is pinned.
+	typ, rev, err := reg.Pin(ctx, ref.name, a.version)
+	if errors.Is(err, registry.ErrNotFound) {
+		return accepted{}, errMachineMissing(ref.arn)
+	}
+	if err != nil {
+		return accepted{}, err
+	}
+	a.revision = rev
 	if typ != "EXPRESS" {
 		if sync {
-			return machineRef{}, "", "", errBadRequest("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+			return accepted{}, errBadRequest("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
 		}
-		return machineRef{}, "", "", errBadRequest("StateMachineTypeNotSupported",
+		return accepted{}, errBadRequest("StateMachineTypeNotSupported",
 			"stepjet runs EXPRESS state machines only; '%s' is %s (create it with type EXPRESS)", ref.arn, typ)
 	}
-	return ref, name, input, nil
+	return a, nil
+}
+
+// start is the wire form of an accepted start (wire.Layout.StartMsg / SyncMsg encode it).
+func (s *Server) start(a accepted, in *startInput) wire.Start {
+	st := s.cfg.Layout.NewStart(a.ref.name, a.name, []byte(a.input))
+	st.Date = s.now().UTC()
+	st.MachineArn, st.Version, st.Revision = a.ref.arn, a.version, a.revision
+	st.TraceParent = str(in.TraceHeader)
+	return st
+}
+
+// startError is the API's answer for a start the wire encoder refuses (the same rules the
+// executor applies).
+func startError(err error) error {
+	var se *wire.StartError
+	if errors.As(err, &se) {
+		return errBadRequest(se.Type, "%s", se.Message)
+	}
+	return internal(err)
 }
 
 // checkInput refuses execution input that is not JSON, as AWS does.
@@ -125,7 +158,8 @@ func inputProblem(input string) string {
 }
 
 func (s *Server) startExecution(ctx context.Context, body []byte) (any, error) {
-	ref, name, input, err := s.checkStart(ctx, body, false)
+	var in startInput
+	a, err := s.checkStart(ctx, body, &in, false)
 	if err != nil {
 		return nil, err
 	}
@@ -136,27 +170,24 @@ func (s *Server) startExecution(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := s.now()
-	execArn := s.cfg.Layout.ExecutionArn(ref.name, name, ids.New())
-	msg := nats.NewMsg(s.cfg.Layout.StartSubject(ref.name))
-	msg.Data = []byte(input)
-	msg.Header.Set(wire.HeaderMsgID, name)
-	msg.Header.Set(wire.HeaderExecutionName, name)
-	msg.Header.Set(wire.HeaderExecutionArn, execArn)
-	msg.Header.Set(wire.HeaderStateMachineArn, ref.arn)
-	msg.Header.Set(wire.HeaderStartDate, start.UTC().Format(time.RFC3339Nano))
+	st := s.start(a, &in)
+	msg, err := s.cfg.Layout.StartMsg(st)
+	if err != nil {
+		return nil, startError(err)
+	}
 	ack, err := js.PublishMsg(ctx, msg)
 	if err != nil {
 		return nil, errUnavailable("could not queue the execution: " + err.Error())
 	}
 	if ack.Duplicate {
-		// The executions stream de-duplicates starts by name: this one was queued already.
-		return nil, errBadRequest("ExecutionAlreadyExists", "Execution Already Exists: '%s' (an execution by this name started within the de-duplication window)", name)
+		// The executions stream de-duplicates starts by machine and name: this one was queued
+		// already.
+		return nil, errBadRequest("ExecutionAlreadyExists", "Execution Already Exists: '%s' (an execution of this state machine by this name started within the de-duplication window)", a.name)
 	}
 	return struct {
 		ExecutionArn string `json:"executionArn"`
 		StartDate    epoch  `json:"startDate"`
-	}{execArn, epoch(start)}, nil
+	}{st.Arn, epoch(st.Date)}, nil
 }
 
 func errUnavailable(msg string) *Error {
@@ -165,26 +196,39 @@ func errUnavailable(msg string) *Error {
 
 func (s *Server) startSyncExecution(ctx context.Context, body []byte) (any, error) {
 	var in startInput
-	ref, name, input, err := s.checkStartInput(ctx, body, &in, true)
+	a, err := s.checkStart(ctx, body, &in, true)
 	if err != nil {
 		return nil, err
 	}
 	if s.cfg.NC == nil {
 		return nil, errUnavailable("no NATS connection: cannot run executions")
 	}
-	req, _ := json.Marshal(wire.SyncRequest{StateMachineArn: ref.arn, Name: name, Input: input, TraceHeader: str(in.TraceHeader)})
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.SyncTimeout)
 	defer cancel()
-	reply, err := s.cfg.NC.RequestWithContext(ctx, s.cfg.Layout.SyncSubject(ref.name), req)
+	st := s.start(a, &in)
+	st.Deadline, _ = ctx.Deadline()
+	msg, err := s.cfg.Layout.SyncMsg(st)
+	if err != nil {
+		return nil, startError(err)
+	}
+	reply, err := s.cfg.NC.RequestMsgWithContext(ctx, msg)
 	if errors.Is(err, nats.ErrNoResponders) {
-		return nil, errUnavailable("no executor serves state machine '" + ref.name + "' (is `stepjet serve` running with its executor?)")
+		return nil, errUnavailable("no executor serves state machine '" + a.ref.name + "' (is `stepjet serve` running with its executor?)")
 	}
 	if err != nil {
 		return nil, errUnavailable("sync execution: " + err.Error())
 	}
-	// An executor that refuses the request (e.g. the machine vanished) answers with an API error.
-	if e := gjson.GetManyBytes(reply.Data, "__type", "message"); e[0].Str != "" {
-		return nil, errBadRequest(e[0].Str, "%s", e[1].Str)
+	// An executor that did not run the execution answers with an AWS error: draining
+	// (ServiceUnavailable: retry, another executor takes it), busy (ThrottlingException), or a
+	// start it refused.
+	if e := wire.ParseSyncReply(reply.Data); e != nil {
+		switch e.Type {
+		case wire.SyncUnavailable:
+			return nil, errUnavailable(e.Message)
+		case wire.SyncBusy:
+			return nil, errBadRequest(wire.SyncBusy, "%s", e.Message)
+		}
+		return nil, errBadRequest(e.Type, "%s", e.Message)
 	}
 	// Otherwise the reply is a wire.Result encoded as this response is (the executor writes
 	// what json.Marshal writes): pass it on rather than decode ~3 KB of escaped input and

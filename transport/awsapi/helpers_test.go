@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,15 +55,13 @@ func startEnv(t testing.TB, cfg Config) *env {
 func (e *env) serveSync(t testing.TB) {
 	t.Helper()
 	l := e.api.cfg.Layout
-	sub, err := e.nc.QueueSubscribe(strings.TrimSuffix(l.SyncSubject("x"), "x")+"*", l.SyncQueue(), func(m *nats.Msg) {
-		var req wire.SyncRequest
-		_ = json.Unmarshal(m.Data, &req)
-		ref, _ := e.api.parseMachineArn(req.StateMachineArn)
-		if ref.alias != "" { // the real executor routes by weight; the first route will do here
-			if a, _, err := e.reg.Alias(context.Background(), ref.name, ref.alias); err == nil {
-				ref, _ = e.api.parseMachineArn(a.Routing[0].StateMachineVersionArn)
-			}
+	sub, err := e.nc.QueueSubscribe(strings.TrimSuffix(l.SyncSubject("x"), "x")+">", l.SyncQueue(), func(m *nats.Msg) {
+		st, _ := l.DecodeStart(m.Subject, m.Header, m.Data, time.Now(), 0)
+		machineArn := st.MachineArn
+		if st.Version > 0 { // the API routed an alias start to this version when it accepted it
+			machineArn = l.StateMachineArn(st.Machine) + ":" + strconv.Itoa(st.Version)
 		}
+		ref, _ := e.api.parseMachineArn(machineArn)
 		rec, _, err := e.api.machine(context.Background(), ref)
 		if err != nil {
 			m.Respond([]byte(`{"__type":"StateMachineDoesNotExist","message":"gone"}`))
@@ -73,12 +72,12 @@ func (e *env) serveSync(t testing.TB) {
 			m.Respond([]byte(`{"__type":"InvalidDefinition","message":"` + err.Error() + `"}`))
 			return
 		}
-		arn := l.ExecutionArn(ref.name, req.Name, "00000000-0000-4000-8000-000000000000")
-		res := mach.Run(context.Background(), []byte(req.Input), engine.RunOptions{
-			Name: req.Name, ExecutionArn: arn, StateMachineArn: req.StateMachineArn, StateMachineName: ref.name,
+		arn := l.ExecutionArn(ref.name, st.Name, "00000000-0000-4000-8000-000000000000")
+		res := mach.Run(context.Background(), st.Input, engine.RunOptions{
+			Name: st.Name, ExecutionArn: arn, StateMachineArn: st.MachineArn, StateMachineName: ref.name,
 		})
 		out := wire.Result{
-			ExecutionArn: arn, StateMachineArn: req.StateMachineArn, Name: req.Name,
+			ExecutionArn: arn, StateMachineArn: st.MachineArn, Name: st.Name,
 			StartDate: float64(res.StartDate.UnixMilli()) / 1000, StopDate: float64(res.StopDate.UnixMilli()) / 1000,
 			Status: string(res.Status), Input: string(res.Input), Output: string(res.Output),
 			Error: res.Error, Cause: res.Cause,

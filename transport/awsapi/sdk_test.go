@@ -167,7 +167,7 @@ func TestSDKStateMachineLifecycle(t *testing.T) {
 	}
 	stream := must(e.js.Stream(ctx, e.api.cfg.Layout.ExecutionsStream()))(t)
 	msg := must(stream.GetLastMsgForSubject(ctx, e.api.cfg.Layout.StartSubject("hello")))(t)
-	if string(msg.Data) != `{"who":"async"}` || msg.Header.Get("Nats-Msg-Id") != "e1" || msg.Header.Get("Stepjet-Execution-Arn") != execArn ||
+	if string(msg.Data) != `{"who":"async"}` || msg.Header.Get("Nats-Msg-Id") != "hello:e1" || msg.Header.Get("Stepjet-Execution-Arn") != execArn ||
 		msg.Header.Get("Stepjet-State-Machine-Arn") != arn || msg.Header.Get("Stepjet-Start-Date") == "" {
 		t.Fatalf("start message: %s %v", msg.Data, msg.Header)
 	}

@@ -11,27 +11,25 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/stepjet/stepjet/internal/ids"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
 // StartOptions tune a start. The zero value starts the machine's latest revision with a
 // generated name.
 type StartOptions struct {
-	// Name is the execution name; it is also the start's Nats-Msg-Id, so a second start with
-	// the same name inside the executions stream's de-duplication window is dropped.
+	// Name is the execution name; with the machine it is also the start's Nats-Msg-Id
+	// (wire.DedupID), so a second start of that machine with the same name inside the
+	// executions stream's de-duplication window is dropped (Started.Duplicate).
 	Name string
-	// StateMachineArn selects a version or alias ARN instead of the latest revision.
+	// StateMachineArn selects a version or alias ARN of the machine instead of its latest
+	// revision.
 	StateMachineArn string
 	// TraceHeader is passed on as the traceparent header and the result's traceHeader.
 	TraceHeader string
-	// Header adds headers to the start message.
-	Header nats.Header
 }
 
 // Started is what an async start returns, as StartExecution does.
@@ -42,77 +40,61 @@ type Started struct {
 	Duplicate bool `json:"-"`
 }
 
-// DeriveName is the execution name the executor gives a start published without one: a UUID
-// derived from its stream sequence, so every redelivery agrees on it.
-func DeriveName(l wire.Layout, seq uint64) string {
-	return ids.Derive("name", l.ExecutionsStream(), strconv.FormatUint(seq, 10))
-}
-
-// DeriveArn is the execution ARN of a start published without a Stepjet-Execution-Arn header:
-// determined by the machine, the execution name and the start's stream sequence.
-func DeriveArn(l wire.Layout, machine, name string, seq uint64) string {
-	return l.ExecutionArn(machine, name, ids.Derive("arn", l.ExecutionsStream(), name, strconv.FormatUint(seq, 10)))
-}
-
-// StartAsync publishes a start for machine and waits for the stream to store it.
-func StartAsync(ctx context.Context, js jetstream.JetStream, l wire.Layout, machine string, input []byte, o StartOptions) (Started, error) {
+func start(l wire.Layout, machine string, input []byte, o StartOptions) (wire.Start, error) {
 	if machine == "" {
-		return Started{}, errors.New("a state machine name is required")
+		return wire.Start{}, errors.New("a state machine name is required")
 	}
 	if len(input) == 0 {
 		input = []byte("{}")
 	}
 	if !json.Valid(input) {
-		return Started{}, errors.New("the input is not valid JSON")
+		return wire.Start{}, errors.New("the input is not valid JSON")
 	}
-	now := time.Now().UTC()
-	m := nats.NewMsg(l.StartSubject(machine))
-	for k, v := range o.Header {
-		m.Header[k] = v
+	s := l.NewStart(machine, o.Name, input)
+	s.MachineArn, s.TraceParent = o.StateMachineArn, o.TraceHeader
+	return s, nil
+}
+
+// StartAsync publishes a start for machine (wire.Layout.StartMsg) and waits for the stream to
+// store it.
+func StartAsync(ctx context.Context, js jetstream.JetStream, l wire.Layout, machine string, input []byte, o StartOptions) (Started, error) {
+	s, err := start(l, machine, input, o)
+	if err != nil {
+		return Started{}, err
 	}
-	m.Data = input
-	m.Header.Set(wire.HeaderStartDate, now.Format(time.RFC3339Nano))
-	if o.Name != "" {
-		m.Header.Set(wire.HeaderMsgID, o.Name)
-		m.Header.Set(wire.HeaderExecutionName, o.Name)
-	}
-	if o.StateMachineArn != "" {
-		m.Header.Set(wire.HeaderStateMachineArn, o.StateMachineArn)
-	}
-	if o.TraceHeader != "" {
-		m.Header.Set(wire.HeaderTraceParent, o.TraceHeader)
+	// No ARN header: the executor derives it from the name and the stream sequence, which a
+	// duplicate's publish-ack also reports (the first start's), so a duplicate start returns
+	// the ARN of the execution that runs.
+	s.Arn = ""
+	m, err := l.StartMsg(s)
+	if err != nil {
+		return Started{}, err
 	}
 	ack, err := js.PublishMsg(ctx, m)
 	if err != nil {
 		return Started{}, err
 	}
-	name := o.Name
-	if name == "" {
-		name = DeriveName(l, ack.Sequence)
-	}
-	arn := m.Header.Get(wire.HeaderExecutionArn)
-	if arn == "" {
-		arn = DeriveArn(l, machine, name, ack.Sequence)
-	}
-	return Started{ExecutionArn: arn, StartDate: now, Duplicate: ack.Duplicate}, nil
+	return Started{ExecutionArn: l.DeriveArn(machine, s.Name, ack.Sequence), StartDate: s.Date, Duplicate: ack.Duplicate}, nil
 }
 
-// StartSync runs an execution through the executors' sync queue group and returns its result.
-// It is at-most-once: a timeout leaves the outcome unknown.
+// StartSync runs an execution through the executors' sync queue group (wire.Layout.SyncMsg) and
+// returns its result. It is at-most-once: a timeout leaves the outcome unknown. An executor
+// that did not run the execution (draining, busy, or refusing the start) answers with a
+// *wire.SyncError.
 func StartSync(ctx context.Context, nc *nats.Conn, l wire.Layout, machine string, input []byte, o StartOptions) (wire.Result, error) {
-	if len(input) == 0 {
-		input = []byte("{}")
+	s, err := start(l, machine, input, o)
+	if err != nil {
+		return wire.Result{}, err
 	}
-	body, _ := json.Marshal(wire.SyncRequest{StateMachineArn: o.StateMachineArn, Name: o.Name, Input: string(input), TraceHeader: o.TraceHeader})
-	m := nats.NewMsg(l.SyncSubject(machine))
-	for k, v := range o.Header {
-		m.Header[k] = v
-	}
-	m.Data = body
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, 5*time.Minute+10*time.Second)
 		defer cancel()
+	}
+	s.Deadline, _ = ctx.Deadline()
+	m, err := l.SyncMsg(s)
+	if err != nil {
+		return wire.Result{}, err
 	}
 	reply, err := nc.RequestMsgWithContext(ctx, m)
 	if errors.Is(err, nats.ErrNoResponders) {
@@ -120,6 +102,9 @@ func StartSync(ctx context.Context, nc *nats.Conn, l wire.Layout, machine string
 	}
 	if err != nil {
 		return wire.Result{}, err
+	}
+	if e := wire.ParseSyncReply(reply.Data); e != nil {
+		return wire.Result{}, e
 	}
 	var res wire.Result
 	if err := json.Unmarshal(reply.Data, &res); err != nil {

@@ -4,18 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/engine"
-	"github.com/stepjet/stepjet/transport/client"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
 // maxBatch bounds one pull request; slots beyond it are filled by the next pull.
 const maxBatch = 256
+
+// fetchWait is how long one pull waits at the server for starts.
+const fetchWait = time.Second
+
+// handBackDelay delays the redelivery of a start a draining executor hands back until its last
+// pull has ended: an immediate redelivery could reach that pull, be handed back again, and use
+// up the start's deliveries (MaxDeliver) in a loop.
+const handBackDelay = fetchWait + 2*time.Second
 
 // pull fetches starts while there are free in-flight slots, until Shutdown.
 func (e *Executor) pull(cons jetstream.Consumer) {
@@ -34,12 +40,13 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 			}
 			break
 		}
-		// A context (not FetchMaxWait) bounds the pull, so Shutdown ends it at once, and a pull
-		// whose expiry status is slow to come back cannot stall the loop.
-		fctx, cancel := context.WithTimeout(e.bgCtx, time.Second)
-		batch, err := cons.Fetch(n, jetstream.FetchContext(fctx))
+		// The pull expires at the server after fetchWait, and the client waits a second longer
+		// for the expiry status: every message the server delivered before it is read, even
+		// when CPU-heavy executions delay this process. (A context ending the fetch on the
+		// client's side dropped the messages still in flight; they came back only after
+		// AckWait.) Shutdown therefore waits for at most one pull to end.
+		batch, err := cons.Fetch(n, jetstream.FetchMaxWait(fetchWait))
 		if err != nil {
-			cancel()
 			for range n {
 				e.release()
 			}
@@ -56,16 +63,18 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 		}
 		for msg := range batch.Messages() {
 			n--
-			if e.bgCtx.Err() != nil {
-				// Shutdown began after this pull: hand the start back at once.
-				_ = msg.Nak()
+			if !e.admit() {
+				// Shutdown began after this pull: hand the start back.
+				_ = msg.NakWithDelay(handBackDelay)
 				e.release()
 				continue
 			}
-			e.inflight.Add(1)
-			e.dispatch(job{start: msg})
+			// The heartbeat starts on delivery, not when a worker takes the start: a start
+			// waiting for a busy scheduler must not wait out AckWait.
+			r := &asyncRun{e: e, msg: msg}
+			r.startHeartbeat(e.cfg.AckWait / 3)
+			e.dispatch(job{start: r})
 		}
-		cancel()
 		for range n {
 			e.release()
 		}
@@ -73,6 +82,19 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 			e.cfg.Logger.Debug("pull ended", "err", err)
 		}
 	}
+}
+
+// admit counts a delivered start in flight unless Shutdown has begun. Shutdown waits for the
+// in-flight count without waiting for the pull under way to end, so the check and the count
+// are made under the lock Shutdown sets stopping with.
+func (e *Executor) admit() bool {
+	e.subsMu.Lock()
+	defer e.subsMu.Unlock()
+	if e.stopping.Load() {
+		return false
+	}
+	e.inflight.Add(1)
+	return true
 }
 
 func isFetchTimeout(err error) bool {
@@ -84,40 +106,51 @@ func isFetchTimeout(err error) bool {
 // leaves it unacked and JetStream redelivers it; the result's Nats-Msg-Id (the execution ARN)
 // suppresses a duplicate. handle returns once the result is published; the in-flight slot and
 // the heartbeat are held until the start is acked.
-func (e *Executor) handle(msg jetstream.Msg) {
+func (e *Executor) handle(r *asyncRun) {
 	e.metrics.inflight.Add(1)
+	msg := r.msg
 	meta, err := msg.Metadata()
 	if err != nil {
 		e.cfg.Logger.Error("start without metadata; terminating it", "subject", msg.Subject(), "err", err)
 		_ = msg.Term()
-		e.done(nil)
+		e.done(r)
 		return
 	}
-	st := e.startFromMsg(msg.Subject(), msg.Headers(), meta)
-	r := &asyncRun{e: e, msg: msg}
-	r.startHeartbeat(e.cfg.AckWait / 3)
+	st, bad := e.cfg.Layout.DecodeStart(msg.Subject(), msg.Headers(), msg.Data(), meta.Timestamp, meta.Sequence.Stream)
+	var se *wire.StartError
+	if errors.As(bad, &se) && se.Fatal {
+		// No machine to store a result for: nothing from this start may reach a NATS request.
+		e.metrics.refused.Add(1)
+		e.cfg.Logger.Error("start refused; terminating it", "subject", truncate(msg.Subject()), "seq", meta.Sequence.Stream, "err", bad)
+		_ = msg.TermWithReason(truncate(bad.Error()))
+		e.done(r)
+		return
+	}
+	r.arn = st.Arn
+	e.track(st.Arn, r)
 
 	var res wire.Result
-	var machine string
 	if meta.NumDelivered > 1 {
 		e.metrics.redelivered.Add(1)
 	}
 	if meta.NumDelivered >= uint64(e.cfg.MaxDeliver) {
 		// The last delivery: every earlier one ended without a stored result (the executor died,
-		// or was stopped). Do not risk it again; report it.
+		// or was stopped). Do not risk it again (nor look anything up); report it.
 		e.metrics.maxDelivered.Add(1)
-		res, machine = e.abandoned(st, msg.Data(), meta.NumDelivered)
+		res = e.abandoned(st, meta.NumDelivered)
 	} else {
 		e.metrics.started.Add(1)
-		res, machine = e.execute(e.runCtx, st, msg.Data())
+		res = e.execute(e.runCtx, st, bad)
 	}
 	if e.runCtx.Err() != nil {
 		// Shutdown's deadline aborted this execution: hand it back for another executor.
-		_ = msg.Nak()
+		e.untrack(st.Arn)
+		_ = msg.NakWithDelay(handBackDelay)
 		e.done(r)
 		return
 	}
-	e.results.store(r, &res, machine)
+	e.untrack(st.Arn)
+	e.results.store(r, &res, st.Machine)
 }
 
 // done ends an async start's hold on the executor: its heartbeat, slot and in-flight count.
@@ -130,41 +163,20 @@ func (e *Executor) done(r *asyncRun) {
 	e.inflight.Done()
 }
 
-// abandoned is the FAILED result of a start delivered MaxDeliver times; it does not run it.
-func (e *Executor) abandoned(st start, input []byte, deliveries uint64) (wire.Result, string) {
-	_, res, machine, done := e.prepare(e.runCtx, st, input)
-	if done {
-		return res, machine
-	}
+// abandoned is the FAILED result of a start delivered MaxDeliver times; it neither runs it nor
+// resolves its machine (a lookup is what may have killed the earlier deliveries).
+func (e *Executor) abandoned(st wire.Start, deliveries uint64) wire.Result {
 	e.metrics.failed.Add(1)
-	return finish(res, st.startDate, engine.StatusFailed, "States.Runtime",
-		"The execution was delivered "+itoa64(deliveries)+" times without completing (each executor that ran it stopped before storing its result); stepjet does not run it again."), machine
+	return finish(e.identity(st), st.Date, engine.StatusFailed, "States.Runtime",
+		"The execution was delivered "+itoa64(deliveries)+" times without completing (each executor that ran it stopped before storing its result); stepjet does not run it again.")
 }
 
 func itoa64(n uint64) string { b, _ := json.Marshal(n); return string(b) }
 
-// startFromMsg reads an execution's identity from a start message.
-func (e *Executor) startFromMsg(subject string, h nats.Header, meta *jetstream.MsgMetadata) start {
-	st := start{
-		machineRef:  h.Get(wire.HeaderStateMachineArn),
-		arn:         h.Get(wire.HeaderExecutionArn),
-		name:        h.Get(wire.HeaderExecutionName),
-		traceHeader: h.Get(wire.HeaderTraceParent),
+// truncate bounds text taken from a message before it is logged or sent back.
+func truncate(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
 	}
-	if i := strings.LastIndexByte(subject, '.'); i >= 0 {
-		st.subjectName, _ = wire.DecodeKey(subject[i+1:])
-	}
-	st.seq = meta.Sequence.Stream
-	if st.name == "" {
-		st.name = h.Get(wire.HeaderMsgID)
-	}
-	if st.name == "" {
-		// Derived from the message's place in the stream, so every redelivery agrees on it.
-		st.name = client.DeriveName(e.cfg.Layout, st.seq)
-	}
-	st.startDate = meta.Timestamp
-	if t, err := time.Parse(time.RFC3339Nano, h.Get(wire.HeaderStartDate)); err == nil {
-		st.startDate = t
-	}
-	return st
+	return s
 }

@@ -27,6 +27,12 @@ type Config struct {
 	MaxInFlight int
 	// Timeout is every execution's deadline (default and maximum: 5 minutes, as on AWS).
 	Timeout time.Duration
+	// MaxSyncPending and MaxSyncPendingBytes bound the sync requests waiting for an in-flight
+	// slot (default 1024 requests, 64 MiB of input); past them a request is answered at once
+	// with ThrottlingException ("busy"). A waiting request whose caller's deadline passes is
+	// dropped.
+	MaxSyncPending      int
+	MaxSyncPendingBytes int64
 	// AckWait is how long JetStream waits for an ack or heartbeat before redelivering a start
 	// (default 30s; executions heartbeat every AckWait/3).
 	AckWait time.Duration
@@ -41,6 +47,10 @@ type Config struct {
 	// DisableSync and DisableTriggers turn off the sync responder and trigger subscriptions.
 	DisableSync     bool
 	DisableTriggers bool
+	// AbandonAfter is how long Shutdown waits, once its context has ended and the remaining
+	// executions were told to stop, before it gives up on them (default 5s): an execution that
+	// ignores its context is abandoned (logged; its start, unacked, is redelivered).
+	AbandonAfter time.Duration
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -48,6 +58,12 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 4096
+	}
+	if c.MaxSyncPending <= 0 {
+		c.MaxSyncPending = 1024
+	}
+	if c.MaxSyncPendingBytes <= 0 {
+		c.MaxSyncPendingBytes = 64 << 20
 	}
 	if c.Timeout <= 0 || c.Timeout > engine.DefaultTimeout {
 		c.Timeout = engine.DefaultTimeout
@@ -63,6 +79,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Consumer == "" {
 		c.Consumer = c.Layout.SyncQueue()
+	}
+	if c.AbandonAfter <= 0 {
+		c.AbandonAfter = 5 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -49,6 +49,14 @@ type Executor struct {
 	syncSub  *nats.Subscription
 	triggers *triggerSet
 
+	syncQ      chan *syncCall // sync requests waiting for a slot (bounded)
+	syncBytes  atomic.Int64   // their input bytes
+	syncDone   chan struct{}  // closed when syncLoop ends
+	syncLoopOn atomic.Bool
+	heldMu     sync.Mutex
+	held       map[*syncCall]struct{} // sync calls running
+	running    sync.Map               // execution ARN -> "async" | "sync", for Shutdown's log
+
 	started  atomic.Bool
 	stopping atomic.Bool
 	metrics  metrics
@@ -64,7 +72,8 @@ func New(cfg Config) (*Executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Executor{cfg: cfg, js: js, tasks: cfg.Tasks, sem: make(chan struct{}, cfg.MaxInFlight), pullDone: make(chan struct{})}
+	e := &Executor{cfg: cfg, js: js, tasks: cfg.Tasks, sem: make(chan struct{}, cfg.MaxInFlight), pullDone: make(chan struct{}),
+		syncQ: make(chan *syncCall, cfg.MaxSyncPending), syncDone: make(chan struct{}), held: map[*syncCall]struct{}{}}
 	if e.tasks == nil {
 		e.tasks = DefaultTasks(cfg.NC, js, cfg.Layout, cfg.Funcs)
 	}
@@ -148,14 +157,19 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 	return nil
 }
 
-// Shutdown drains: it stops pulling starts and taking sync requests and triggers, then waits for
-// in-flight executions to finish. When ctx ends first, the remaining executions are aborted and
-// their starts handed back to JetStream for another executor (sync callers get no reply).
+// Shutdown drains: it stops pulling starts and taking sync requests and triggers, answers the
+// sync requests still queued with ServiceUnavailable, then waits for in-flight executions to
+// finish. When ctx ends first, the remaining executions are told to stop: their starts are
+// handed back to JetStream for another executor and their sync callers answered with
+// ServiceUnavailable at once. An execution that ignores being stopped is abandoned after
+// Config.AbandonAfter (logged by ARN; its start stays unacked and is redelivered), so Shutdown
+// always returns.
 func (e *Executor) Shutdown(ctx context.Context) error {
+	e.subsMu.Lock()
 	if !e.stopping.CompareAndSwap(false, true) {
+		e.subsMu.Unlock()
 		return errors.New("executor: already shut down")
 	}
-	e.subsMu.Lock()
 	if e.syncSub != nil {
 		_ = e.syncSub.Unsubscribe()
 	}
@@ -164,27 +178,67 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 		e.triggers.close()
 	}
 	e.bgCancel()
-	t0 := time.Now()
-	if e.started.Load() {
-		<-e.pullDone
+	if e.syncLoopOn.Load() {
+		<-e.syncDone
 	}
-	e.cfg.Logger.Debug("pull loop stopped", "after", time.Since(t0))
+	const draining = "this stepjet executor is shutting down; retry (another executor takes it)"
+	e.answerHeld(draining)
+	// The pull under way is not waited for here: from now on it hands back what it receives
+	// (admit), and nothing else adds to the in-flight count.
 	done := make(chan struct{})
 	go func() { e.inflight.Wait(); close(done) }()
 	var err error
 	select {
 	case <-done:
 	case <-ctx.Done():
+		if isClosed(done) { // both were ready: the drain did finish
+			break
+		}
 		e.cfg.Logger.Warn("drain deadline reached; handing back in-flight executions", "inflight", e.metrics.inflight.Load())
 		e.runCancel()
-		<-done
+		e.answerHeld("this stepjet executor stopped the execution at its drain deadline; it did not complete")
 		err = ctx.Err()
+		select {
+		case <-done:
+		case <-time.After(e.cfg.AbandonAfter):
+			var arns []string
+			e.running.Range(func(k, v any) bool {
+				kind := "sync"
+				if r, _ := v.(*asyncRun); r != nil {
+					kind = "async"
+					r.stopHeartbeat() // so that JetStream redelivers the start after AckWait
+				}
+				if len(arns) < 50 {
+					arns = append(arns, kind+" "+k.(string))
+				}
+				return true
+			})
+			e.cfg.Logger.Error("executions ignored the stop and were abandoned; their starts stay unacked and will be redelivered",
+				"count", e.metrics.inflight.Load(), "executions", arns)
+			return fmt.Errorf("executor: %d executions abandoned after the drain deadline: %w", len(arns), err)
+		}
+	}
+	if e.started.Load() {
+		<-e.pullDone // ends with its pull: at most fetchWait and a second later
 	}
 	e.runCancel()
 	e.workers.Wait()
 	e.cfg.Logger.Info("executor stopped")
 	return err
 }
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// track and untrack record the executions running, for Shutdown's log of abandoned ones.
+func (e *Executor) track(arn string, r *asyncRun) { e.running.Store(arn, r) }
+func (e *Executor) untrack(arn string)            { e.running.Delete(arn) }
 
 // Ready reports whether the executor is consuming.
 func (e *Executor) Ready() bool { return e.started.Load() && !e.stopping.Load() }

@@ -298,7 +298,8 @@ func TestDeadline(t *testing.T) {
 			t.Errorf("%s: %+v after %s", m, res, time.Since(begin))
 		}
 	}
-	// A start accepted long ago (its header says so) has used up its deadline.
+	// A start dated an hour back is not believed (a client may only move its start a few
+	// seconds earlier): the deadline counts from the stream's timestamp and still ends it.
 	m := nats.NewMsg(env.Layout.StartSubject("wait"))
 	m.Data = []byte(`{}`)
 	m.Header.Set(wire.HeaderStartDate, time.Now().Add(-time.Hour).Format(time.RFC3339Nano))

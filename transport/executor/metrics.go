@@ -10,6 +10,7 @@ type metrics struct {
 	started, syncStarted, succeeded, failed, timedOut atomic.Int64
 	redelivered, maxDelivered, storeErrors            atomic.Int64
 	triggered                                         atomic.Int64
+	refused, syncBusy, syncDropped, tooLarge          atomic.Int64
 	inflight                                          atomic.Int64
 }
 
@@ -29,5 +30,9 @@ func (e *Executor) WriteMetrics(w io.Writer) {
 	emit("stepjet_starts_redelivered_total", "counter", "Starts delivered more than once.", m.redelivered.Load(), "")
 	emit("stepjet_starts_max_delivered_total", "counter", "Starts failed after MaxDeliver deliveries.", m.maxDelivered.Load(), "")
 	emit("stepjet_result_store_errors_total", "counter", "Results that could not be stored (their starts are redelivered).", m.storeErrors.Load(), "")
+	emit("stepjet_starts_refused_total", "counter", "Starts whose subject names no valid machine (terminated, or answered with an error).", m.refused.Load(), "")
+	emit("stepjet_sync_busy_total", "counter", "Sync requests answered ThrottlingException because the sync queue was full.", m.syncBusy.Load(), "")
+	emit("stepjet_sync_dropped_total", "counter", "Queued sync requests dropped because their caller had stopped waiting.", m.syncDropped.Load(), "")
+	emit("stepjet_results_too_large_total", "counter", "Results over NATS's max payload, stored as States.DataLimitExceeded.", m.tooLarge.Load(), "")
 	emit("stepjet_triggered_total", "counter", "Trigger messages turned into starts.", m.triggered.Load(), "")
 }

@@ -2,9 +2,6 @@ package executor
 
 import (
 	"time"
-
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 )
 
 // workerIdle is how long an idle worker goroutine waits for its next execution before it
@@ -14,8 +11,8 @@ const workerIdle = 2 * time.Second
 
 // job is one execution for a worker: an async start or a sync request.
 type job struct {
-	start jetstream.Msg
-	req   *nats.Msg
+	start *asyncRun
+	req   *syncCall
 }
 
 // dispatch runs j on an idle worker, or on a new one when none is waiting. Workers are reused

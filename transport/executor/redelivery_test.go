@@ -47,6 +47,10 @@ func runChildExecutor(url string) int {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM)
 	<-sig
+	// As stepjet serve does on SIGTERM: drain, here for at most a second.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = ex.Shutdown(ctx)
 	return 0
 }
 

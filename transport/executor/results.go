@@ -2,6 +2,9 @@ package executor
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -122,7 +125,15 @@ func (p *resultPublisher) failed(_ jetstream.JetStream, m *nats.Msg, _ error) {
 // retry stores the result synchronously; when that fails too, the start is handed back to be
 // redelivered (its result, if it was stored after all, is de-duplicated).
 func (p *resultPublisher) retry(r *asyncRun, m *nats.Msg) {
-	if err := p.e.storeSync(m); err != nil {
+	err := p.e.storeSync(m)
+	if err != nil && permanent(err) {
+		// This result can never be stored: store why instead, rather than hand the start back to
+		// run its tasks again, and fail the same way, until MaxDeliver.
+		p.e.cfg.Logger.Error("result refused by the results stream; storing a FAILED result instead", "executionArn", r.arn, "err", err)
+		m = p.e.unstorable(m, err)
+		err = p.e.storeSync(m)
+	}
+	if err != nil {
 		p.e.metrics.storeErrors.Add(1)
 		p.e.cfg.Logger.Error("storing result failed; the start will be redelivered", "executionArn", r.arn, "err", err)
 		_ = r.msg.NakWithDelay(time.Second)
@@ -143,10 +154,62 @@ func (e *Executor) ackStart(r *asyncRun) {
 // resultMsg is res as a results-stream message, de-duplicated by its execution ARN.
 func (e *Executor) resultMsg(res *wire.Result, machine string) *nats.Msg {
 	m := nats.NewMsg(e.cfg.Layout.ResultSubject(machine))
-	m.Data = appendResult(make([]byte, 0, resultSize(res)), res)
+	m.Data = e.encodeResult(res)
 	m.Header.Set(wire.HeaderMsgID, res.ExecutionArn)
 	m.Header.Set(wire.HeaderExecutionArn, res.ExecutionArn)
 	return m
+}
+
+// resultHeadroom is what a result message needs beside its body (its headers, the execution
+// ARN twice, at most 256 characters each).
+const resultHeadroom = 2048
+
+// encodeResult encodes res as a results-stream body or sync reply. A result NATS could not
+// carry (its server's max_payload; a 256 KiB input of backslashes is ~1 MiB escaped twice) is
+// replaced by a FAILED result with error States.DataLimitExceeded, without input and output,
+// so every execution has a result and every sync caller an answer.
+func (e *Executor) encodeResult(res *wire.Result) []byte {
+	b := appendResult(make([]byte, 0, resultSize(res)), res)
+	limit := int(e.cfg.NC.MaxPayload()) - resultHeadroom
+	if len(b) <= limit {
+		return b
+	}
+	e.metrics.tooLarge.Add(1)
+	small := *res
+	small.Status = "FAILED"
+	small.Error = "States.DataLimitExceeded"
+	small.Cause = "The execution's result is " + strconv.Itoa(len(b)) + " bytes encoded, over the " + strconv.Itoa(limit) +
+		" bytes a NATS message can carry here (the server's max_payload less headers); the result is stored without its input, output and cause."
+	small.Input, small.Output = "", ""
+	small.InputDetails = &wire.PayloadDetails{Included: false}
+	small.OutputDetails = nil
+	if res.Status == "SUCCEEDED" {
+		e.metrics.succeeded.Add(-1)
+		e.metrics.failed.Add(1)
+	}
+	return appendResult(nil, &small)
+}
+
+// permanent reports a publish error that no retry can cure: the message is too large for the
+// connection or the stream.
+func permanent(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.Is(err, nats.ErrMaxPayload) ||
+		errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamMessageExceedsMaximum
+}
+
+// unstorable replaces a result message the stream refused with a small FAILED result saying why.
+func (e *Executor) unstorable(m *nats.Msg, cause error) *nats.Msg {
+	var res wire.Result
+	_ = json.Unmarshal(m.Data, &res)
+	res.Status, res.Error = "FAILED", "States.Runtime"
+	res.Cause = "stepjet could not store this execution's result (" + truncate(cause.Error()) + "); it is stored without its input and output."
+	res.Input, res.Output, res.OutputDetails = "", "", nil
+	res.InputDetails = &wire.PayloadDetails{Included: false}
+	out := nats.NewMsg(m.Subject)
+	out.Header = m.Header
+	out.Data = appendResult(nil, &res)
+	return out
 }
 
 // storeSync publishes a result message and waits for the stream's ack, retrying briefly. It

@@ -8,30 +8,22 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine"
-	"github.com/stepjet/stepjet/transport/client"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
-// start identifies one execution: fixed when the start was accepted, the same on every
-// redelivery.
-type start struct {
-	machineRef  string // Stepjet-State-Machine-Arn header, may be empty
-	subjectName string // the machine named by the subject's last token
-	name        string
-	arn         string // empty: derived once the machine is known
-	seq         uint64 // the start's stream sequence (0 for sync starts), for a derived ARN
-	startDate   time.Time
-	traceHeader string
+// execute resolves the machine and runs one decoded start to a wire.Result. It never fails: a
+// start the decoder refused (bad), a missing machine or an invalid definition is a FAILED
+// result, as AWS would refuse the start.
+func (e *Executor) execute(ctx context.Context, st wire.Start, bad error) wire.Result {
+	c, res, done := e.prepare(ctx, st, bad)
+	if !done {
+		res = e.runMachine(ctx, c, st, res)
+	}
+	e.count(res)
+	return res
 }
 
-// execute resolves the machine and runs one execution to a wire.Result, returning the machine's
-// name too (it names the result subject). It never fails: a missing machine or an invalid
-// definition is a FAILED result, as AWS would refuse the start.
-func (e *Executor) execute(ctx context.Context, st start, input []byte) (wire.Result, string) {
-	c, res, machineName, done := e.prepare(ctx, st, input)
-	if !done {
-		res = e.runMachine(ctx, c, st, res, input)
-	}
+func (e *Executor) count(res wire.Result) {
 	switch engine.Status(res.Status) {
 	case engine.StatusSucceeded:
 		e.metrics.succeeded.Add(1)
@@ -40,52 +32,53 @@ func (e *Executor) execute(ctx context.Context, st start, input []byte) (wire.Re
 	default:
 		e.metrics.failed.Add(1)
 	}
-	return res, machineName
+}
+
+// identity is a result's identity, from the start alone (no lookup).
+func (e *Executor) identity(st wire.Start) wire.Result {
+	machineArn := st.MachineArn
+	if machineArn == "" {
+		machineArn = e.cfg.Layout.StateMachineArn(st.Machine)
+	}
+	return wire.Result{
+		ExecutionArn:    st.Arn,
+		StateMachineArn: machineArn,
+		Name:            st.Name,
+		StartDate:       epoch(st.Date),
+		Input:           string(st.Input),
+		InputDetails:    &wire.PayloadDetails{Included: true},
+		TraceHeader:     st.TraceParent,
+	}
 }
 
 // prepare resolves the machine and fills the result's identity. done reports that res is
-// already final (the machine is missing or invalid, or the deadline has passed).
-func (e *Executor) prepare(ctx context.Context, st start, input []byte) (c *compiled, res wire.Result, machineName string, done bool) {
-	c, err := e.machines.resolve(ctx, st.machineRef, st.subjectName)
-	machineName = st.subjectName
-	machineArn := e.cfg.Layout.StateMachineArn(machineName)
-	if c != nil {
-		machineName, machineArn = c.rec.Name, c.rec.Arn
-		if machineName == "" {
-			machineName = st.subjectName
-		}
-		if machineArn == "" {
-			machineArn = e.cfg.Layout.StateMachineArn(machineName)
-		}
-		if c.rec.Version > 0 {
-			machineArn = e.cfg.Layout.StateMachineArn(machineName) + ":" + strconv.Itoa(c.rec.Version)
-		}
+// already final (the start was refused, the machine is missing or invalid, or the deadline
+// has passed).
+func (e *Executor) prepare(ctx context.Context, st wire.Start, bad error) (c *compiled, res wire.Result, done bool) {
+	res = e.identity(st)
+	var se *wire.StartError
+	if errors.As(bad, &se) {
+		return nil, finish(res, st.Date, engine.StatusFailed, se.Type, se.Message), true
 	}
-	arn := st.arn
-	if arn == "" {
-		arn = client.DeriveArn(e.cfg.Layout, machineName, st.name, st.seq)
-	}
-	res = wire.Result{
-		ExecutionArn:    arn,
-		StateMachineArn: machineArn,
-		Name:            st.name,
-		StartDate:       epoch(st.startDate),
-		Input:           string(input),
-		InputDetails:    &wire.PayloadDetails{Included: true},
-		TraceHeader:     st.traceHeader,
+	c, err := e.machines.resolve(ctx, st)
+	if c != nil && c.rec.Version > 0 {
+		res.StateMachineArn = e.cfg.Layout.StateMachineArn(st.Machine) + ":" + strconv.Itoa(c.rec.Version)
 	}
 	var nm errNoMachine
+	var gone errRevisionGone
 	switch {
 	case errors.As(err, &nm):
-		return nil, finish(res, st.startDate, engine.StatusFailed, "StateMachineDoesNotExist", nm.Error()), machineName, true
+		return nil, finish(res, st.Date, engine.StatusFailed, "StateMachineDoesNotExist", nm.Error()), true
+	case errors.As(err, &gone):
+		return nil, finish(res, st.Date, engine.StatusFailed, "States.Runtime", gone.Error()), true
 	case err != nil:
-		return nil, finish(res, st.startDate, engine.StatusFailed, "States.Runtime", "stepjet could not load the state machine: "+err.Error()), machineName, true
+		return nil, finish(res, st.Date, engine.StatusFailed, "States.Runtime", "stepjet could not load the state machine: "+err.Error()), true
 	case c.err != nil:
-		return nil, finish(res, st.startDate, engine.StatusFailed, "InvalidDefinition", c.err.Error()), machineName, true
-	case time.Since(st.startDate) >= e.cfg.Timeout:
-		return nil, finish(res, st.startDate, engine.StatusTimedOut, "", ""), machineName, true
+		return nil, finish(res, st.Date, engine.StatusFailed, "InvalidDefinition", c.err.Error()), true
+	case time.Since(st.Date) >= e.cfg.Timeout:
+		return nil, finish(res, st.Date, engine.StatusTimedOut, "", ""), true
 	}
-	return c, res, machineName, false
+	return c, res, false
 }
 
 // finish ends a result that did not run the engine.
@@ -101,27 +94,27 @@ func finish(res wire.Result, startDate time.Time, status engine.Status, name, ca
 // errDeadline marks the end of an execution's end-to-end deadline.
 var errDeadline = errors.New("execution deadline")
 
-func (e *Executor) runMachine(ctx context.Context, c *compiled, st start, res wire.Result, input []byte) wire.Result {
+func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, res wire.Result) wire.Result {
 	// The deadline runs from when the start was accepted, so a redelivered execution does not
 	// get a fresh five minutes: the engine counts its timeout from StartTime for waits, and
 	// this context ends the execution on time whatever it is doing.
-	deadline := st.startDate.Add(e.cfg.Timeout)
+	deadline := st.Date.Add(e.cfg.Timeout)
 	ctx, cancel := context.WithDeadlineCause(ctx, deadline, errDeadline)
 	defer cancel()
 	opts := engine.RunOptions{
 		Tasks:            e.tasks,
 		Timeout:          e.cfg.Timeout,
-		Name:             st.name,
+		Name:             st.Name,
 		ExecutionArn:     res.ExecutionArn,
 		StateMachineArn:  res.StateMachineArn,
-		StateMachineName: c.rec.Name,
+		StateMachineName: st.Machine,
 		RoleArn:          c.rec.RoleArn,
-		StartTime:        st.startDate,
+		StartTime:        st.Date,
 	}
 	if c.logging.level > levelOff {
-		opts.Events = &logSink{nc: e.cfg.NC, subject: e.cfg.Layout.LogSubject(c.rec.Name), executionArn: res.ExecutionArn, cfg: c.logging}
+		opts.Events = &logSink{nc: e.cfg.NC, subject: e.cfg.Layout.LogSubject(st.Machine), executionArn: res.ExecutionArn, cfg: c.logging}
 	}
-	r := c.machine.Run(ctx, input, opts)
+	r := c.machine.Run(ctx, st.Input, opts)
 	// A failure at the deadline (e.g. a worker that gave up on its own Stepjet-Deadline a moment
 	// before our timer fired) is the deadline's doing: on AWS the timeout comes first.
 	if r.Status != engine.StatusTimedOut && (context.Cause(ctx) == errDeadline ||
@@ -139,7 +132,7 @@ func (e *Executor) runMachine(ctx context.Context, c *compiled, st start, res wi
 		res.OutputDetails = &wire.PayloadDetails{Included: true}
 	}
 	res.Error, res.Cause = r.Error, r.Cause
-	res.BillingDetails = billing(st.startDate, stop)
+	res.BillingDetails = billing(st.Date, stop)
 	return res
 }
 

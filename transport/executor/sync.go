@@ -1,107 +1,179 @@
 package executor
 
 import (
-	"bytes"
+	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/stepjet/stepjet/internal/ids"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
-// startSync subscribes the sync responder: core requests on <prefix>.sync.<machine> in the
-// executors' queue group, so exactly one executor answers each (at-most-once).
+// syncCall is one sync request the executor holds, queued or running. It is answered exactly
+// once: by the worker that runs it, or by Shutdown when the executor drains.
+type syncCall struct {
+	m    *nats.Msg
+	once sync.Once
+}
+
+func (c *syncCall) answer(b []byte) { c.once.Do(func() { _ = c.m.Respond(b) }) }
+
+// startSync subscribes the sync responder: core requests on <prefix>.sync.<machine> (the whole
+// remainder is the machine, see wire.Layout.SubjectMachine) in the executors' queue group, so
+// exactly one executor answers each (at-most-once).
 func (e *Executor) startSync() error {
-	subject := strings.TrimSuffix(e.cfg.Layout.SyncSubject("x"), "x") + "*"
+	subject := strings.TrimSuffix(e.cfg.Layout.SyncSubject("x"), "x") + ">"
 	sub, err := e.cfg.NC.QueueSubscribe(subject, e.cfg.Layout.SyncQueue(), e.onSync)
 	if err != nil {
 		return err
 	}
-	_ = sub.SetPendingLimits(-1, -1) // executions are bounded by MaxInFlight, not by dropping requests
+	// The callback only queues (or refuses) a request, so the subscription's own buffer stays
+	// small; its limits bound memory should the callback ever fall behind.
+	_ = sub.SetPendingLimits(max(4*e.cfg.MaxSyncPending, 4096), int(2*e.cfg.MaxSyncPendingBytes))
 	e.subsMu.Lock()
 	e.syncSub = sub
 	e.subsMu.Unlock()
+	e.syncLoopOn.Store(true)
+	go e.syncLoop()
 	return nil
 }
 
+// onSync queues a sync request, or answers at once: ServiceUnavailable when the executor is
+// draining, ThrottlingException when its queue is full (MaxSyncPending requests or
+// MaxSyncPendingBytes of input wait already). No goroutine is spent on a request before it has
+// a slot.
 func (e *Executor) onSync(m *nats.Msg) {
 	if m.Reply == "" {
 		return // nobody to answer: not a request
 	}
+	c := &syncCall{m: m}
 	e.subsMu.Lock()
+	defer e.subsMu.Unlock()
 	if e.stopping.Load() {
-		e.subsMu.Unlock()
+		c.answer(wire.SyncErrorReply(wire.SyncUnavailable, "this stepjet executor is shutting down; retry (another executor takes it)"))
 		return
 	}
-	e.inflight.Add(1)
-	e.subsMu.Unlock()
-	e.dispatch(job{req: m})
+	n := int64(len(m.Data))
+	if e.syncBytes.Add(n) > e.cfg.MaxSyncPendingBytes {
+		e.syncBytes.Add(-n)
+		e.busy(c)
+		return
+	}
+	select {
+	case e.syncQ <- c:
+	default:
+		e.syncBytes.Add(-n)
+		e.busy(c)
+	}
 }
 
-// serveSync runs one sync request on a worker and answers it.
-func (e *Executor) serveSync(m *nats.Msg) {
-	defer e.inflight.Done()
-	if !e.acquire(e.runCtx) {
-		return
+func (e *Executor) busy(c *syncCall) {
+	e.metrics.syncBusy.Add(1)
+	c.answer(wire.SyncErrorReply(wire.SyncBusy, "this stepjet executor's sync queue is full (max-inflight executions running and the queue's limit waiting); retry later"))
+}
+
+// syncLoop hands queued sync requests to workers as in-flight slots free, dropping those whose
+// caller has stopped waiting. It ends when Shutdown begins; Shutdown answers what is left.
+func (e *Executor) syncLoop() {
+	defer close(e.syncDone)
+	for {
+		var c *syncCall
+		select {
+		case <-e.bgCtx.Done():
+			return
+		case c = <-e.syncQ:
+		}
+		e.syncBytes.Add(-int64(len(c.m.Data)))
+		if gone(c.m) {
+			e.metrics.syncDropped.Add(1)
+			continue
+		}
+		if !e.acquire(e.bgCtx) {
+			e.unavailable(c, "this stepjet executor is shutting down; retry (another executor takes it)")
+			return
+		}
+		if gone(c.m) { // it may have waited for its slot a long time
+			e.release()
+			e.metrics.syncDropped.Add(1)
+			continue
+		}
+		e.hold(c)
+		e.inflight.Add(1)
+		e.dispatch(job{req: c})
 	}
+}
+
+// gone reports that a sync request's caller has stopped waiting (its Stepjet-Deadline passed).
+func gone(m *nats.Msg) bool {
+	if m.Header == nil {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339Nano, m.Header.Get(wire.HeaderDeadline))
+	return err == nil && time.Now().After(t)
+}
+
+func (e *Executor) unavailable(c *syncCall, msg string) {
+	c.answer(wire.SyncErrorReply(wire.SyncUnavailable, msg))
+}
+
+// hold and unhold track the running sync calls Shutdown answers at its deadline.
+func (e *Executor) hold(c *syncCall) {
+	e.heldMu.Lock()
+	e.held[c] = struct{}{}
+	e.heldMu.Unlock()
+}
+
+func (e *Executor) unhold(c *syncCall) {
+	e.heldMu.Lock()
+	delete(e.held, c)
+	e.heldMu.Unlock()
+}
+
+// answerHeld answers every queued and running sync call with ServiceUnavailable.
+func (e *Executor) answerHeld(msg string) {
+	for {
+		select {
+		case c := <-e.syncQ:
+			e.syncBytes.Add(-int64(len(c.m.Data)))
+			e.unavailable(c, msg)
+			continue
+		default:
+		}
+		break
+	}
+	e.heldMu.Lock()
+	calls := make([]*syncCall, 0, len(e.held))
+	for c := range e.held {
+		calls = append(calls, c)
+	}
+	e.heldMu.Unlock()
+	for _, c := range calls {
+		e.unavailable(c, msg)
+	}
+}
+
+// serveSync runs one sync request on a worker (its slot already taken) and answers it.
+func (e *Executor) serveSync(c *syncCall) {
+	defer e.inflight.Done()
 	defer e.release()
+	defer e.unhold(c)
 	e.metrics.inflight.Add(1)
 	defer e.metrics.inflight.Add(-1)
 	e.metrics.syncStarted.Add(1)
-	st, input := e.syncStart(m)
-	res, _ := e.execute(e.runCtx, st, input)
+	st, bad := e.cfg.Layout.DecodeStart(c.m.Subject, c.m.Header, c.m.Data, time.Now(), 0)
+	var se *wire.StartError
+	if errors.As(bad, &se) && se.Fatal {
+		e.metrics.refused.Add(1)
+		c.answer(wire.SyncErrorReply(se.Type, se.Message))
+		return
+	}
+	e.track(st.Arn, nil)
+	res := e.execute(e.runCtx, st, bad)
+	e.untrack(st.Arn)
 	if e.runCtx.Err() != nil {
-		return // aborted by shutdown: no answer rather than a wrong one
+		e.unavailable(c, "this stepjet executor stopped the execution at its drain deadline; it did not complete")
+		return
 	}
-	_ = m.Respond(appendResult(make([]byte, 0, resultSize(&res)), &res))
-}
-
-// syncStart reads a sync request: a wire.SyncRequest body (as the API and `stepjet sync` send),
-// or else the body itself is the input (as `nats req stepjet.sync.NAME '{...}'` sends).
-func (e *Executor) syncStart(m *nats.Msg) (start, []byte) {
-	st := start{startDate: time.Now()}
-	if i := strings.LastIndexByte(m.Subject, '.'); i >= 0 {
-		st.subjectName, _ = wire.DecodeKey(m.Subject[i+1:])
-	}
-	input := m.Data
-	if req, ok := parseSyncRequest(m.Data); ok {
-		input = req.input
-		st.machineRef, st.name, st.traceHeader = req.machineRef, req.name, req.traceHeader
-	}
-	if m.Header != nil {
-		if v := m.Header.Get(wire.HeaderStateMachineArn); v != "" {
-			st.machineRef = v
-		}
-		if v := m.Header.Get(wire.HeaderExecutionName); v != "" && st.name == "" {
-			st.name = v
-		}
-		st.arn = m.Header.Get(wire.HeaderExecutionArn)
-		if st.traceHeader == "" {
-			st.traceHeader = m.Header.Get(wire.HeaderTraceParent)
-		}
-	}
-	if st.name == "" {
-		st.name = ids.New()
-	}
-	if len(bytes.TrimSpace(input)) == 0 {
-		input = []byte("{}")
-	}
-	if st.arn == "" {
-		// Sync starts are never redelivered: a random id is as stable as it needs to be.
-		st.arn = e.cfg.Layout.ExecutionArn(machineNameOf(st), st.name, ids.New())
-	}
-	return st, input
-}
-
-// machineNameOf is the machine name an execution ARN carries.
-func machineNameOf(st start) string {
-	if i := strings.Index(st.machineRef, ":stateMachine:"); i >= 0 {
-		n := st.machineRef[i+len(":stateMachine:"):]
-		if j := strings.IndexByte(n, ':'); j >= 0 {
-			n = n[:j]
-		}
-		return n
-	}
-	return st.subjectName
+	c.answer(e.encodeResult(&res))
 }

@@ -86,6 +86,12 @@ func (t *triggerSet) apply(u jetstream.KeyValueEntry) {
 		if !ok {
 			return
 		}
+		// The bucket is writable by anyone with NATS access: a binding is subscribed only if
+		// it is valid (bounded, outside stepjet's subjects), as triggers.Put would store it.
+		if err := triggers.Validate(t.e.cfg.Layout, b.Subject); err != nil {
+			t.e.cfg.Logger.Error("trigger binding ignored", "key", truncate(u.Key()), "err", err)
+			return
+		}
 		subject = b.Subject
 	}
 	t.mu.Lock()
@@ -102,7 +108,11 @@ func (t *triggerSet) apply(u jetstream.KeyValueEntry) {
 		delete(t.subs, subject)
 	}
 	if u.Operation() != jetstream.KeyValuePut {
-		t.e.cfg.Logger.Info("trigger removed", "subject", subject)
+		// Only a binding this executor held is news: the watch replays the bucket's delete
+		// markers at every start, and those were announced when they happened.
+		if old != nil {
+			t.e.cfg.Logger.Info("trigger removed", "subject", subject)
+		}
 		return
 	}
 	machine := b.Machine

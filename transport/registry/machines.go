@@ -79,20 +79,29 @@ func (r *Registry) Machines(ctx context.Context) ([]wire.Machine, error) {
 // version > 0; ErrNotFound when there is none. Starting an execution needs only this: reading
 // the type alone skips decoding the whole record (its definition is most of it).
 func (r *Registry) Type(ctx context.Context, name string, version int) (string, error) {
+	typ, _, err := r.Pin(ctx, name, version)
+	return typ, err
+}
+
+// Pin returns what a start is accepted on: the type of a machine (or of one of its versions
+// when version > 0) and the KV revision of that record, which the start carries
+// (wire.Start.Revision) so that a redelivered execution runs the definition it was accepted
+// on, not a later update. The machines bucket keeps a few revisions per key (its history).
+func (r *Registry) Pin(ctx context.Context, name string, version int) (string, uint64, error) {
 	key := wire.MachineKey(name)
 	if version > 0 {
 		key = wire.VersionKey(name, version)
 	}
 	e, err := r.kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return "", ErrNotFound
+		return "", 0, ErrNotFound
 	}
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	t := gjson.GetBytes(e.Value(), "type")
 	if t.Type != gjson.String {
-		return "", fmt.Errorf("registry: %s: no type in the stored record", key)
+		return "", 0, fmt.Errorf("registry: %s: no type in the stored record", key)
 	}
-	return t.Str, nil
+	return t.Str, e.Revision(), nil
 }

@@ -26,9 +26,15 @@ type Binding struct {
 // ErrInvalidSubject is returned for subjects that cannot be bound.
 var ErrInvalidSubject = errors.New("invalid trigger subject")
 
+// MaxSubjectLen bounds a bound subject, far below the server's control-line limit.
+const MaxSubjectLen = 1024
+
 // Validate checks that subject is a valid NATS subject (wildcards allowed) outside stepjet's own
 // prefix, where a binding would loop or steal the executors' traffic.
 func Validate(l wire.Layout, subject string) error {
+	if len(subject) > MaxSubjectLen {
+		return fmt.Errorf("%w: the subject is longer than %d characters", ErrInvalidSubject, MaxSubjectLen)
+	}
 	if subject == "" || strings.ContainsAny(subject, " \t\r\n") || strings.HasPrefix(subject, ".") ||
 		strings.HasSuffix(subject, ".") || strings.Contains(subject, "..") {
 		return fmt.Errorf("%w: %q is not a NATS subject", ErrInvalidSubject, subject)
@@ -57,8 +63,8 @@ func Put(ctx context.Context, kv jetstream.KeyValue, l wire.Layout, subject, mac
 	if err := Validate(l, subject); err != nil {
 		return Binding{}, err
 	}
-	if machine == "" {
-		return Binding{}, errors.New("a trigger needs a state machine name")
+	if err := wire.CheckName("state machine name", machine); err != nil {
+		return Binding{}, fmt.Errorf("a trigger needs a valid state machine name: %w", err)
 	}
 	b := Binding{Subject: subject, Machine: machine, CreatedAt: time.Now().UTC()}
 	data, _ := json.Marshal(b)

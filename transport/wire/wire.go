@@ -13,26 +13,6 @@ import (
 // DefaultPrefix is the subject prefix when none is configured.
 const DefaultPrefix = "stepjet"
 
-// Headers carried by start messages and results.
-const (
-	// HeaderMsgID is JetStream's de-duplication header: the execution name on starts, the
-	// execution ARN on results.
-	HeaderMsgID = "Nats-Msg-Id"
-	// HeaderExecutionArn fixes an execution's ARN when its start is accepted, so a redelivered
-	// start produces a result with the same ARN. A bare publish without it gets an ARN derived
-	// from its execution name (see Layout.ExecutionArn).
-	HeaderExecutionArn = "Stepjet-Execution-Arn"
-	// HeaderExecutionName is the execution's name (defaults to Nats-Msg-Id, then a fresh UUID).
-	HeaderExecutionName = "Stepjet-Execution-Name"
-	// HeaderStateMachineArn names the machine, version or alias ARN the execution runs; without it
-	// the machine is the subject's last token.
-	HeaderStateMachineArn = "Stepjet-State-Machine-Arn"
-	// HeaderStartDate is when the start was accepted (RFC 3339 with nanoseconds).
-	HeaderStartDate = "Stepjet-Start-Date"
-	// HeaderTraceParent carries the W3C trace context across NATS.
-	HeaderTraceParent = "traceparent"
-)
-
 // Layout derives every NATS name from a prefix. The zero value uses DefaultPrefix.
 type Layout struct {
 	Prefix string
@@ -122,6 +102,34 @@ func (l Layout) StateMachineArn(name string) string {
 func (l Layout) ExecutionArn(machine, execName, id string) string {
 	return "arn:aws:states:" + l.RegionOrDefault() + ":" + l.AccountOrDefault() + ":express:" + machine + ":" + execName + ":" + id
 }
+
+// startMachine is the machine a start or sync subject names: the whole remainder after
+// "<prefix>.start." or "<prefix>.sync.", decoded as DecodeKey does. A remainder that begins
+// with "x-" is the hex form SubjectToken writes; any other is the name as it is, dots included,
+// so a raw publish to stepjet.start.order.v2 starts machine "order.v2" (never "v2"). The name
+// must be a valid AWS name; an error here is Fatal (no result subject can be formed from it).
+func (l Layout) startMachine(subject string) (string, error) {
+	p := l.prefix() + "."
+	rest, ok := strings.CutPrefix(subject, p+"start.")
+	if !ok {
+		rest, ok = strings.CutPrefix(subject, p+"sync.")
+	}
+	if !ok || rest == "" {
+		return "", &StartError{Type: "InvalidArn", Message: "the subject '" + truncate(subject) + "' is not " + p + "start.<machine> or " + p + "sync.<machine>", Fatal: true}
+	}
+	name, ok := DecodeKey(rest)
+	if !ok {
+		return "", &StartError{Type: "InvalidName", Message: "the subject's machine token '" + truncate(rest) + "' begins with x- but is not hex (names that begin with x- are written x-<hex>)", Fatal: true}
+	}
+	if err := CheckName("state machine name", name); err != nil {
+		err.(*StartError).Fatal = true
+		return "", err
+	}
+	return name, nil
+}
+
+// SubjectMachine is the machine a start or sync subject names (see DecodeStart).
+func (l Layout) SubjectMachine(subject string) (string, error) { return l.startMachine(subject) }
 
 // SubjectToken makes a name safe as one subject token: names that hold only [-_A-Za-z0-9] pass
 // as they are; others are hex-encoded behind "x-" (and so are names that begin with "x-"), which
@@ -241,10 +249,22 @@ type BillingDetails struct {
 	BilledDurationInMs   int64 `json:"billedDurationInMilliseconds"`
 }
 
-// SyncRequest is the body of a sync start request (core NATS request to SyncSubject).
-type SyncRequest struct {
-	StateMachineArn string `json:"stateMachineArn,omitempty"`
-	Name            string `json:"name,omitempty"`
-	Input           string `json:"input,omitempty"`
-	TraceHeader     string `json:"traceHeader,omitempty"`
+// Route is the version ARN the alias sends a start with draw x to: x modulo the total weight
+// picks a route in proportion to the weights. ok is false when the alias routes nowhere.
+func (a Alias) Route(x uint64) (versionArn string, ok bool) {
+	total := 0
+	for _, r := range a.Routing {
+		total += max(r.Weight, 0)
+	}
+	if total <= 0 {
+		return "", false
+	}
+	n := int(x % uint64(total))
+	for _, r := range a.Routing {
+		if n < max(r.Weight, 0) {
+			return r.StateMachineVersionArn, true
+		}
+		n -= max(r.Weight, 0)
+	}
+	return a.Routing[0].StateMachineVersionArn, true
 }
