@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -112,6 +114,8 @@ func TestRenderedPodsRunForReal(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode == 200 {
 		t.Fatalf("an unsigned request was served: %v %v", resp, err)
 	}
+
+	runHelmTestHook(t, r, secrets, svc)
 
 	// Collect results from the start: every execution ARN → how many results it has.
 	nc := cluster.connect(t)
@@ -254,4 +258,27 @@ func startWithRetry(api *apiClient, machineArn string, i int) (string, error) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	return "", fmt.Errorf("StartExecution kept failing: %s", last)
+}
+
+// runHelmTestHook runs the chart's `helm test` pod script with curl, against the Service. The
+// Service's DNS name is the one translation: curl reaches it through http_proxy, which keeps
+// the name in the request (and in the SigV4 signature curl makes).
+func runHelmTestHook(t *testing.T, r rendered, secrets map[string]map[string]string, svc *service) {
+	t.Helper()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Log("curl is not on PATH: the helm test pod's script was not run")
+		return
+	}
+	c := r.TestPod.Spec.Containers[0]
+	env := []string{"PATH=" + os.Getenv("PATH"), "http_proxy=http://" + svc.addr}
+	for _, e := range c.Env {
+		ref := e.ValueFrom.SecretKeyRef
+		env = append(env, e.Name+"="+secrets[ref.Name][ref.Key])
+	}
+	cmd := exec.Command(c.Command[0], append(c.Command[1:], c.Args...)...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "helm test: SUCCEEDED") {
+		t.Fatalf("the helm test pod's script: %v\n%s", err, out)
+	}
 }
