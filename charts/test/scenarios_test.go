@@ -77,6 +77,14 @@ func TestHAScenarioWithTheNATSChart(t *testing.T) {
 	if r.PDB == nil {
 		t.Error("no PDB with 3 replicas")
 	}
+
+	// With KEDA, the scaler reads the NATS chart's headless Service (whose DNS names each server).
+	vals := scenarioValues(t, "ha")
+	vals["autoscaling"] = map[string]any{"keda": map[string]any{"enabled": true}}
+	k := render(t, vals)
+	if got := k.ScaledObject.Spec.Triggers[0].Metadata["natsServerMonitoringEndpoint"]; got != release+"-nats-headless."+namespace+".svc.cluster.local:8222" {
+		t.Errorf("KEDA monitoring endpoint %s", got)
+	}
 }
 
 func TestKEDAScenario(t *testing.T) {

@@ -104,10 +104,12 @@ app.kubernetes.io/component: executor
 {{- end }}
 {{- end }}
 
-{{/* host:port of the NATS monitoring endpoint KEDA reads (empty when unknown). */}}
+{{/* host:port of the NATS monitoring endpoint KEDA reads (empty when unknown). For the NATS
+chart it is the headless Service: on a cluster KEDA asks the stream's leader by its server name,
+<pod>.<headless service>, which only the headless Service's DNS answers. */}}
 {{- define "stepjet.natsMonitoring" -}}
 {{- if .Values.nats.enabled }}
-{{- printf "%s.%s.svc.cluster.local:%d" (include "stepjet.natsFullname" .) .Release.Namespace (int .Values.nats.config.monitor.port) }}
+{{- printf "%s-headless.%s.svc.cluster.local:%d" (include "stepjet.natsFullname" .) .Release.Namespace (int .Values.nats.config.monitor.port) }}
 {{- else }}
 {{- .Values.externalNats.monitoringEndpoint }}
 {{- end }}
