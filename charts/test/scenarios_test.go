@@ -157,6 +157,9 @@ func TestExternalNATSScenario(t *testing.T) {
 	if r.PDB != nil {
 		t.Error("a PDB over a single replica blocks node drains")
 	}
+	if a["nkey"] != "/etc/stepjet/nats-nkey/nkey.seed" || !mounted(c.VolumeMounts, "nats-nkey", "/etc/stepjet/nats-nkey") {
+		t.Errorf("--nkey=%s mounts %+v", a["nkey"], c.VolumeMounts)
+	}
 	if len(r.ConfigMaps) != 0 || a["definitions"] == "" {
 		t.Errorf("existingConfigMap: %d ConfigMaps rendered, --definitions=%q", len(r.ConfigMaps), a["definitions"])
 	}
