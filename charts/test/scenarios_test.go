@@ -203,6 +203,8 @@ func TestRefusals(t *testing.T) {
 		{"an unknown nested key", set(base(), "executor.maxInflight", 3), "maxInflight"},
 		{"a wrong type", set(base(), "replicaCount", "two"), "replicaCount"},
 		{"a bad duration", set(base(), "executor.timeout", "five minutes"), "timeout"},
+		{"a setting the executors would refuse", set(base(), "definitions.machines", map[string]any{"m": map[string]any{"definition": "{}", "settings": map[string]any{"description": "x"}}}), "description"},
+		{"a bad log level", set(base(), "definitions.machines", map[string]any{"m": map[string]any{"definition": "{}", "settings": map[string]any{"loggingConfiguration": map[string]any{"level": "LOUD"}}}}), "level"},
 		{"a bad machine name", set(base(), "definitions.machines", map[string]any{"a b": map[string]any{"definition": "{}"}}), "a b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
