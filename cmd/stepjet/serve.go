@@ -69,6 +69,7 @@ Examples:
   stepjet serve
   stepjet serve --nkey stepjet.nk --http-addr 0.0.0.0:8083
   stepjet serve --nats-url nats://n1:4222,nats://n2:4222 --creds app.creds --max-inflight 10000
+  stepjet serve --definitions ./workflows     # apply NAME.asl.json files at start-up (docs/kubernetes.md)
 `
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
