@@ -13,7 +13,6 @@ require (
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
 	github.com/nats-io/nkeys v0.4.16
-	github.com/recolabs/gnata v0.2.2
 	github.com/tidwall/gjson v1.20.1
 	github.com/tidwall/pretty v1.2.1
 	github.com/tidwall/sjson v1.2.7

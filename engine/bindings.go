@@ -113,6 +113,7 @@ func (b *bindings) StatesValue(i int) []byte {
 func (b *bindings) scope() *jsonata.Scope {
 	if b.sc == nil {
 		b.sc = jsonata.NewScope(b)
+		b.sc.SetBudget(&b.r.f.ex.budget)
 	}
 	return b.sc
 }

@@ -15,7 +15,7 @@ func (r *stateRun) env(doc []byte) *jsonpath.Env {
 
 // envOf is env as a value, for a caller that can keep it on its stack.
 func (r *stateRun) envOf(doc []byte) jsonpath.Env {
-	e := jsonpath.Env{Input: doc, Vars: r.f.vars, Compact: r.f.ex.compact}
+	e := jsonpath.Env{Input: doc, Vars: r.f.vars, Compact: r.f.ex.compact, Budget: &r.f.ex.budget}
 	if r.st.needsContext {
 		e.Context = r.context()
 	}
@@ -243,8 +243,8 @@ func (r *stateRun) catchAssign(obj []byte, err error) *stateError {
 func errorOutput(e *failure.Error) []byte {
 	b := make([]byte, 0, 32+len(e.Name)+len(e.Cause))
 	b = append(b, `{"Error":`...)
-	b = jsonString(b, e.Name)
+	b = jsonString(b, capError(e.Name))
 	b = append(b, `,"Cause":`...)
-	b = jsonString(b, e.Cause)
+	b = jsonString(b, capCause(e.Cause))
 	return append(b, '}')
 }

@@ -45,6 +45,13 @@ const (
 const (
 	DefaultTimeout  = 5 * time.Minute
 	MaxPayloadBytes = 256 * 1024
+	// DefaultMapConcurrency is how many iterations of an inline Map state run at once at
+	// most: AWS runs up to 40 concurrently, whatever MaxConcurrency asks above that.
+	DefaultMapConcurrency = 40
+	// MaxCauseLength and MaxErrorLength are AWS's limits on a failure's cause (32,768
+	// characters) and error name (256): longer ones are cut to the limit.
+	MaxCauseLength = 32768
+	MaxErrorLength = 256
 )
 
 // TaskRequest is what a Task state asks of its invoker.
@@ -124,6 +131,17 @@ type RunOptions struct {
 	StateMachineName string
 	RoleArn          string
 	StartTime        time.Time // zero means now
+	// EvalBytes and EvalItems bound what one evaluation (a JSONPath, an intrinsic function,
+	// a JSONata expression) may build; 0 means limits.EvalBytes (16 MiB) and
+	// limits.EvalItems (1 Mi). Over the limit, the execution fails with
+	// States.DataLimitExceeded. See docs/limits.md.
+	EvalBytes int64
+	EvalItems int64
+	// MapConcurrency caps how many iterations of an inline Map state run at once, whatever
+	// its MaxConcurrency says (0, unlimited, or a large number); 0 means
+	// DefaultMapConcurrency (40, as AWS runs inline Map states). Results are the same at any
+	// concurrency: only how many iterations are in flight changes.
+	MapConcurrency int
 }
 
 // Result is the outcome of one execution.

@@ -152,8 +152,8 @@ func errorDetails(extra func([]byte) []byte, name, cause string) func([]byte) []
 		if extra != nil {
 			b = extra(b)
 		}
-		b = member(b, "error", name)
-		b = member(b, "cause", cause)
+		b = member(b, "error", capError(name))
+		b = member(b, "cause", capCause(cause))
 		return append(b, '}')
 	}
 }

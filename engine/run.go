@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/stepjet/stepjet/engine/payload"
 )
 
@@ -34,6 +35,10 @@ type execution struct {
 	// members, made once when first needed.
 	ids     atomic.Pointer[identity]
 	ctxHead atomic.Pointer[[]byte]
+	// budget is what each evaluation of this execution may use (its context and limits);
+	// pool is what the evaluations running at once hold together.
+	budget limits.Budget
+	pool   limits.Pool
 	// compact says every document of this execution is compact JSON: the input is compacted
 	// once at the boundary and task results as they arrive, and everything else the engine
 	// builds from them (payloads, ResultPath splices, JSONata and intrinsic values) is written
@@ -85,6 +90,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	ctx, cancel := context.WithTimeoutCause(ctx, ex.deadline.Sub(clock.Now()), errExecutionTimeout)
 	defer cancel()
 	ex.ctx = ctx
+	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems, Pool: &ex.pool}
 
 	res := Result{Status: StatusSucceeded, Input: input, StartDate: start}
 	var startDetails func([]byte) []byte
@@ -102,14 +108,23 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	var serr *stateError
 	if len(input) > MaxPayloadBytes {
 		serr = &stateError{Error: dataLimitError("input")}
-	} else if doc, ok := payload.ValidCompact(input); !ok {
-		serr = &stateError{Error: failure.New(failure.Runtime, "The execution input is not valid JSON")}
+	} else if doc, err := payload.CheckCompact(input, "The execution input"); err != nil {
+		if fe, ok := err.(*failure.Error); ok {
+			serr = &stateError{Error: fe}
+		} else {
+			serr = &stateError{Error: failure.New(failure.Runtime, "The execution input is not valid JSON")}
+		}
 	} else {
 		// From here on every document is compact (Result.Input keeps the bytes as given).
 		ex.input, ex.compact = doc, true
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
 		out, serr = f.runProgram(m.top, ex.input)
 		first = f.prev
+		if serr == nil && context.Cause(ctx) == errExecutionTimeout {
+			// The deadline passed while the last state was evaluating: it ran out of time,
+			// whatever the evaluation made of that.
+			serr = ex.ctxError()
+		}
 	}
 	res.StopDate = clock.Now()
 	switch {
@@ -128,7 +143,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		res.Status = StatusTimedOut
 		ex.hist.emit(first, "ExecutionTimedOut", "executionTimedOutEventDetails", detailsIf(ex, errorDetails(nil, serr.Name, serr.Cause)))
 	default:
-		res.Status, res.Error, res.Cause = StatusFailed, serr.Name, serr.Cause
+		res.Status, res.Error, res.Cause = StatusFailed, capError(serr.Name), capCause(serr.Cause)
 		ex.hist.emit(first, "ExecutionFailed", "executionFailedEventDetails", detailsIf(ex, errorDetails(nil, serr.Name, serr.Cause)))
 	}
 	return res
@@ -217,6 +232,12 @@ func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
 	for {
 		r.assigned, r.started = nil, false
 		out, next, err := r.execute()
+		if err != nil && !err.timedOut && !err.aborted && f.ctx.Err() != nil {
+			// An evaluation stopped by the end of the context fails with whatever error it
+			// met (a cancelled JSONata, a cut-short path); the execution ended for the
+			// context's reason: its deadline (TIMED_OUT) or its cancellation.
+			err = f.ctxError()
+		}
 		if err == nil {
 			if len(out) > MaxPayloadBytes {
 				err = &stateError{Error: dataLimitError(st.name)}

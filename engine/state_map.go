@@ -2,18 +2,20 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/tidwall/gjson"
 )
 
-// unboundedMapWorkers bounds the goroutines of a Map state whose MaxConcurrency is 0: AWS runs
-// inline Map iterations about 40 at a time.
-const unboundedMapWorkers = 40
+// maxSelectedBytes bounds the iteration inputs a Map state's ItemSelector makes, all of which
+// are held until the iterations have run: 64 payloads, as many as 4 evaluations may build.
+const maxSelectedBytes = 4 * limits.EvalBytes
 
 // mapState runs an inline Map state: one iteration of the item processor per item (or batch),
 // with at most MaxConcurrency running at once; the result is the array of the iterations'
@@ -112,6 +114,7 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 
 	// Each iteration's input: ItemSelector (with $$.Map.Item) or the item itself.
 	inputs := make([][]byte, len(elems))
+	selected := 0
 	for i, e := range elems {
 		// The item's bytes, shared with the items document rather than copied.
 		raw := []byte(e.Raw)
@@ -135,6 +138,10 @@ func (r *stateRun) mapState() ([]byte, int, *stateError) {
 		}
 		if err != nil {
 			return nil, end, r.runtime(err)
+		}
+		if selected += len(v); selected > maxSelectedBytes {
+			return nil, end, r.runtime(&failure.Error{Name: failure.DataLimitExceeded, Cause: fmt.Sprintf(
+				"The ItemSelector made more than %d bytes of iteration inputs (at item %d of %d)", maxSelectedBytes, i, len(elems))})
 		}
 		inputs[i] = v
 	}
@@ -181,9 +188,15 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 	if len(inputs) == 0 {
 		return outs, nil
 	}
-	workers := maxConc
+	// MaxConcurrency 0 (no limit) and values above the cap run at the cap: AWS runs inline
+	// Map iterations up to 40 at a time, and a MaxConcurrency of a million must not start a
+	// million goroutines. Results are in item order at any concurrency.
+	workers := ex.opts.MapConcurrency
 	if workers <= 0 {
-		workers = unboundedMapWorkers
+		workers = DefaultMapConcurrency
+	}
+	if maxConc > 0 && maxConc < workers {
+		workers = maxConc
 	}
 	if workers > len(inputs) {
 		workers = len(inputs)
@@ -197,6 +210,7 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 	var (
 		next     atomic.Int64
 		failed   atomic.Int64
+		outBytes atomic.Int64 // the size of the results so far, against the payload limit
 		once     sync.Once
 		firstErr *stateError
 		wg       sync.WaitGroup
@@ -243,6 +257,17 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 				return
 			}
 			ex.hist.emit(it.prev, "MapIterationSucceeded", "mapIterationSucceededEventDetails", iterDetails(i))
+			if outBytes.Add(int64(len(out))+1) > limits.EvalBytes {
+				// The results are held until the last iteration ends: past what an evaluation
+				// may build (ResultSelector or Output may still cut a large result down to a
+				// payload), stop now rather than hold every iteration's output first.
+				once.Do(func() {
+					firstErr = &stateError{Error: &failure.Error{Name: failure.DataLimitExceeded, Cause: fmt.Sprintf(
+						"The iterations of the Map state '%s' returned more than %d bytes of results", name, limits.EvalBytes)}}
+					cancel()
+				})
+				return
+			}
 			outs[i] = out
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/stepjet/stepjet/engine/payload"
 )
 
@@ -122,6 +123,10 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 			who = r.st.name
 		}
 		err = &stateError{Error: dataLimitError(who), task: true}
+	} else if err == nil && limits.DepthExceeds(result, limits.MaxDepth) {
+		// The same nesting limit as the execution input's: paths over such a document
+		// cost time and memory quadratic in its depth.
+		err = &stateError{Error: limits.TooDeep("The result of the task in state '" + r.st.name + "'"), task: true}
 	}
 	if err != nil {
 		typ, key := failType, failKey

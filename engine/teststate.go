@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/tidwall/gjson"
 )
 
@@ -39,6 +40,13 @@ type StateOptions struct {
 	// MapIterationFailures is how many of a mocked Map's iterations failed: over its
 	// ToleratedFailureCount/Percentage, the state fails with States.ExceedToleratedFailureThreshold.
 	MapIterationFailures int
+
+	// Timeout bounds the run (0 means DefaultTimeout); EvalBytes, EvalItems and
+	// MapConcurrency are as in RunOptions. A state tested alone is held to the same limits as
+	// in an execution, so a TestState request cannot take more time or memory than one.
+	Timeout              time.Duration
+	EvalBytes, EvalItems int64
+	MapConcurrency       int
 }
 
 // State outcomes of RunState, as AWS's TestState names them.
@@ -95,12 +103,18 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 	if clock == nil {
 		clock = systemClock{}
 	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
+	timeout := opts.Timeout
+	if timeout <= 0 || timeout > DefaultTimeout {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errExecutionTimeout)
 	defer cancel()
 	ro := RunOptions{Tasks: opts.Tasks, Clock: clock, Name: opts.Name, ExecutionArn: opts.ExecutionArn,
-		StateMachineArn: opts.StateMachineArn, StateMachineName: opts.StateMachineName, RoleArn: opts.RoleArn}
+		StateMachineArn: opts.StateMachineArn, StateMachineName: opts.StateMachineName, RoleArn: opts.RoleArn,
+		EvalBytes: opts.EvalBytes, EvalItems: opts.EvalItems, MapConcurrency: opts.MapConcurrency}
 	ex := &execution{m: m, ctx: ctx, opts: ro, clock: clock, input: input, start: clock.Now()}
-	ex.deadline = ex.start.Add(DefaultTimeout)
+	ex.deadline = ex.start.Add(timeout)
+	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems, Pool: &ex.pool}
 	ex.hist.now = clock.Now
 	ex.hist.last = 1 // ExecutionStarted
 	if m.tasks > 0 {
@@ -121,10 +135,21 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 		next int
 		err  *stateError
 	)
-	if (st.typ == typeMap || st.typ == typeParallel) && (opts.WholeResult != nil || opts.WholeError != nil) {
+	switch {
+	case len(input) > MaxPayloadBytes:
+		err = &stateError{Error: dataLimitError("input")}
+	case limits.DepthExceeds(input, limits.MaxDepth):
+		err = &stateError{Error: limits.TooDeep("The state input")}
+	case (st.typ == typeMap || st.typ == typeParallel) && (opts.WholeResult != nil || opts.WholeError != nil):
 		out, next, err = r.mocked(opts)
-	} else {
+	default:
 		out, next, err = r.execute()
+	}
+	if err != nil && !err.timedOut && !err.aborted && ctx.Err() != nil {
+		err = ex.ctxError() // stopped by the deadline, whatever error the evaluation met
+	}
+	if err == nil && len(out) > MaxPayloadBytes {
+		err = &stateError{Error: dataLimitError(st.name)}
 	}
 	shapeInspection(&r, &res.Inspection)
 	switch {
@@ -137,7 +162,7 @@ func (m *Machine) RunState(ctx context.Context, name string, input []byte, opts 
 			res.NextState = p.states[next].name
 		}
 	default:
-		res.Error, res.Cause = err.Name, err.Cause
+		res.Error, res.Cause = capError(err.Name), capCause(err.Cause)
 		// The retry counts so far are unknown to a lone run: RetryCount stands for them all on
 		// the matching retrier.
 		rs := retryState{total: opts.RetryCount}

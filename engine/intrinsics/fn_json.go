@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/tidwall/gjson"
 )
 
@@ -22,7 +23,63 @@ func statesStringToJSON(c *callNode, args []gjson.Result) ([]byte, error) {
 	if v.Raw == "" || !gjson.Valid(v.Raw) {
 		return nil, c.fail("the argument is not a valid JSON text: %s", abbreviate(s))
 	}
-	return appendJavaJSON(nil, v), nil
+	out, ok := appendJavaJSONText(make([]byte, 0, len(v.Raw)), v.Raw, limits.MaxDepth)
+	if !ok {
+		return nil, limits.TooDeep("The argument of States.StringToJson")
+	}
+	return out, nil
+}
+
+// appendJavaJSONText is appendJavaJSON for valid JSON text, in one pass over it: each string
+// and number is rewritten as Jackson writes it, the rest copied without whitespace. Walking
+// gjson values instead re-scans every nested value at every level, a cost quadratic in the
+// depth. ok is false when the text nests more than maxDepth levels deep.
+func appendJavaJSONText(dst []byte, s string, maxDepth int) (out []byte, ok bool) {
+	depth := 0
+	for i := 0; i < len(s); {
+		switch ch := s[i]; ch {
+		case ' ', '\t', '\n', '\r':
+			i++
+		case '{', '[':
+			if depth++; depth > maxDepth {
+				return dst, false
+			}
+			dst = append(dst, ch)
+			i++
+		case '}', ']':
+			depth--
+			dst = append(dst, ch)
+			i++
+		case ',', ':':
+			dst = append(dst, ch)
+			i++
+		case '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j++ // the closing quote
+			dst = appendJSONString(dst, gjson.Parse(s[i:j]).Str)
+			i = j
+		case 't', 'n':
+			dst = append(dst, s[i:i+4]...)
+			i += 4
+		case 'f':
+			dst = append(dst, "false"...)
+			i += 5
+		default: // a number
+			j := i + 1
+			for j < len(s) && strings.IndexByte("0123456789+-.eE", s[j]) >= 0 {
+				j++
+			}
+			dst = appendJavaNumber(dst, s[i:j])
+			i = j
+		}
+	}
+	return dst, true
 }
 
 // States.JsonToString(value) returns the value's compact JSON text, as Jackson writes it.

@@ -3,6 +3,7 @@ package intrinsics
 import (
 	"strings"
 
+	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonpath"
 )
 
@@ -65,5 +66,12 @@ func (c *Call) Eval(env *jsonpath.Env) ([]byte, error) {
 	if env == nil {
 		env = &jsonpath.Env{}
 	}
-	return c.root.run(env)
+	m := env.Budget.Meter()
+	v, err := c.root.run(env, &m)
+	m.Release()
+	if fe, ok := err.(*failure.Error); ok && strings.HasPrefix(fe.Cause, "The evaluation built") {
+		// Say which call went over the limit.
+		return nil, &failure.Error{Name: fe.Name, Cause: "The intrinsic function call '" + abbreviate(c.src) + "' built too much: " + fe.Cause}
+	}
+	return v, err
 }

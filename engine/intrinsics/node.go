@@ -8,6 +8,7 @@ import (
 
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonpath"
+	"github.com/stepjet/stepjet/engine/limits"
 )
 
 // node is one argument of a call, parsed once and evaluated many times.
@@ -94,21 +95,54 @@ func (c *callNode) canonical(b *strings.Builder) {
 }
 
 // run evaluates the arguments and applies the function, returning raw JSON.
-func (c *callNode) run(env *jsonpath.Env) ([]byte, error) {
+// run evaluates the call. What it builds is counted against m: its arguments before the call
+// (a function's result is at most a small multiple of them: States.Format and States.Array
+// copy theirs) and its result after, so nested calls that each copy large arguments fail once
+// they have built more than an evaluation may.
+func (c *callNode) run(env *jsonpath.Env, m *limits.Meter) ([]byte, error) {
 	var buf [4]gjson.Result // most calls take at most 3 arguments: no allocation for them
 	args := buf[:0]
+	size := 0
 	for _, a := range c.args {
-		v, err := a.eval(env)
+		var v gjson.Result
+		var err error
+		// A nested call shares the meter; the meter stays off the heap as long as it is
+		// passed to concrete methods only.
+		if call, ok := a.(*callNode); ok {
+			v, err = call.evalMetered(env, m)
+		} else {
+			v, err = a.eval(env)
+		}
 		if err != nil {
 			return nil, err
 		}
 		args = append(args, v)
+		size += len(v.Raw)
 	}
-	return c.fn.impl(c, args)
+	if err := m.Bytes(size); err != nil {
+		return nil, err
+	}
+	if err := m.Err(); err != nil {
+		return nil, err
+	}
+	out, err := c.fn.impl(c, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Bytes(len(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (c *callNode) eval(env *jsonpath.Env) (gjson.Result, error) {
-	out, err := c.run(env)
+	m := env.Budget.Meter()
+	defer m.Release()
+	return c.evalMetered(env, &m)
+}
+
+func (c *callNode) evalMetered(env *jsonpath.Env, m *limits.Meter) (gjson.Result, error) {
+	out, err := c.run(env, m)
 	if err != nil {
 		return gjson.Result{}, err
 	}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 )
 
 // gnata.DecodeJSON reads JSON token by token through encoding/json's Decoder: about 75 µs and

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 )
 
 // decodeSamples are JSON texts (and non-JSON ones) on which decodeJSON must agree with

@@ -10,7 +10,7 @@
 //	e, err := jsonata.Compile("$states.input.total * 2")
 //	v, defined, err := e.Eval(bindings) // v = []byte("84")
 //
-// The language is JSONata 2.x as github.com/recolabs/gnata implements it, plus what AWS adds:
+// The language is JSONata 2.x as github.com/stepjet/stepjet/engine/jsonata/internal/gnata implements it, plus what AWS adds:
 // $partition, $range, $hash, $random([seed]), $uuid and $parse; $eval is hidden (naming it is
 // undefined, calling it is T1006), and the ?: and ?? operators are refused, as on AWS.
 //
@@ -28,9 +28,12 @@
 //     values, so the JSONata text cannot be written. Error codes and the other messages are
 //     JSONata's (errors.go), except where gnata gives too little to fill them in, when its
 //     own message follows the code.
-//   - Resource bounds are gnata's and ours, not AWS's: a range or $append of more than 10
-//     million items, and $pad of more than 16 Mi characters, fail; AWS bounds evaluation
-//     memory differently.
+//   - Resource bounds are ours, not AWS's: an evaluation may build 16 MiB of strings and 1 Mi
+//     array elements and object members (limits.EvalBytes, limits.EvalItems; Scope.SetBudget
+//     sets them with the execution's deadline), one built-in may make a string of 16 MiB, and
+//     more fails with States.DataLimitExceeded; AWS bounds evaluation memory differently.
+//     The evaluator is a vendored copy of gnata with these bounds added
+//     (internal/gnata/README.md).
 //   - $pad is ours (pad.go): gnata refuses a width over 10,000.
 //   - $now, $random and $uuid read the real clock and randomness; $now writes milliseconds as
 //     JavaScript does.

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 
 	"github.com/stepjet/stepjet/internal/jsonstr"
 )

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/stepjet/stepjet/engine/limits"
 	"hash"
 	"hash/fnv"
 	"math"
@@ -17,7 +18,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 
 	"github.com/stepjet/stepjet/internal/ids"
 )
@@ -159,6 +160,10 @@ func fnRange(args []any, _ any) (any, error) {
 	if count > maxRange {
 		return nil, queryError("D2014", fmt.Sprintf("The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate %s.", strconv.FormatFloat(count, 'f', -1, 64)))
 	}
+	if count > limits.EvalItems {
+		// More than one evaluation may build: refuse before allocating, not after.
+		return nil, limits.Exceeded(limits.EvalItems, "items")
+	}
 	out := make([]any, 0, int(count))
 	for v := start; (step > 0 && v <= end) || (step < 0 && v >= end); v += step {
 		out = append(out, v)
@@ -249,6 +254,9 @@ func fnParse(args []any, _ any) (any, error) {
 	s, ok := args[0].(string)
 	if !ok {
 		return nil, signatureError("parse", 1)
+	}
+	if limits.DepthExceeds(s, limits.MaxDepth) {
+		return nil, limits.TooDeep("The argument of $parse")
 	}
 	if !json.Valid([]byte(s)) {
 		return nil, queryError("", fmt.Sprintf("The string %s is not valid JSON", appendString(nil, s)))

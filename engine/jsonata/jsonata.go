@@ -2,10 +2,12 @@ package jsonata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
+	"github.com/stepjet/stepjet/engine/limits"
 )
 
 // Expr is a compiled JSONata expression: immutable and safe for concurrent use.
@@ -79,9 +81,24 @@ type Bindings interface {
 
 // Eval evaluates the expression. defined is false when it produced no value (JSONata's
 // undefined). A failure is a *failure.Error named States.QueryEvaluationError whose cause ends
-// with the evaluator's message (e.g. "T1006: Attempted to invoke a non-function").
+// with the evaluator's message (e.g. "T1006: Attempted to invoke a non-function"), or
+// States.DataLimitExceeded when the evaluation built more than its budget allows; an
+// evaluation stopped by its context returns the context's error.
+//
+// When b is a *Scope with a budget (Scope.SetBudget), the budget's context stops the
+// evaluation and its limits bound what it builds; otherwise there is no deadline and the
+// default limits (limits.EvalBytes, limits.EvalItems) apply.
 func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
-	return e.EvalContext(context.Background(), b)
+	return e.eval(BudgetContext(b), b)
+}
+
+// BudgetContext is the context of b's budget (Scope.SetBudget): what stops an evaluation made
+// without a context of its own. It is context.Background when b has none.
+func BudgetContext(b Bindings) context.Context {
+	if sc, ok := b.(*Scope); ok {
+		return sc.budget.Context()
+	}
+	return context.Background()
 }
 
 // EvalContext is Eval with a context whose cancellation stops long evaluations.
@@ -90,6 +107,11 @@ func (e *Expr) Eval(b Bindings) (value []byte, defined bool, err error) {
 // When b is a *Scope, the bindings it has already decoded for other expressions are reused;
 // otherwise each call looks up and decodes afresh what the expression names.
 func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
+	return e.eval(ctx, b)
+}
+
+// eval is Eval under ctx.
+func (e *Expr) eval(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
 	sc, ok := b.(*Scope)
 	if !ok {
 		sc = NewScope(b)
@@ -121,10 +143,26 @@ func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defin
 	if err != nil {
 		return nil, false, err
 	}
+	lim := sc.budget
+	maxBytes := lim.MaxBytes()
+	sc.meter = lim.Meter()
+	defer sc.meter.Release()
 	// AWS evaluates with no context value: only $states and variables hold data.
-	res, gerr := prog.EvalWithVars(ctx, nil, vars)
+	res, gerr := prog.EvalWithVarsBudget(ctx, nil, vars, &sc.meter)
 	if gerr != nil {
+		var be *gnata.BudgetError
+		switch {
+		case errors.As(gerr, &be):
+			return nil, false, limits.Exceeded(be.Limit, be.What)
+		case ctx.Err() != nil && (errors.Is(gerr, context.Canceled) || errors.Is(gerr, context.DeadlineExceeded)):
+			return nil, false, gerr // the caller's deadline or cancellation, not the expression's fault
+		}
 		return nil, false, translate(gerr)
+	}
+	if isContainer(res) && gnata.SizeExceeds(res, int(maxBytes)) {
+		// Items may share parts (an array of a thousand references to one large string):
+		// the text they stand for is measured before it is written.
+		return nil, false, limits.Exceeded(maxBytes, "bytes")
 	}
 	out, ok := appendJSON(nil, res)
 	if !ok {
@@ -181,4 +219,14 @@ func bindVars(sc *Scope, vars map[string]any, names, statesFields []string) erro
 		}
 	}
 	return nil
+}
+
+// isContainer reports whether v is an array or object, whose JSON text may be much larger than
+// what building it cost.
+func isContainer(v any) bool {
+	switch v.(type) {
+	case nil, string, float64, bool:
+		return false
+	}
+	return true
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 )
 
 // reference evaluates src the way Eval did before any fast path: every binding decoded by

@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/tidwall/gjson"
 )
 
@@ -32,7 +33,15 @@ type Scope struct {
 	// keys and scratch are scratch space for writing values out.
 	keys    []string
 	scratch []byte
+	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
+	budget *limits.Budget
+	meter  limits.Meter
 }
+
+// SetBudget makes every evaluation in this scope stop when the budget's context ends and fail
+// with States.DataLimitExceeded when it builds more than the budget allows. Without one, an
+// evaluation has no deadline and the default limits. Reset keeps the budget.
+func (s *Scope) SetBudget(b *limits.Budget) { s.budget = b }
 
 // scopeVar is one binding: its raw JSON and, once an expression needed it, its decoded value.
 type scopeVar struct {

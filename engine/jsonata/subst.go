@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/recolabs/gnata"
+	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
 )
 
 // A Choice condition such as `$states.input.inventory.inStock = true and $orderId =

@@ -69,7 +69,9 @@ func (o *operand) value(cur, root gjson.Result) gjson.Result {
 	}
 	c := collector{}
 	c.buf = append(c.buf, '[')
-	walk(o.segs, start, root, c.add)
+	if walk(o.segs, start, root, c.add); c.err != nil {
+		return gjson.Result{} // over the limit: the operand selects nothing
+	}
 	c.buf = append(c.buf, ']')
 	return gjson.Parse(string(c.buf))
 }

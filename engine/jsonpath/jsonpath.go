@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/limits"
 )
 
 // Root says which document a path reads.
@@ -113,6 +114,11 @@ func (p *Path) IsRoot() bool { return len(p.segs) == 0 }
 // *NotFoundError. The result of a definite path may share memory with doc: do not modify either
 // in place.
 func (p *Path) Eval(doc []byte) ([]byte, error) {
+	return p.evalMetered(doc, nil)
+}
+
+// evalMetered is Eval counting an indefinite path's result against m (nil: the default limit).
+func (p *Path) evalMetered(doc []byte, m *limits.Meter) ([]byte, error) {
 	if len(p.segs) == 0 {
 		return doc, nil
 	}
@@ -124,7 +130,7 @@ func (p *Path) Eval(doc []byte) ([]byte, error) {
 		}
 		return stringToBytes(raw), nil
 	}
-	return p.evalIndefinite(s), nil
+	return p.evalIndefinite(s, m)
 }
 
 // NotFoundError says a definite path selected nothing. Detail is AWS's wording, e.g.
@@ -146,6 +152,9 @@ type Env struct {
 	Input   []byte
 	Context []byte
 	Vars    Variables
+	// Budget bounds evaluation: its context stops long paths and intrinsic functions, its
+	// limits what they build. nil means no deadline and the default limits.
+	Budget *limits.Budget
 	// Compact promises that Input, Context and every variable are valid, compact JSON (no
 	// whitespace between tokens), so a value read from them can be copied as it is, with no
 	// re-scan, and a plain member path can be answered by a byte scan. The engine keeps every
@@ -181,7 +190,17 @@ func (e *Env) eval(p *Path, doc []byte) ([]byte, error) {
 			return v, nil
 		}
 	}
-	return p.Eval(doc)
+	if p.definite {
+		return p.Eval(doc)
+	}
+	m := e.Budget.Meter()
+	v, err := p.evalMetered(doc, &m)
+	m.Release()
+	if fe, ok := err.(*failure.Error); ok {
+		// Say which path went over the limit.
+		return nil, &failure.Error{Name: fe.Name, Cause: "The JSONPath '" + p.src + "' selected too much: " + fe.Cause}
+	}
+	return v, err
 }
 
 func segsDefinite(segs []segment) bool {

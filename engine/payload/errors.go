@@ -59,3 +59,6 @@ func isNotFound(err error) bool {
 	var nf *jsonpath.NotFoundError
 	return errors.As(err, &nf)
 }
+
+// ErrInvalidJSON is CheckCompact's error for a document that is not one JSON value.
+var ErrInvalidJSON = errors.New("not valid JSON")

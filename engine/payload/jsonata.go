@@ -92,18 +92,23 @@ func (t *JSONataTemplate) Static() bool { return len(t.holes) == 0 }
 // (JSONata's undefined), wherever it sits, fails with "... returned nothing (undefined).".
 // The result is a fresh slice the caller owns.
 func (t *JSONataTemplate) Eval(b jsonata.Bindings) ([]byte, error) {
-	return t.EvalContext(context.Background(), b)
+	return t.eval(jsonata.BudgetContext(b), b)
 }
 
 // EvalContext is Eval with a context whose cancellation stops long evaluations.
 func (t *JSONataTemplate) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
+	return t.eval(ctx, b)
+}
+
+// eval fills the template under ctx.
+func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
 	if s, ok := t.static(); ok {
 		return append([]byte(nil), s...), nil
 	}
 	buf := t.buffer()
 	buf = append(buf, t.parts[0]...)
 	for i, e := range t.holes {
-		v, err := e.EvalContext(ctx, b)
+		v, err := e.eval(ctx, b)
 		if err != nil {
 			return nil, err
 		}
@@ -164,12 +169,20 @@ func (e *Expression) Field() string { return e.field }
 // Eval evaluates the expression and returns its raw JSON value. A failure, or a result that is
 // nothing (undefined), is a *failure.Error named States.QueryEvaluationError with AWS's cause.
 func (e *Expression) Eval(b jsonata.Bindings) ([]byte, error) {
-	return e.EvalContext(context.Background(), b)
+	return e.eval(jsonata.BudgetContext(b), b)
 }
 
 // EvalContext is Eval with a context whose cancellation stops long evaluations.
 func (e *Expression) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
-	v, defined, err := e.expr.EvalContext(ctx, b)
+	return e.eval(ctx, b)
+}
+
+// eval is Eval under ctx.
+func (e *Expression) eval(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
+	var v []byte
+	var defined bool
+	var err error
+	v, defined, err = e.expr.EvalContext(ctx, b)
 	if err == jsonata.ErrUnsupportedResult {
 		return nil, &failure.Error{Name: failure.QueryEvaluationError, Cause: jsonata.UnsupportedSentence(e.src, e.field)}
 	}

@@ -1,16 +1,41 @@
 package payload
 
-import "encoding/binary"
+import (
+	"encoding/binary"
 
-// ValidCompact checks that src is one JSON value (whitespace around it allowed) and returns it
-// compact, in one pass: src itself when it has no whitespace between tokens (no copy, no
-// allocation), else a compacted copy. It accepts exactly what gjson.Valid accepts, so an
-// execution's input is validated and made compact by a single scan at the boundary.
+	"github.com/stepjet/stepjet/engine/limits"
+)
+
+// ValidCompact checks that src is one JSON value (whitespace around it allowed) nested at most
+// limits.MaxDepth levels deep, and returns it compact, in one pass: src itself when it has no
+// whitespace between tokens (no copy, no allocation), else a compacted copy. Apart from the
+// depth limit it accepts exactly what gjson.Valid accepts, so an execution's input is validated
+// and made compact by a single scan at the boundary.
 func ValidCompact(src []byte) ([]byte, bool) {
+	doc, tooDeep := validCompact(src)
+	return doc, doc != nil && !tooDeep
+}
+
+// CheckCompact is ValidCompact telling why a document is refused: a *failure.Error named
+// States.DataLimitExceeded when it nests deeper than limits.MaxDepth (what names the document
+// in the cause, e.g. "The execution input"), or ErrInvalidJSON. Every entry path (the API, a
+// NATS publish, TestState) goes through here, so every one refuses the same documents.
+func CheckCompact(src []byte, what string) ([]byte, error) {
+	doc, tooDeep := validCompact(src)
+	switch {
+	case tooDeep:
+		return nil, limits.TooDeep(what)
+	case doc == nil:
+		return nil, ErrInvalidJSON
+	}
+	return doc, nil
+}
+
+func validCompact(src []byte) (doc []byte, tooDeep bool) {
 	c := compactor{src: src}
 	end, ok := c.value(c.space(0))
 	if !ok {
-		return nil, false
+		return nil, c.depth > limits.MaxDepth
 	}
 	for i := end; i < len(src); i++ {
 		if !isJSONSpace(src[i]) {
@@ -18,10 +43,10 @@ func ValidCompact(src []byte) ([]byte, bool) {
 		}
 	}
 	if c.dst == nil {
-		return src[c.from:end:end], true
+		return src[c.from:end:end], false
 	}
 	n := c.n + copy(c.dst[c.n:], src[c.from:end])
-	return c.dst[:n:n], true
+	return c.dst[:n:n], false
 }
 
 // compactor validates src and collects its bytes without whitespace: dst[:n] holds what was
@@ -32,6 +57,8 @@ type compactor struct {
 	dst  []byte
 	n    int
 	from int
+	// depth is the nesting of the value being read; past limits.MaxDepth reading stops.
+	depth int
 }
 
 // space skips the whitespace at i, dropping it from the output, and returns the next index.
@@ -73,10 +100,21 @@ func (c *compactor) value(i int) (int, bool) {
 		return i, false
 	}
 	switch src[i] {
-	case '{':
-		return c.object(i + 1)
-	case '[':
-		return c.array(i + 1)
+	case '{', '[':
+		if c.depth++; c.depth > limits.MaxDepth {
+			return i, false
+		}
+		var end int
+		var ok bool
+		if src[i] == '{' {
+			end, ok = c.object(i + 1)
+		} else {
+			end, ok = c.array(i + 1)
+		}
+		if ok {
+			c.depth--
+		}
+		return end, ok
 	case '"':
 		return validString(src, i+1)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
