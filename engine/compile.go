@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stepjet/stepjet/engine/choice"
@@ -19,18 +20,35 @@ type fields map[string]json.RawMessage
 // compiler carries what the compilation of one definition shares across its states.
 type compiler struct {
 	topJSONata bool
-	tasks      int // Task states numbered so far
+	tasks      int    // Task states numbered so far
+	at         string // location of the program being compiled: "" at the top, then e.g. "/States/P/Branches/0"
 }
 
-// compileError names the state and field a compilation failure arose in. Validation should have
-// refused such a definition already; this is the last line of defence.
-func compileError(state, field string, err error) error {
+// compileError names the state (by its location, e.g. "/States/P/Branches/0/States/A") and field
+// a compilation failure arose in. Validation should have refused such a definition already; this
+// is the last line of defence, and it refuses rather than guess.
+func compileError(stateLoc, field string, err error) error {
+	loc := stateLoc
+	if field != "" {
+		loc += "/" + field
+	}
+	if loc == "" {
+		loc = "/"
+	}
 	return &InvalidDefinitionError{Diagnostics: []Diagnostic{{
 		Severity: "ERROR",
 		Code:     "SCHEMA_VALIDATION_FAILED",
 		Message:  err.Error(),
-		Location: "/States/" + state + "/" + field,
+		Location: loc,
 	}}}
+}
+
+// nested compiles the program at raw, located at loc (a branch or an item processor).
+func (c *compiler) nested(raw fields, loc string) (*program, error) {
+	outer := c.at
+	c.at = loc
+	defer func() { c.at = outer }()
+	return c.program(raw)
 }
 
 func parseFields(raw []byte) (fields, error) {
@@ -63,6 +81,19 @@ func (f fields) str(k string) (string, bool) {
 	return s, true
 }
 
+// optStr reads an optional string field: absent is ("", false, nil); present and not a string
+// is an error, never read as absent.
+func (f fields) optStr(k string) (string, bool, error) {
+	if !f.has(k) {
+		return "", false, nil
+	}
+	s, ok := f.str(k)
+	if !ok {
+		return "", false, fmt.Errorf("%s must be a string", k)
+	}
+	return s, true, nil
+}
+
 func (f fields) num(k string) (float64, bool) {
 	v, ok := f[k]
 	if !ok {
@@ -75,13 +106,13 @@ func (f fields) num(k string) (float64, bool) {
 	return n, true
 }
 
-// jsonataExpr returns the expression of a "{% ... %}" string.
+// jsonataExpr returns the expression of a "{% ... %}" string, by payload.IsJSONata's rule (the
+// one rule the engine, the validator and the API use).
 func jsonataExpr(s string) (string, bool) {
-	t := strings.TrimSpace(s)
-	if strings.HasPrefix(t, "{%") && strings.HasSuffix(t, "%}") && len(t) >= 4 {
-		return strings.TrimSpace(t[2 : len(t)-2]), true
+	if !payload.IsJSONata(s) {
+		return "", false
 	}
-	return "", false
+	return strings.TrimSpace(s[2 : len(s)-2]), true
 }
 
 // program compiles a {"StartAt", "States"} object.
@@ -111,7 +142,7 @@ func (c *compiler) program(raw fields) (*program, error) {
 	for i, n := range names {
 		sf, err := parseFields(statesRaw[n])
 		if err != nil {
-			return nil, compileError(n, "", err)
+			return nil, compileError(c.at+"/States/"+n, "", err)
 		}
 		st, err := c.state(n, sf, index, statesRaw[n])
 		if err != nil {
@@ -133,11 +164,19 @@ func lookupNext(index map[string]int, name string) (int, error) {
 func (c *compiler) state(name string, f fields, index map[string]int, raw []byte) (*state, error) {
 	typ, _ := f.str("Type")
 	st := &state{name: name, next: end, jsonata: c.topJSONata}
-	switch ql, _ := f.str("QueryLanguage"); ql {
+	loc := c.at + "/States/" + name
+	ql, _, err := f.optStr("QueryLanguage")
+	if err != nil {
+		return nil, compileError(loc, "QueryLanguage", err)
+	}
+	switch ql {
 	case "JSONata":
 		st.jsonata = true
 	case "JSONPath":
 		st.jsonata = false
+	case "":
+	default:
+		return nil, compileError(loc, "QueryLanguage", fmt.Errorf("unknown query language %q", ql))
 	}
 	st.needsContext = bytes.Contains(raw, []byte("$$")) || bytes.Contains(raw, []byte("context"))
 	wrap := func(field string, err error) error {
@@ -147,9 +186,11 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 		if _, ok := err.(*InvalidDefinitionError); ok {
 			return err
 		}
-		return compileError(name, field, err)
+		return compileError(loc, field, err)
 	}
-	if n, ok := f.str("Next"); ok {
+	if n, ok, err := f.optStr("Next"); err != nil {
+		return nil, wrap("Next", err)
+	} else if ok {
 		i, err := lookupNext(index, n)
 		if err != nil {
 			return nil, wrap("Next", err)
@@ -179,7 +220,6 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 	if err := c.dataFlow(st, f); err != nil {
 		return nil, wrap("", err)
 	}
-	var err error
 	switch st.typ {
 	case typePass:
 		if v, ok := f["Result"]; ok {
@@ -296,13 +336,13 @@ func (c *compiler) dataFlow(st *state, f fields) error {
 
 // intField compiles a numeric field that may come as a literal (k), a path (k+"Path") or, in
 // JSONata mode, a "{% %}" string in k.
-func intFieldOf(f fields, k string) (intField, error) {
+func intFieldOf(f fields, k string, jsonataOK bool) (intField, error) {
 	fl := intField{field: k}
 	if v, ok := f[k]; ok {
 		var s string
 		if json.Unmarshal(v, &s) == nil {
 			e, ok := jsonataExpr(s)
-			if !ok {
+			if !ok || !jsonataOK {
 				return fl, fmt.Errorf("%s must be a number or a JSONata expression", k)
 			}
 			x, err := jsonata.Compile(e)
@@ -319,7 +359,11 @@ func intFieldOf(f fields, k string) (intField, error) {
 		fl.set, fl.value = true, int64(n)
 		return fl, nil
 	}
-	if s, ok := f.str(k + "Path"); ok {
+	if f.has(k + "Path") {
+		s, ok := f.str(k + "Path")
+		if !ok {
+			return fl, fmt.Errorf("%sPath must be a string", k)
+		}
 		p, err := jsonpath.Compile(s)
 		if err != nil {
 			return fl, err
@@ -330,18 +374,26 @@ func intFieldOf(f fields, k string) (intField, error) {
 }
 
 func (c *compiler) task(st *state, f fields) error {
-	res, _ := f.str("Resource")
+	res, ok, err := f.optStr("Resource")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("a Task needs a Resource")
+	}
 	t := &taskSpec{resource: res, index: c.tasks}
 	c.tasks++
 	t.resourceType, t.resourceName, t.region = describeResource(res)
 	t.lambdaInvoke = strings.HasPrefix(res, "arn:aws:states:::lambda:invoke")
-	var err error
-	if t.timeout, err = intFieldOf(f, "TimeoutSeconds"); err != nil {
+	if t.timeout, err = intFieldOf(f, "TimeoutSeconds", st.jsonata); err != nil {
 		return err
 	}
-	if t.heartbeat, err = intFieldOf(f, "HeartbeatSeconds"); err != nil {
+	if t.heartbeat, err = intFieldOf(f, "HeartbeatSeconds", st.jsonata); err != nil {
 		return err
 	}
+	// A computed timeout or heartbeat must lie where a literal one must (the validator's range).
+	t.timeout.min, t.timeout.max = 1, 99999999
+	t.heartbeat.min, t.heartbeat.max = 1, 99999999
 	st.task = t
 	return nil
 }
@@ -362,7 +414,9 @@ func describeResource(arn string) (typ, name, region string) {
 
 func (c *compiler) choiceState(st *state, f fields, index map[string]int) error {
 	cs := &choiceSpec{deflt: end}
-	if d, ok := f.str("Default"); ok {
+	if d, ok, err := f.optStr("Default"); err != nil {
+		return err
+	} else if ok {
 		i, err := lookupNext(index, d)
 		if err != nil {
 			return err
@@ -426,8 +480,13 @@ func (c *compiler) choiceState(st *state, f fields, index map[string]int) error 
 func (c *compiler) waitState(st *state, f fields) error {
 	w := &waitSpec{}
 	var err error
-	if w.seconds, err = intFieldOf(f, "Seconds"); err != nil {
+	if w.seconds, err = intFieldOf(f, "Seconds", st.jsonata); err != nil {
 		return err
+	}
+	for _, k := range []string{"Timestamp", "TimestampPath"} {
+		if _, _, err := f.optStr(k); err != nil {
+			return err
+		}
 	}
 	if s, ok := f.str("Timestamp"); ok {
 		w.hasTimestamp = true
@@ -452,6 +511,11 @@ func (c *compiler) waitState(st *state, f fields) error {
 func (c *compiler) failState(st *state, f fields) error {
 	fs := &failSpec{}
 	var err error
+	for _, k := range []string{"Error", "Cause", "ErrorPath", "CausePath"} {
+		if _, _, err := f.optStr(k); err != nil {
+			return err
+		}
+	}
 	for _, k := range []string{"Error", "Cause"} {
 		s, ok := f.str(k)
 		if ok {
@@ -498,12 +562,13 @@ func (c *compiler) parallelState(st *state, f fields) error {
 		return fmt.Errorf("Branches: %w", err)
 	}
 	ps := &parallelSpec{}
-	for _, b := range branches {
+	at := c.at + "/States/" + st.name + "/Branches/"
+	for i, b := range branches {
 		bf, err := parseFields(b)
 		if err != nil {
 			return err
 		}
-		p, err := c.program(bf)
+		p, err := c.nested(bf, at+strconv.Itoa(i))
 		if err != nil {
 			return err
 		}
@@ -523,15 +588,17 @@ func (c *compiler) mapState(st *state, f fields) error {
 			ms.unsupported = k
 		}
 	}
-	proc, ok := f["ItemProcessor"]
+	procField := "ItemProcessor"
+	proc, ok := f[procField]
 	if !ok {
-		proc = f["Iterator"]
+		procField = "Iterator"
+		proc = f[procField]
 	}
 	pf, err := parseFields(proc)
 	if err != nil {
-		return fmt.Errorf("ItemProcessor: %w", err)
+		return fmt.Errorf("%s: %w", procField, err)
 	}
-	if ms.processor, err = c.program(pf); err != nil {
+	if ms.processor, err = c.nested(pf, c.at+"/States/"+st.name+"/"+procField); err != nil {
 		return err
 	}
 	if st.jsonata {
@@ -567,13 +634,13 @@ func (c *compiler) mapState(st *state, f fields) error {
 			}
 		}
 	}
-	if ms.maxConcurrency, err = intFieldOf(f, "MaxConcurrency"); err != nil {
+	if ms.maxConcurrency, err = intFieldOf(f, "MaxConcurrency", st.jsonata); err != nil {
 		return err
 	}
-	if ms.toleratedPercent, err = intFieldOf(f, "ToleratedFailurePercentage"); err != nil {
+	if ms.toleratedPercent, err = intFieldOf(f, "ToleratedFailurePercentage", st.jsonata); err != nil {
 		return err
 	}
-	if ms.toleratedCount, err = intFieldOf(f, "ToleratedFailureCount"); err != nil {
+	if ms.toleratedCount, err = intFieldOf(f, "ToleratedFailureCount", st.jsonata); err != nil {
 		return err
 	}
 	if v, ok := f["ItemBatcher"]; ok {
@@ -592,10 +659,10 @@ func (c *compiler) mapState(st *state, f fields) error {
 				return err
 			}
 		}
-		if b.maxItems, err = intFieldOf(bf, "MaxItemsPerBatch"); err != nil {
+		if b.maxItems, err = intFieldOf(bf, "MaxItemsPerBatch", st.jsonata); err != nil {
 			return err
 		}
-		if b.maxBytes, err = intFieldOf(bf, "MaxInputBytesPerBatch"); err != nil {
+		if b.maxBytes, err = intFieldOf(bf, "MaxInputBytesPerBatch", st.jsonata); err != nil {
 			return err
 		}
 		ms.batcher = b
@@ -615,20 +682,37 @@ func (c *compiler) retryCatch(st *state, f fields, index map[string]int) error {
 			if err := json.Unmarshal(rf["ErrorEquals"], &r.errorEquals); err != nil {
 				return fmt.Errorf("Retry.ErrorEquals: %w", err)
 			}
-			if n, ok := rf.num("IntervalSeconds"); ok {
-				r.interval = n
+			// A retrier's fields are literals in both query languages (AWS evaluates no JSONata in
+			// Retry, unlike a Catcher's Output and Assign): anything else is refused, never read
+			// as the default.
+			var maxAttempts float64 = 3
+			for _, n := range []struct {
+				key string
+				to  *float64
+			}{
+				{"IntervalSeconds", &r.interval},
+				{"MaxAttempts", &maxAttempts},
+				{"BackoffRate", &r.backoff},
+				{"MaxDelaySeconds", &r.maxDelay},
+			} {
+				if !rf.has(n.key) {
+					continue
+				}
+				v, ok := rf.num(n.key)
+				if !ok {
+					return fmt.Errorf("Retry.%s must be a number", n.key)
+				}
+				*n.to = v
 			}
-			if n, ok := rf.num("MaxAttempts"); ok {
-				r.maxAttempts = int(n)
-			}
-			if n, ok := rf.num("BackoffRate"); ok {
-				r.backoff = n
-			}
-			if n, ok := rf.num("MaxDelaySeconds"); ok {
-				r.maxDelay = n
-			}
-			if s, _ := rf.str("JitterStrategy"); s == "FULL" {
-				r.jitterFull = true
+			r.maxAttempts = int(maxAttempts)
+			if rf.has("JitterStrategy") {
+				switch s, _ := rf.str("JitterStrategy"); s {
+				case "FULL":
+					r.jitterFull = true
+				case "NONE":
+				default:
+					return fmt.Errorf("Retry.JitterStrategy must be FULL or NONE")
+				}
 			}
 			st.retry = append(st.retry, r)
 		}

@@ -97,7 +97,10 @@ func (r *stateRun) context() []byte {
 		b = strconv.AppendInt(b, int64(r.mapIndex), 10)
 		b = append(b, `,"Value":`...)
 		b = append(b, r.mapValue...)
-		b = append(b, `}}`...)
+		// Where the item came from: AWS's Context object page gives "STATE_DATA" for items from
+		// the state input, the only source stepjet reads (no ItemReader), in inline and
+		// distributed Maps alike.
+		b = append(b, `,"Source":"STATE_DATA"}}`...)
 	}
 	b = append(b, '}')
 	r.ctxDoc = b

@@ -142,6 +142,9 @@ type RunOptions struct {
 	// DefaultMapConcurrency (40, as AWS runs inline Map states). Results are the same at any
 	// concurrency: only how many iterations are in flight changes.
 	MapConcurrency int
+	// Gate, when set, bounds how many threads of control of the executions sharing it run
+	// engine code at once (see Gate); nil runs every thread as the Go scheduler lets it.
+	Gate Gate
 }
 
 // Result is the outcome of one execution.

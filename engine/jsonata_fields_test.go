@@ -46,3 +46,47 @@ func TestTypedFieldUndefined(t *testing.T) {
 		t.Fatalf("got %s %s %q", res.Status, res.Error, res.Cause)
 	}
 }
+
+// TestTimeoutOutOfRange: a TimeoutSeconds or HeartbeatSeconds computed when the state runs must
+// lie where a literal one must (1 to 99999999); outside, the state fails with
+// States.QueryEvaluationError (JSONata, as AWS's JSONata page says) or States.Runtime
+// (TimeoutSecondsPath), and the task is not called.
+func TestTimeoutOutOfRange(t *testing.T) {
+	called := false
+	task := engine.TaskFunc(func(context.Context, engine.TaskRequest) ([]byte, error) { called = true; return []byte(`{}`), nil })
+	const res = `"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true`
+	tests := []struct{ def, input, err, cause string }{
+		{`{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{` + res + `,"Arguments":{},"TimeoutSeconds":"{% $states.input.t %}"}}}`,
+			`{"t":0}`, "States.QueryEvaluationError", "specified for the field 'TimeoutSeconds' returned 0, which is out of range"},
+		{`{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{` + res + `,"Arguments":{},"TimeoutSeconds":"{% $states.input.t %}"}}}`,
+			`{"t":100000000}`, "States.QueryEvaluationError", "returned 100000000, which is out of range"},
+		{`{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{` + res + `,"Arguments":{},"TimeoutSeconds":100,"HeartbeatSeconds":"{% -1 %}"}}}`,
+			`{}`, "States.QueryEvaluationError", "for the field 'HeartbeatSeconds' returned -1, which is out of range"},
+		{`{"StartAt":"S","States":{"S":{` + res + `,"TimeoutSecondsPath":"$.t"}}}`,
+			`{"t":-5}`, "States.Runtime", "The TimeoutSecondsPath field refers to value -5 which is out of range"},
+	}
+	for _, tc := range tests {
+		called = false
+		m := compileT(t, tc.def)
+		r := m.Run(context.Background(), []byte(tc.input), engine.RunOptions{Tasks: task})
+		if r.Status != engine.StatusFailed || r.Error != tc.err || !strings.Contains(r.Cause, tc.cause) || called {
+			t.Errorf("%s with %s: got %s %s %q (task called %v)", tc.def, tc.input, r.Status, r.Error, r.Cause, called)
+		}
+	}
+	// In range it runs.
+	m := compileT(t, `{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{`+res+`,"Arguments":{},"TimeoutSeconds":"{% $states.input.t %}"}}}`)
+	if r := m.Run(context.Background(), []byte(`{"t":5}`), engine.RunOptions{Tasks: task}); r.Status != engine.StatusSucceeded {
+		t.Errorf("in range: got %s %s %q", r.Status, r.Error, r.Cause)
+	}
+}
+
+// TestStringNumbersInState: a message built with "&" or $string writes an input number as
+// JSONata does ("10.50" → "10.5").
+func TestStringNumbersInState(t *testing.T) {
+	m := compileT(t, `{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{"Type":"Pass","End":true,
+		"Output":{"msg":"{% 'Price: ' & $states.input.price %}","body":"{% $string($states.input) %}"}}}}`)
+	r := m.Run(context.Background(), []byte(`{"price":10.50,"n":2.0}`), engine.RunOptions{})
+	if want := `{"msg":"Price: 10.5","body":"{\"price\":10.5,\"n\":2}"}`; string(r.Output) != want {
+		t.Errorf("got %s, want %s", r.Output, want)
+	}
+}

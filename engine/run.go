@@ -118,7 +118,10 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		// From here on every document is compact (Result.Input keeps the bytes as given).
 		ex.input, ex.compact = doc, true
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
-		out, serr = f.runProgram(m.top, ex.input)
+		if serr = f.enter(); serr == nil {
+			out, serr = f.runProgram(m.top, ex.input)
+			f.leave()
+		}
 		first = f.prev
 		if serr == nil && context.Cause(ctx) == errExecutionTimeout {
 			// The deadline passed while the last state was evaluating: it ran out of time,
@@ -193,6 +196,9 @@ type frame struct {
 	vars *scope
 	// prev is the id of this thread's latest event, for PreviousEventID.
 	prev int64
+	// gated says the thread holds a slot of RunOptions.Gate, taken at since.
+	gated bool
+	since time.Time
 }
 
 // runProgram runs a set of states from StartAt to an end, returning the last output.
@@ -209,6 +215,9 @@ func (f *frame) runProgram(p *program, input []byte) ([]byte, *stateError) {
 		}
 		if next == end {
 			return out, nil
+		}
+		if err := f.yield(); err != nil {
+			return nil, err
 		}
 		input, i = out, next
 	}
@@ -296,10 +305,14 @@ func (f *frame) sleep(d time.Duration) *stateError {
 		d, timedOut = left, true
 	}
 	if d > 0 {
+		f.leave()
 		select {
 		case <-ex.clock.After(d):
 		case <-f.ctx.Done():
 			return f.ctxError()
+		}
+		if err := f.enter(); err != nil {
+			return err
 		}
 	}
 	if timedOut {

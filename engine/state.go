@@ -90,6 +90,9 @@ type intField struct {
 	path  *jsonpath.Path
 	expr  *jsonata.Expr
 	field string // the field's name for cause texts, e.g. "TimeoutSecondsPath"
+	// min and max bound a value that is only known when the state runs (max 0: unbounded), as
+	// the validator bounds a literal one.
+	min, max int64
 }
 
 type taskSpec struct {

@@ -231,6 +231,10 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 		// One frame per worker, and its scope reused until an iteration assigns to it.
 		it := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}}
 		defer func() { it.vars.release() }()
+		if err := it.enter(); err != nil {
+			return // the execution or the Map state ended: nothing more to run
+		}
+		defer it.leave()
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= len(inputs) || ctx.Err() != nil {
@@ -275,7 +279,11 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 	for w := 0; w < workers; w++ {
 		go worker()
 	}
+	f.leave() // the iterations compute; this thread only waits for them
 	wg.Wait()
+	if err := f.enter(); err != nil {
+		return nil, err
+	}
 	if firstErr != nil {
 		if f.ctx.Err() != nil {
 			return nil, f.ctxError()

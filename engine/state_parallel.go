@@ -46,7 +46,12 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 		go func() {
 			defer wg.Done()
 			bf := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}, prev: f.prev}
-			out, err := bf.runProgram(p, input)
+			err := bf.enter()
+			var out []byte
+			if err == nil {
+				out, err = bf.runProgram(p, input)
+				bf.leave()
+			}
 			bf.vars.release()
 			if err != nil {
 				once.Do(func() { firstErr = err; cancel() })
@@ -55,7 +60,11 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 			outs[i] = out
 		}()
 	}
+	f.leave() // the branches compute; this thread only waits for them
 	wg.Wait()
+	if err := f.enter(); err != nil {
+		return nil, end, err
+	}
 	if firstErr != nil {
 		if f.ctx.Err() != nil {
 			return nil, end, f.ctxError()

@@ -182,9 +182,13 @@ func (r *stateRun) call(args []byte, timeout time.Duration, attempt int) ([]byte
 		Attempt:      attempt,
 		Timeout:      timeout,
 	}
+	r.f.leave() // the task may take long: let another thread compute meanwhile
 	result, err := ex.opts.Tasks.Invoke(ctx, req)
 	if r.f.ctx.Err() != nil {
 		return nil, r.f.ctxError()
+	}
+	if gerr := r.f.enter(); gerr != nil {
+		return nil, gerr
 	}
 	if err != nil {
 		var fe *failure.Error
@@ -225,6 +229,10 @@ func (r *stateRun) intValue(fl *intField, b *bindings) (int64, *stateError) {
 			return 0, r.runtime(failure.New(failure.Runtime,
 				"The %s field refers to value %s which is not a valid integer: %s", fl.field, quoteValue(v), fl.path.String()))
 		}
+		if fl.outOfRange(n) {
+			return 0, r.runtime(failure.New(failure.Runtime,
+				"The %s field refers to value %d which is out of range: %s (it must be between %d and %d)", fl.field, n, fl.path.String(), fl.min, fl.max))
+		}
 		return n, nil
 	case fl.expr != nil:
 		if b == nil {
@@ -240,9 +248,19 @@ func (r *stateRun) intValue(fl *intField, b *bindings) (int64, *stateError) {
 				"The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected 'integer', but was '%s' for value: %s",
 				fl.expr.String(), fl.field, jsonTypeName(v, true), string(v)))
 		}
+		// AWS's JSONata page: an out-of-range value fails with States.QueryEvaluationError.
+		if fl.outOfRange(int64(n)) {
+			return 0, r.runtime(failure.New(failure.QueryEvaluationError,
+				"The JSONata expression '%s' specified for the field '%s' returned %s, which is out of range: it must be between %d and %d",
+				fl.expr.String(), fl.field, string(v), fl.min, fl.max))
+		}
 		return int64(n), nil
 	}
 	return fl.value, nil
+}
+
+func (fl *intField) outOfRange(n int64) bool {
+	return fl.max > 0 && (n < fl.min || n > fl.max)
 }
 
 // quoteValue writes a JSON value as AWS quotes it in "not a valid integer" causes: strings

@@ -98,6 +98,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	region := fs.String("region", "us-east-1", "region in ARNs")
 	account := fs.String("account", "123456789012", "account id in ARNs")
 	maxInFlight := fs.Int("max-inflight", 4096, "executions this process runs at once")
+	maxComputing := fs.Int("max-computing", 0, "execution threads computing at once; the rest wait their turn, and one waiting on a task or a Wait holds none (default GOMAXPROCS)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "execution deadline (at most 5m)")
 	ackWait := fs.Duration("ack-wait", 30*time.Second, "redeliver a start after this long without a heartbeat")
 	maxDeliver := fs.Int("max-deliver", 5, "deliveries of a start before it fails")
@@ -228,7 +229,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	router := executor.DefaultTasks(nc, js, layout, nil)
 	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
-	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, Timeout: *timeout,
+	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, MaxComputing: *maxComputing, Timeout: *timeout,
 		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log})
 	if err == nil {
 		err = ex.Start(ctx)

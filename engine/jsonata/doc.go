@@ -35,6 +35,12 @@
 //     The evaluator is a vendored copy of gnata with these bounds added
 //     (internal/gnata/README.md).
 //   - $pad is ours (pad.go): gnata refuses a width over 10,000.
+//
+// gnata differences corrected in the vendored copy (internal/gnata/README.md): $string and "&"
+// write numbers as JSONata does (15 significant digits, input numbers not verbatim, inside
+// arrays and objects too, -0 as 0), $decodeUrl keeps the escapes of reserved characters as
+// decodeURI does, and URL decoding fails with D3140. The ?: and ?? refusal
+// (scan.go) skips function signatures, where "?:" is no operator.
 //   - $now, $random and $uuid read the real clock and randomness; $now writes milliseconds as
 //     JavaScript does.
 package jsonata

@@ -121,7 +121,13 @@ func TestEval(t *testing.T) {
 		{`$fromMillis(0)`, `"1970-01-01T00:00:00.000Z"`, true},
 		{`/* a comment with ?? and ?: */ 1`, `1`, true},
 		{`"?:" & '??'`, `"?:??"`, true},
+		// A signature's "?:" is no operator (JSONata 2.0 reads <nn?:n> as an optional argument).
+		{`function($a, $b)<nn?:n>{ $a + $b }(1, 2)`, `3`, true},
+		{`λ($a)<n?:n>{ $a ? 1 : 0 }(5)`, `1`, true},
 		{`$match("a??", /a\?\?/).match`, `"a??"`, true},
+		// decodeURI keeps the escapes of reserved characters; decodeURIComponent decodes them.
+		{`$decodeUrl('a%2Fb%20c%3F%C3%A9')`, `"a%2Fb c%3Fé"`, true},
+		{`$decodeUrlComponent('a%2Fb%20c%3F')`, `"a/b c?"`, true},
 	}
 	for _, tc := range tests {
 		got, def, err := eval(t, tc.expr, states(in))
@@ -141,6 +147,9 @@ func TestEvalErrors(t *testing.T) {
 		{`$number('x')`, `D3030: Unable to cast value to a number: "x"`},
 		{`$error('boom')`, `D3137: boom`},
 		{`$assert(false, 'nope')`, `D3141: nope`},
+		// JSONata's own code and message for a string decodeURI(Component) refuses.
+		{`$decodeUrlComponent('%E0%A4%A')`, `D3140: Malformed URL passed to $decodeUrlComponent(): "%E0%A4%A"`},
+		{`$decodeUrl('%FF')`, `D3140: Malformed URL passed to $decodeUrl(): "%FF"`},
 		{`$single([1, 2])`, `D3138: The $single() function expected exactly 1 matching result.  Instead it matched more.`},
 	}
 	for _, tc := range tests {

@@ -35,6 +35,7 @@ func scan(src string) scanResult {
 	toks := tokenize(src)
 	res := scanResult{}
 	seen := map[string]bool{}
+	sig := signatures(toks)
 	for i, t := range toks {
 		switch t.kind {
 		case tokVar:
@@ -58,7 +59,9 @@ func scan(src string) scanResult {
 		case tokOp:
 			// JSONata 2.0.6 has no "?:" (Elvis) or "??" (coalescing) operator: after "?" its
 			// parser reads a new expression, and "?" or ":" cannot start one.
-			if t.text == "?" && res.syntaxErr == nil && i+1 < len(toks) && toks[i+1].kind == tokOp {
+			// A function signature such as <nn?:n> is not an expression: its "?" and ":" are
+			// no operator.
+			if t.text == "?" && res.syntaxErr == nil && (sig == nil || !sig[i]) && i+1 < len(toks) && toks[i+1].kind == tokOp {
 				if n := toks[i+1].text; n == "?" || n == ":" {
 					res.syntaxErr = &syntaxError{code: "S0211", token: n}
 				}
@@ -66,6 +69,54 @@ func scan(src string) scanResult {
 		}
 	}
 	return res
+}
+
+// signatures marks (nil: none) the tokens of function signatures: the "<...>" right after the parameter
+// list of "function(...)" or "λ(...)", nested angle brackets included.
+func signatures(toks []token) []bool {
+	var in []bool
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].kind != tokOperand || (toks[i].text != "function" && toks[i].text != "λ") ||
+			toks[i+1].kind != tokOp || toks[i+1].text != "(" {
+			continue
+		}
+		j := closing(toks, i+1, "(", ")")
+		if j < 0 || j+1 >= len(toks) || toks[j+1].kind != tokOp || toks[j+1].text != "<" {
+			continue
+		}
+		k := closing(toks, j+1, "<", ">")
+		if k < 0 {
+			continue
+		}
+		if in == nil {
+			in = make([]bool, len(toks))
+		}
+		for x := j + 1; x <= k; x++ {
+			in[x] = true
+		}
+		i = k
+	}
+	return in // nil when there is no signature
+}
+
+// closing returns the index of the operator that closes the open one at toks[at], or -1.
+func closing(toks []token, at int, open, close string) int {
+	depth := 0
+	for i := at; i < len(toks); i++ {
+		if toks[i].kind != tokOp {
+			continue
+		}
+		switch toks[i].text {
+		case open:
+			depth++
+		case close:
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // tokenize splits src as scan and substitute read it (Tokenize with the zero options):

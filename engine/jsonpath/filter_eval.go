@@ -15,16 +15,60 @@ func (e *andExpr) test(cur, root gjson.Result) bool {
 func (e *notExpr) test(cur, root gjson.Result) bool { return !e.e.test(cur, root) }
 func (e *constExpr) test(_, _ gjson.Result) bool    { return e.v }
 
-// An existence test holds when the path selects something, a JSON null included.
+// An existence test holds when the path selects something, a JSON null included. For an
+// indefinite path (a wildcard, "..", a filter) Jayway asks something else: whether the path can
+// be followed with every property it names present (its REQUIRE_PROPERTIES option), whatever it
+// then selects — so [?(@.a.*)] keeps an item whose a is {} or [] and drops one without a.
 func (e *existsExpr) test(cur, root gjson.Result) bool {
-	v := e.o.value(cur, root)
-	if !v.Exists() {
-		return false
+	if !e.o.path {
+		return e.o.lit.Exists()
 	}
 	if !e.o.definite {
-		return v.IsArray() && v.Get("#").Int() > 0
+		start := cur
+		if e.o.abs {
+			start = root
+		}
+		return followable(e.o.segs, start, root, true)
 	}
-	return true
+	return e.o.value(cur, root).Exists()
+}
+
+// followable reports whether segs can be applied to v without Jayway's "missing property"
+// failure under REQUIRE_PROPERTIES: a named member absent from an object, or a member of a
+// non-object while the path so far is definite. Members looked for by ".." are only looked for
+// where they exist, and no other step fails.
+func followable(segs []segment, v, root gjson.Result, upstreamDefinite bool) bool {
+	if len(segs) == 0 {
+		return true
+	}
+	sg := &segs[0]
+	switch sg.kind {
+	case segKey, segKeys:
+		if !v.IsObject() {
+			return !upstreamDefinite
+		}
+		keys := sg.keys
+		if sg.kind == segKey {
+			keys = []string{sg.key}
+		}
+		for _, k := range keys {
+			r := v.Get(gjsonEscape(k))
+			if !r.Exists() || !followable(segs[1:], r, root, upstreamDefinite && sg.kind == segKey) {
+				return false
+			}
+		}
+		return true
+	}
+	n := 1
+	if sg.kind == segScan && len(segs) > 1 {
+		n = 2 // ".." and the step it looks for
+	}
+	ok := true
+	walk(segs[:n], v, root, func(r gjson.Result) bool {
+		ok = followable(segs[n:], r, root, upstreamDefinite && n == 1 && sg.kind == segIndex)
+		return ok
+	})
+	return ok
 }
 
 // value evaluates an operand. A path that selects nothing gives a Result that does not exist

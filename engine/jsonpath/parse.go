@@ -146,6 +146,12 @@ func (ps *parser) parseSegments(inFilter bool) ([]segment, error) {
 			case '*':
 				ps.pos++
 				segs = append(segs, segment{kind: segWildcard})
+			case '\'', '"': // $.'key' reads as $['key'], as in Jayway
+				name, err := ps.parseQuoted()
+				if err != nil {
+					return nil, err
+				}
+				segs = append(segs, keySeg(name))
 			default:
 				name, err := ps.parseName(inFilter)
 				if err != nil {
@@ -195,6 +201,15 @@ func (ps *parser) parseName(inFilter bool) (string, error) {
 		c := ps.src[ps.pos]
 		if c == '.' || c == '[' || isSpace(c) {
 			break
+		}
+		if c == '(' && !inFilter && ps.pos > start {
+			// A function call such as .length(): AWS's JSONPath has no functions and reads the
+			// call as a member name, so the definition is accepted and the path fails when it
+			// runs ("Property ['length()'] not found"), as AWS does.
+			if end := strings.IndexByte(ps.src[ps.pos:], ')'); end >= 0 {
+				ps.pos += end + 1
+				continue
+			}
 		}
 		if c == ']' || c == '(' || c == ')' || c == '\'' || c == '"' || c == '*' || c == ',' {
 			if inFilter && c != '*' && c != '\'' && c != '"' {
@@ -303,7 +318,17 @@ func (ps *parser) parseIndexes() (segment, error) {
 		}
 		ps.skipSpace()
 		if ps.peek() == ':' {
-			return segment{}, ps.errf(ps.pos, "slice steps are not supported")
+			// A step ("[0:3:1]", "[1:3:]"): Jayway reads it and ignores it, and so does this
+			// package; a slice must then still name a start or an end.
+			at := ps.pos
+			ps.pos++
+			ps.skipSpace()
+			if _, _, err := ps.parseOptInt(); err != nil {
+				return segment{}, err
+			}
+			if !hasFrom && !hasTo {
+				return segment{}, ps.errf(at, "a slice needs a start or an end")
+			}
 		}
 		return segment{kind: segSlice, from: from, to: to, hasFrom: hasFrom, hasTo: hasTo}, nil
 	}

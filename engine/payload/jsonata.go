@@ -121,6 +121,12 @@ func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte,
 
 // IsJSONata reports whether s is a JSONata expression as ASL writes one: the whole string starts
 // with "{%" and ends with "%}". Nothing is trimmed: " {% x %}" is a literal string.
+//
+// It is the one answer to "is this string a JSONata expression?" in stepjet: the compiler, the
+// validator (engine/validate) and DescribeStateMachine's variable references (transport/awsapi)
+// all ask it. It follows AWS's rule that a JSONata state evaluates a string "surrounded by {% %}
+// characters" and passes every other string through unchanged; the validator additionally
+// refuses a string that starts with "{%" without being one, as AWS does.
 func IsJSONata(s string) bool {
 	return len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
 }

@@ -1,6 +1,11 @@
 package validate
 
-import "github.com/stepjet/stepjet/engine/jsonata"
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/stepjet/stepjet/engine/jsonata"
+)
 
 // CodeUnsupportedJSONata is AWS's code for an expression that parses but reads data a Step
 // Functions expression cannot reach.
@@ -51,8 +56,8 @@ func (c *checker) references(expr, loc string) {
 
 // refToken is one lexical token of a JSONata expression, as far as the reference walk needs.
 type refToken struct {
-	kind byte   // 'n' name, 'v' variable, 'l' literal, 'o' operator
-	text string // name, variable name without "$" ("" for $, "$" for $$), or operator
+	kind byte   // 'n' name, 'v' variable, 's' string, 'l' other literal, 'o' operator
+	text string // name, variable name without "$" ("" for $, "$" for $$), string's value, or operator
 }
 
 // refFrame is an open bracket. top says whether a path starting inside it reads the top-level
@@ -87,7 +92,8 @@ func topLevelRefs(expr string) []string {
 				prevOperand, afterDot = false, false
 				continue
 			}
-			if t.text == "function" && i+1 < len(toks) && toks[i+1].text == "(" {
+			// "λ" is JSONata's shorthand for "function".
+			if (t.text == "function" || t.text == "λ") && i+1 < len(toks) && toks[i+1].text == "(" {
 				stack = append(stack, refFrame{closer: ')', top: cur.top, lambda: true})
 				i++
 				prevOperand, afterDot = false, false
@@ -108,6 +114,14 @@ func topLevelRefs(expr string) []string {
 				if f := toks[i+2].text; f == "result" || f == "errorOutput" {
 					out = append(out, "$states."+f)
 				}
+			}
+			stepOperand = afterDot
+			prevOperand, afterDot = true, false
+		case 's':
+			// JSONata's parser turns a string in a path into a name: 'foo'.bar reads the field
+			// foo of the context, as foo.bar does.
+			if !afterDot && !prevOperand && cur.top && i+1 < len(toks) && toks[i+1].kind == 'o' && toks[i+1].text == "." {
+				out = append(out, t.text)
 			}
 			stepOperand = afterDot
 			prevOperand, afterDot = true, false
@@ -212,9 +226,32 @@ func refTokens(src string) []refToken {
 			toks[i] = refToken{kind: 'n', text: t.Text}
 		case jsonata.Variable:
 			toks[i] = refToken{kind: 'v', text: t.Text}
+		case jsonata.Literal:
+			if v, ok := stringLiteral(t.Text); ok {
+				toks[i] = refToken{kind: 's', text: v}
+				continue
+			}
+			toks[i] = refToken{kind: 'l'}
 		default:
 			toks[i] = refToken{kind: 'l'}
 		}
 	}
 	return toks
+}
+
+// stringLiteral returns the value of a JSONata string literal ('…' or "…", JSON escapes), and
+// false for any other literal.
+func stringLiteral(src string) (string, bool) {
+	if len(src) < 2 || (src[0] != '\'' && src[0] != '"') || src[len(src)-1] != src[0] {
+		return "", false
+	}
+	inner := src[1 : len(src)-1]
+	if !strings.Contains(inner, "\\") {
+		return inner, true
+	}
+	var v string
+	if json.Unmarshal([]byte(`"`+strings.ReplaceAll(inner, `\'`, "'")+`"`), &v) != nil {
+		return inner, true
+	}
+	return v, true
 }

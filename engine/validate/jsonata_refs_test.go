@@ -23,6 +23,13 @@ func TestTopLevelRefs(t *testing.T) {
 		{"$f(a)", []string{"a"}},
 		{"$map($states.input.a, function($x){ b })", []string{"b"}},
 		{"function($x)<n:n>{ c }(1)", []string{"c"}},
+		// λ is JSONata's shorthand for function: its parameters are no reference.
+		{"λ($x){ $x + 1 }(1)", nil},
+		{"$map($states.input.a, λ($x)<n?:n>{ d })", []string{"d"}},
+		// A string at the head of a path is a name to JSONata's parser.
+		{"'foo'.bar", []string{"foo"}},
+		{`"a b".c & 'x'`, []string{"a b"}},
+		{`$states.input.'foo'.bar`, nil},
 		{"$states.input.items[phone > 3]", nil},
 		{"$states.input.items^(price)", nil},
 		{"$states.input.items{type: price}", nil},

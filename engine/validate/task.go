@@ -192,13 +192,15 @@ func (c *checker) retry(r *node, loc, ql string) {
 			{"MaxDelaySeconds", 1, 31622400, true},
 			{"BackoffRate", 1, -1, false},
 		} {
+			// Literals only, in JSONata states too: AWS lists the fields that take JSONata, and
+			// a retrier's are not among them (a Catcher's Output and Assign are).
 			v := e.get(f.key)
 			switch {
 			case v == nil:
 			case f.integer:
-				c.intOrExpr(v, at+"/"+f.key, ql, f.min, f.max)
+				c.integer(v, at+"/"+f.key, f.min, f.max)
 			default:
-				c.numberOrExpr(v, at+"/"+f.key, ql, f.min, f.max)
+				c.number(v, at+"/"+f.key, f.min, f.max)
 			}
 		}
 		if v := e.get("JitterStrategy"); v != nil {
@@ -320,7 +322,9 @@ func (c *checker) heartbeatBelowTimeout(st *node, loc string) {
 // credentials checks a Task's Credentials object: it names the role to assume, in RoleArn (a
 // string or, in JSONata, an expression) or, in JSONPath, RoleArn.$, and nothing else. AWS refuses
 // an empty Credentials object and unknown fields (test_credentials_base.py::
-// test_invalid_credentials_field); the texts follow AWS's schema messages for other objects.
+// test_invalid_credentials_field). A Credentials object without a role gets AWS's one general
+// schema message for a missing field ("The field 'RoleArn' is required but was missing"), and
+// nothing else about that object.
 func (c *checker) credentials(v *node, loc, ql string) {
 	fields := []string{"RoleArn"}
 	if ql == qlJSONPath {
@@ -328,21 +332,24 @@ func (c *checker) credentials(v *node, loc, ql string) {
 	}
 	n := 0
 	for _, m := range v.members {
+		if slices.Contains(fields, m.key) {
+			n++
+		}
+	}
+	if n == 0 {
+		c.missing("RoleArn", loc)
+		return
+	}
+	for _, m := range v.members {
 		if !slices.Contains(fields, m.key) {
 			c.notSupported(m.key, loc)
 			continue
 		}
-		n++
 		if m.key == "RoleArn" && m.val.kind != kindString {
 			c.wrongType("String", loc+"/RoleArn")
 		}
 	}
-	switch {
-	case n == 0 && len(fields) == 1:
-		c.required(fields, loc)
-	case n == 0:
-		c.schema("This object should have only one of the following fields: "+list(fields), loc)
-	case n > 1:
+	if n > 1 {
 		c.schema("There should only be one of the following fields: "+list(fields), loc)
 	}
 }

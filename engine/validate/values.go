@@ -12,6 +12,7 @@ import (
 	"github.com/stepjet/stepjet/engine/intrinsics"
 	"github.com/stepjet/stepjet/engine/jsonata"
 	"github.com/stepjet/stepjet/engine/jsonpath"
+	"github.com/stepjet/stepjet/engine/payload"
 )
 
 // Diagnostic codes for JSONata expressions.
@@ -21,6 +22,11 @@ func list(names []string) string { return "[" + strings.Join(names, ", ") + "]" 
 
 func (c *checker) required(fields []string, loc string) {
 	c.schema("These fields are required: "+list(fields), loc)
+}
+
+// missing is AWS's general schema message for one required field an object lacks.
+func (c *checker) missing(field, loc string) {
+	c.schema("The field '"+field+"' is required but was missing", loc)
 }
 
 func (c *checker) notSupported(field, loc string) {
@@ -110,12 +116,13 @@ func (c *checker) bounds(f float64, loc string, min, max float64) {
 // errVariableReference refuses a ResultPath that names a variable.
 var errVariableReference = errors.New("ResultPath cannot name a variable")
 
-// isExpr reports whether s is written as a JSONata expression.
+// isExpr reports whether s starts like a JSONata expression. expr then refuses one that is not
+// an expression by payload.IsJSONata's rule, so whatever validates, the engine reads alike.
 func isExpr(s string) bool { return strings.HasPrefix(s, "{%") }
 
 // expr checks one "{% … %}" string.
 func (c *checker) expr(s, loc string) {
-	if len(s) < 4 || !strings.HasSuffix(s, "%}") {
+	if !payload.IsJSONata(s) {
 		c.schema("JSONata string must start with {% and end with %}", loc)
 		return
 	}

@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/stepjet/stepjet/engine/payload"
 )
 
 // variableReferences is DescribeStateMachine's variableReferences: for each state that reads
@@ -193,8 +195,8 @@ func jsonataRefs(v gjson.Result, found map[string]bool) {
 			return true
 		})
 	case v.Type == gjson.String:
-		s := strings.TrimSpace(v.String())
-		if strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}") && len(s) >= 4 {
+		// The engine's own rule, so a reference is reported exactly when the engine evaluates it.
+		if s := v.String(); payload.IsJSONata(s) {
 			jsonataVariables(s[2:len(s)-2], found)
 		}
 	}

@@ -108,3 +108,15 @@ func FuzzVariableReferences(f *testing.F) {
 		}
 	})
 }
+
+// A string the engine reads as a literal (spaces around its delimiters) names no variable: the
+// API and the engine share payload.IsJSONata.
+func TestVariableReferencesFollowEnginePredicate(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+		"Output":{"a":" {% $x %}","b":"{% $y %}"},"End":true}}}`
+	got := variableReferences(def)
+	want := map[string][]string{"P": {"y"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

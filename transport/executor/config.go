@@ -2,6 +2,7 @@ package executor
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -27,6 +28,12 @@ type Config struct {
 	MaxInFlight int
 	// Timeout is every execution's deadline (default and maximum: 5 minutes, as on AWS).
 	Timeout time.Duration
+	// MaxComputing bounds how many threads of the executions (an execution, a Parallel
+	// branch, a Map iteration) compute in the engine at once; the others wait their turn, and a
+	// thread waiting on a task or a Wait state holds no turn (see engine.Gate). Default
+	// GOMAXPROCS: CPU-bound executions then take turns among themselves and cannot starve the
+	// process's NATS traffic (pulls, heartbeats, acks) or the executions that only wait.
+	MaxComputing int
 	// MaxSyncPending and MaxSyncPendingBytes bound the sync requests waiting for an in-flight
 	// slot (default 1024 requests, 64 MiB of input); past them a request is answered at once
 	// with ThrottlingException ("busy"). A waiting request whose caller's deadline passes is
@@ -58,6 +65,9 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 4096
+	}
+	if c.MaxComputing <= 0 {
+		c.MaxComputing = runtime.GOMAXPROCS(0)
 	}
 	if c.MaxSyncPending <= 0 {
 		c.MaxSyncPending = 1024

@@ -29,6 +29,7 @@ type Executor struct {
 	cfg      Config
 	js       jetstream.JetStream
 	tasks    engine.TaskInvoker
+	gate     engine.Gate // turns at computing, shared by every execution (Config.MaxComputing)
 	machines *machineCache
 	sem      chan struct{} // bounds in-flight executions, async and sync
 
@@ -72,7 +73,7 @@ func New(cfg Config) (*Executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Executor{cfg: cfg, js: js, tasks: cfg.Tasks, sem: make(chan struct{}, cfg.MaxInFlight), pullDone: make(chan struct{}),
+	e := &Executor{cfg: cfg, js: js, tasks: cfg.Tasks, gate: engine.NewGate(cfg.MaxComputing), sem: make(chan struct{}, cfg.MaxInFlight), pullDone: make(chan struct{}),
 		syncQ: make(chan *syncCall, cfg.MaxSyncPending), syncDone: make(chan struct{}), held: map[*syncCall]struct{}{}}
 	if e.tasks == nil {
 		e.tasks = DefaultTasks(cfg.NC, js, cfg.Layout, cfg.Funcs)

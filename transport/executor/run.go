@@ -110,6 +110,7 @@ func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, r
 		StateMachineName: st.Machine,
 		RoleArn:          c.rec.RoleArn,
 		StartTime:        st.Date,
+		Gate:             e.gate,
 	}
 	if c.logging.level > levelOff {
 		opts.Events = &logSink{nc: e.cfg.NC, subject: e.cfg.Layout.LogSubject(st.Machine), executionArn: res.ExecutionArn, cfg: c.logging}

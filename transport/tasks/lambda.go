@@ -53,6 +53,12 @@ func (l *Lambda) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, er
 		payload = req.Input
 	}
 	name := FunctionName(fn)
+	if err := checkFunctionName(fn, name); err != nil {
+		// Refused before any NATS call: a subject holding an unbounded name from a definition
+		// or an input could exceed the server's control-line limit and close the connection
+		// every execution of this process shares.
+		return nil, err
+	}
 
 	callCtx, cancel := ctx, context.CancelFunc(func() {})
 	if req.Timeout > 0 {
@@ -146,6 +152,31 @@ func WorkerError(m *nats.Msg) *failure.Error {
 		ErrorType    string `json:"errorType"`
 	}{desc, name})
 	return &failure.Error{Name: name, Cause: string(cause)}
+}
+
+// maxFunctionName is Lambda Invoke's limit on FunctionName (a name, partial or full ARN).
+const maxFunctionName = 170
+
+// checkFunctionName applies Lambda Invoke's constraints on FunctionName (at most 170
+// characters; the name itself of [a-zA-Z0-9-_.]) and answers as Step Functions reports a
+// Lambda validation failure.
+func checkFunctionName(given, name string) error {
+	var constraint string
+	switch {
+	case len(given) > maxFunctionName:
+		constraint = "Member must have length less than or equal to 170"
+	case name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "":
+		constraint = "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"
+	default:
+		return nil
+	}
+	shown := given
+	if len(shown) > 256 {
+		shown = shown[:256] + "..."
+	}
+	return &failure.Error{Name: "Lambda.AWSLambdaException", Cause: "1 validation error detected: Value '" + shown +
+		"' at 'functionName' failed to satisfy constraint: " + constraint +
+		" (Service: AWSLambda; Status Code: 400; Error Code: ValidationException; Request ID: " + ids.New() + "; Proxy: null)"}
 }
 
 // FunctionName extracts the function's name from the forms Lambda accepts: NAME, NAME:QUALIFIER,

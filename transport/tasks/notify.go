@@ -70,6 +70,16 @@ func (n *Notify) prefix() string {
 	return n.Layout.Prefix
 }
 
+// AWS's limits on topic, queue and event bus names. They are checked before a name becomes a
+// subject: an unbounded one from a definition or an input would make a subject over the NATS
+// server's control-line limit, and the server would close the connection every execution of the
+// process shares.
+const (
+	maxTopicName = 256
+	maxQueueName = 80
+	maxBusName   = 256
+)
+
 // SNSSubject, SQSSubject and EventsSubject give the subjects of the mapping.
 func (n *Notify) SNSSubject(topic string) string {
 	return n.prefix() + ".sns." + wire.SubjectToken(topic)
@@ -128,6 +138,11 @@ func (n *Notify) snsPublish(ctx context.Context, in gjson.Result) ([]byte, error
 	if a, ok := parseArn(target); ok {
 		topic = a.resource
 	}
+	if len(topic) > maxTopicName {
+		// AWS's limit, checked before the name becomes a subject (see maxTopicName).
+		return nil, &failure.Error{Name: "SNS.InvalidParameterException", Cause: "Invalid parameter: TopicArn" +
+			" (Service: Sns; Status Code: 400; Error Code: InvalidParameter; Request ID: " + rid + "; Proxy: null)"}
+	}
 	mid := ids.New()
 	m := nats.NewMsg(n.SNSSubject(topic))
 	m.Data = []byte(text(msgR))
@@ -165,6 +180,9 @@ func (n *Notify) sqsSend(ctx context.Context, in gjson.Result) ([]byte, error) {
 	queue := qurl
 	if u, err := url.Parse(qurl); err == nil && u.Path != "" {
 		queue = u.Path[strings.LastIndexByte(u.Path, '/')+1:]
+	}
+	if len(queue) > maxQueueName {
+		return nil, &failure.Error{Name: "SQS.QueueDoesNotExistException", Cause: "The specified queue does not exist. (Service: AmazonSQS; Status Code: 400; Error Code: AWS.SimpleQueueService.NonExistentQueue; Request ID: " + rid + "; Proxy: null)"}
 	}
 	data := []byte(text(body))
 	mid := ids.New()
@@ -224,6 +242,11 @@ func (n *Notify) putEvents(ctx context.Context, in gjson.Result) ([]byte, error)
 			bus = "default"
 		} else if a, ok := parseArn(bus); ok {
 			bus = strings.TrimPrefix(a.resource, "event-bus/")
+		}
+		if len(bus) > maxBusName {
+			failed++
+			out = append(out, eventEntry{Code: "ValidationException", Message: "EventBusName is longer than 256 characters."})
+			continue
 		}
 		id := ids.New()
 		resources := json.RawMessage("[]")

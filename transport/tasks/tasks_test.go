@@ -2,13 +2,16 @@ package tasks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/nats-io/nats.go"
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/internal/testenv"
 	"github.com/tidwall/gjson"
 )
 
@@ -112,4 +115,64 @@ func FuzzEncodeForm(f *testing.F) {
 			encodeForm(url.Values{}, "", gjson.Parse(s), format)
 		}
 	})
+}
+
+// A Lambda task's FunctionName comes from the definition or the input: one too long for a
+// subject must fail that task in Lambda's words before any NATS call, and leave the connection
+// every execution shares open (the server closes a connection whose request subject is over
+// its control-line limit).
+func TestLambdaRefusesAnOversizedFunctionName(t *testing.T) {
+	env := testenv.New(t)
+	sub, err := env.NC.Subscribe(env.Layout.FunctionSubject("echo"), func(m *nats.Msg) { _ = m.Respond(m.Data) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	l := &Lambda{NC: env.NC, Layout: env.Layout}
+	for _, fn := range []string{strings.Repeat("f", 5000), "bad name", ""} {
+		in, _ := json.Marshal(map[string]any{"FunctionName": fn, "Payload": map[string]any{}})
+		_, err := l.Invoke(context.Background(), engine.TaskRequest{Resource: "arn:aws:states:::lambda:invoke", Input: in})
+		var fe *failure.Error
+		want := "Lambda.AWSLambdaException"
+		if fn == "" {
+			want = failure.TaskFailed // the field is missing
+		}
+		if !errors.As(err, &fe) || fe.Name != want {
+			t.Errorf("FunctionName of %d characters: %v, want %s", len(fn), err, want)
+		}
+	}
+	if !env.NC.IsConnected() {
+		t.Fatal("the NATS connection was closed")
+	}
+	out, err := l.Invoke(context.Background(), engine.TaskRequest{Resource: "arn:aws:states:::lambda:invoke",
+		Input: []byte(`{"FunctionName":"echo","Payload":{"ok":true}}`)})
+	if err != nil || !gjson.GetBytes(out, "Payload.ok").Bool() {
+		t.Fatalf("a valid invoke after the refusals: %s, %v", out, err)
+	}
+}
+
+// SNS topic, SQS queue and event bus names over AWS's limits fail the publish before any NATS
+// call, and the shared connection stays open.
+func TestNotifyRefusesOversizedNames(t *testing.T) {
+	env := testenv.New(t)
+	n := &Notify{NC: env.NC, JS: env.JS, Layout: env.Layout}
+	long := strings.Repeat("q", 5000)
+	for _, tc := range []struct{ resource, input, want string }{
+		{"arn:aws:states:::sns:publish", `{"TopicArn":"arn:aws:sns:us-east-1:123456789012:` + long + `","Message":"m"}`, "SNS.InvalidParameterException"},
+		{"arn:aws:states:::sqs:sendMessage", `{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/` + long + `","MessageBody":"m"}`, "SQS.QueueDoesNotExistException"},
+	} {
+		_, err := n.Invoke(context.Background(), engine.TaskRequest{Resource: tc.resource, Input: []byte(tc.input)})
+		var fe *failure.Error
+		if !errors.As(err, &fe) || fe.Name != tc.want {
+			t.Errorf("%s: %v, want %s", tc.resource, err, tc.want)
+		}
+	}
+	out, err := n.Invoke(context.Background(), engine.TaskRequest{Resource: "arn:aws:states:::events:putEvents",
+		Input: []byte(`{"Entries":[{"EventBusName":"` + long + `","Source":"s","DetailType":"d","Detail":{}}]}`)})
+	if err != nil || gjson.GetBytes(out, "Entries.0.ErrorCode").String() != "ValidationException" {
+		t.Errorf("events:putEvents to an oversized bus: %s, %v", out, err)
+	}
+	if !env.NC.IsConnected() {
+		t.Fatal("the NATS connection was closed")
+	}
 }

@@ -2,10 +2,12 @@ package functions
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/evaluator"
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata/internal/parser"
@@ -157,11 +159,48 @@ func fnDecodeURL(args []any, _ any) (any, error) {
 	if !ok {
 		return nil, &evaluator.JSONataError{Code: "T0410", Message: "$decodeUrl: argument must be a string"}
 	}
-	decoded, err := url.PathUnescape(s)
-	if err != nil {
-		return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("$decodeUrl: %v", err)}
+	if _, err := url.PathUnescape(s); err != nil {
+		return nil, malformedURL("decodeUrl", s)
+	}
+	decoded := decodeURI(s)
+	if !utf8.ValidString(decoded) {
+		return nil, malformedURL("decodeUrl", s)
 	}
 	return decoded, nil
+}
+
+// decodeURI is JavaScript's decodeURI on a string whose escapes are well formed: it decodes
+// every escape except those of the characters a URI reserves (";/?:@&=+$,#"), which it keeps
+// as written. stepjet addition: gnata decoded those too, as decodeURIComponent does.
+func decodeURI(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+2 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		c := unhex(s[i+1])<<4 | unhex(s[i+2])
+		if strings.IndexByte(";/?:@&=+$,#", c) >= 0 {
+			b.WriteString(s[i : i+3])
+		} else {
+			b.WriteByte(c)
+		}
+		i += 2
+	}
+	return b.String()
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0
 }
 
 func fnDecodeURLComponent(args []any, _ any) (any, error) {
@@ -173,8 +212,16 @@ func fnDecodeURLComponent(args []any, _ any) (any, error) {
 		return nil, &evaluator.JSONataError{Code: "T0410", Message: "$decodeUrlComponent: argument must be a string"}
 	}
 	decoded, err := url.PathUnescape(s)
-	if err != nil {
-		return nil, &evaluator.JSONataError{Code: "D3137", Message: fmt.Sprintf("$decodeUrlComponent: %v", err)}
+	if err != nil || !utf8.ValidString(decoded) {
+		return nil, malformedURL("decodeUrlComponent", s)
 	}
 	return decoded, nil
+}
+
+// malformedURL is JSONata's D3140 for a string $decodeUrl or $decodeUrlComponent cannot decode:
+// a broken escape, or escapes that do not spell UTF-8 (JavaScript's decodeURI throws on both).
+// stepjet addition: gnata reported D3137 with Go's message.
+func malformedURL(fn, s string) error {
+	q, _ := json.Marshal(s)
+	return &evaluator.JSONataError{Code: "D3140", Message: "Malformed URL passed to $" + fn + "(): " + string(q)}
 }

@@ -121,6 +121,11 @@ func sanitizeForJSON(v any) any {
 		}
 		return out
 	default:
+		// stepjet addition: JSONata's $string rounds the numbers of an array or object to 15
+		// significant digits and writes them as JavaScript does ([0.1+0.2] → "[0.3]").
+		if n, ok := evaluator.StringNumber(v); ok {
+			return n
+		}
 		return v
 	}
 }

@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -45,7 +46,9 @@ func stringifyValue(v any) (string, error) {
 		if SizeExceeds(v, MaxStringBytes) {
 			return "", &BudgetError{What: "bytes", Limit: MaxStringBytes}
 		}
-		b, err := marshalNoHTMLEscape(v)
+		// stepjet addition: numbers inside are written as $string writes them (JSONata's "&"
+		// is $string on both sides).
+		b, err := marshalNoHTMLEscape(RoundedForString(v))
 		if err != nil {
 			return "", fmt.Errorf("cannot stringify value: %w", err)
 		}
@@ -53,40 +56,108 @@ func stringifyValue(v any) (string, error) {
 	}
 }
 
-// FormatNumber converts a json.Number to its canonical string form,
-// normalizing scientific notation to match JavaScript's Number.toString().
-// Only converts to float64 when the raw string contains scientific notation
-// (e/E); plain integers and decimals are returned verbatim to preserve
-// precision for values beyond 2^53.
+// FormatNumber converts a json.Number to its string form as JSONata's $string writes it (see
+// FormatFloat). stepjet addition: gnata returned plain numbers verbatim ("10.50", "2.0", "-0"),
+// where JSONata, reading the input as JavaScript numbers, writes "10.5", "2" and "0".
 func FormatNumber(n json.Number) string {
-	s := n.String()
-	if !strings.ContainsAny(s, "eE") {
-		return s
-	}
-	f, err := n.Float64()
+	f, err := strconv.ParseFloat(n.String(), 64)
 	if err != nil {
-		return s
+		return n.String()
 	}
 	return FormatFloat(f)
 }
 
-// FormatFloat converts a float64 to its canonical string form matching
-// JavaScript's Number.toString() behavior. Numbers between 1e-7 and 1e21
-// use decimal notation; numbers outside that range use scientific notation.
+// FormatFloat converts a float64 to its string form as JSONata's $string (and so "&") writes it:
+// rounded to 15 significant digits (Number(n.toPrecision(15))), then as JavaScript's
+// Number.toString() prints it — decimal notation from 1e-6 up to 1e21, exponent notation
+// outside, and -0 as "0". stepjet addition: gnata did not round beyond 15 digits the same way
+// (123456789012345678 gave "123456789012345680") and wrote 5e-7 as "0.0000005".
 func FormatFloat(n float64) string {
 	if math.IsNaN(n) || math.IsInf(n, 0) {
 		return "null"
 	}
-	s := strconv.FormatFloat(n, 'g', 15, 64)
-	abs := math.Abs(n)
-	if abs != 0 && (abs < 5e-7 || abs >= 1e21) {
-		sci := strconv.FormatFloat(n, 'e', -1, 64)
-		return cleanExponent(sci)
+	r := RoundTo15(n)
+	if r == 0 {
+		return "0" // also -0
 	}
-	if strings.ContainsRune(s, 'e') || strings.ContainsRune(s, 'E') {
-		return strconv.FormatFloat(n, 'f', -1, 64)
+	if abs := math.Abs(r); abs < 1e-6 || abs >= 1e21 {
+		return cleanExponent(strconv.FormatFloat(r, 'e', -1, 64))
 	}
-	return s
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// RoundTo15 is JavaScript's Number(n.toPrecision(15)): n rounded to 15 significant digits.
+// stepjet addition.
+func RoundTo15(n float64) float64 {
+	var buf [32]byte
+	b := strconv.AppendFloat(buf[:0], n, 'e', -1, 64)
+	// The shortest form has at most 15 significant digits: rounding changes nothing.
+	if e := bytes.IndexByte(b, 'e'); e >= 0 {
+		digits := e
+		if b[0] == '-' {
+			digits--
+		}
+		if bytes.IndexByte(b[:e], '.') >= 0 {
+			digits--
+		}
+		if digits <= 15 {
+			return n
+		}
+	}
+	b = strconv.AppendFloat(buf[:0], n, 'e', 14, 64)
+	r, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return n
+	}
+	return r
+}
+
+// StringNumber returns v as JSONata's $string writes a number inside an array or object (the
+// JSON.stringify replacer that rounds to 15 significant digits), and whether v is a number.
+// stepjet addition.
+func StringNumber(v any) (json.Number, bool) {
+	switch n := v.(type) {
+	case float64:
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return "", false
+		}
+		return json.Number(FormatFloat(n)), true
+	case json.Number:
+		return json.Number(FormatNumber(n)), true
+	}
+	return "", false
+}
+
+// RoundedForString returns a copy of an array or object whose numbers are written as $string
+// writes them (StringNumber); other values are returned as they are. stepjet addition.
+func RoundedForString(v any) any {
+	if n, ok := StringNumber(v); ok {
+		return n
+	}
+	switch val := v.(type) {
+	case *Sequence:
+		return RoundedForString(CollapseSequence(val))
+	case *OrderedMap:
+		out := NewOrderedMapWithCapacity(val.Len())
+		val.Range(func(k string, x any) bool {
+			out.Set(k, RoundedForString(x))
+			return true
+		})
+		return out
+	case map[string]any:
+		out := NewOrderedMapWithCapacity(len(val))
+		for _, k := range MapKeys(val) {
+			out.Set(k, RoundedForString(val[k]))
+		}
+		return out
+	case []any:
+		out := make([]any, len(val))
+		for i, x := range val {
+			out[i] = RoundedForString(x)
+		}
+		return out
+	}
+	return v
 }
 
 func cleanExponent(s string) string {
