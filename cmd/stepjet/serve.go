@@ -80,6 +80,7 @@ Examples:
   stepjet serve --nkey stepjet.nk --http-addr 0.0.0.0:8083
   OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 stepjet serve
   stepjet serve --nats-url nats://n1:4222,nats://n2:4222 --creds app.creds --max-inflight 10000
+  stepjet serve --definitions ./workflows     # apply NAME.asl.json files at start-up (docs/kubernetes.md)
 `
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
@@ -121,6 +122,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	resultMaxBytes, logMaxBytes := byteSize(provision.DefaultMaxBytes), byteSize(provision.DefaultMaxBytes)
 	fs.Var(&resultMaxBytes, "result-max-bytes", "bound STEPJET_RESULTS to this `size`, oldest results dropped first (e.g. 10GiB, or unlimited)")
 	fs.Var(&logMaxBytes, "log-max-bytes", "bound STEPJET_LOGS to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
+	defsDir := definitionsFlag(fs)
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (off by default)")
 	httpRead := fs.Duration("http-read-timeout", 30*time.Second, "close a connection that has not sent a request's headers and body within this")
 	httpIdle := fs.Duration("http-idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
@@ -253,6 +255,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		case <-time.After(2 * time.Second):
 		}
+	}
+	if err := applyDefinitions(ctx, js, layout, *defsDir, log); err != nil {
+		log.Error("cannot apply --definitions", "err", err)
+		return exitFail
 	}
 	router := executor.DefaultTasks(nc, js, layout, nil)
 	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
