@@ -119,7 +119,9 @@ type Clock interface {
 type RunOptions struct {
 	Tasks  TaskInvoker
 	Events EventSink
-	Clock  Clock
+	// Observer, when set, hears every state, Map iteration and Parallel branch begin and end.
+	Observer Observer
+	Clock    Clock
 	// Timeout is the execution's deadline; 0 means DefaultTimeout. A definition's top-level
 	// TimeoutSeconds, when lower, takes its place. Exceeding it ends the execution as
 	// TIMED_OUT with States.Timeout.

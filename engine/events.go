@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"strconv"
 	"sync"
 	"time"
@@ -8,6 +9,50 @@ import (
 
 	"github.com/tidwall/gjson"
 )
+
+// StepKind says what a Step is.
+type StepKind uint8
+
+const (
+	// StepState is one entry of a state, with all its retries.
+	StepState StepKind = iota
+	// StepMapIteration is one iteration of a Map state.
+	StepMapIteration
+	// StepParallelBranch is one branch of a Parallel state.
+	StepParallelBranch
+)
+
+// Step is a unit of an execution an Observer hears about.
+type Step struct {
+	Kind StepKind
+	// Name is the state's name (the Map's or Parallel's, for an iteration or a branch).
+	Name string
+	// Type is the state's type as ASL spells it: "Task", "Pass", "Map", ...
+	Type string
+	// Index is the iteration's or the branch's index.
+	Index int
+}
+
+// StepEnd is how a Step ended.
+type StepEnd struct {
+	// Error and Cause are set when the step failed (an error caught by a Catch included).
+	Error, Cause string
+	// Retries counts the state's retries.
+	Retries int
+}
+
+// Observer is told when each state, Map iteration and Parallel branch begins and ends, so that
+// a transport can make spans and metrics of them without the engine knowing how. Begin returns
+// the context the step runs in (its task invocations, iterations and branches get it); End is
+// called once with that context. Both are called from the goroutine running the step. A nil
+// Observer costs nothing.
+type Observer interface {
+	Begin(ctx context.Context, s Step) context.Context
+	End(ctx context.Context, s Step, e StepEnd)
+}
+
+// typeName is ASL's name of each state type.
+var typeName = [...]string{"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"}
 
 // history numbers an execution's events exactly as AWS does, whether or not anyone listens:
 // causes quote the id of the event a state was entered at. With no sink, an event costs one

@@ -226,12 +226,37 @@ func (f *frame) runProgram(p *program, input []byte) ([]byte, *stateError) {
 // runState runs one state: entered event, the state's work with Retry and Catch, exited event.
 // It returns the state's output and the index of the next state (end after a terminal state).
 func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
+	obs := f.ex.opts.Observer
+	if obs == nil {
+		out, next, err, _ := f.enterState(f.ctx, st, input)
+		return out, next, err
+	}
+	s := Step{Kind: StepState, Name: st.name, Type: typeName[st.typ]}
+	ctx := obs.Begin(f.ctx, s)
+	out, next, err, e := f.enterState(ctx, st, input)
+	obs.End(ctx, s, e)
+	return out, next, err
+}
+
+// stepEnd describes how a step ended for an Observer.
+func stepEnd(err *stateError, retries int) StepEnd {
+	e := StepEnd{Retries: retries}
+	if err != nil {
+		e.Error, e.Cause = err.Name, err.Cause
+	}
+	return e
+}
+
+// enterState is runState's work; ctx is the context the state runs in (the frame's, or the one
+// an Observer gave). It also says how the state ended, for an Observer: its retries, and the
+// error it failed with or caught.
+func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte, int, *stateError, StepEnd) {
 	ex := f.ex
 	var d func([]byte) []byte
 	if ex.traced() {
 		d = stateEnteredDetails(st.name, input)
 	}
-	r := stateRun{f: f, st: st, input: input}
+	r := stateRun{f: f, ctx: ctx, st: st, input: input}
 	r.id = ex.hist.emit(f.prev, enteredEvent[st.typ], "stateEnteredEventDetails", d)
 	f.prev = r.id
 	if st.needsContext {
@@ -259,11 +284,11 @@ func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
 					d = stateExitedDetails(st.name, out, r.assigned)
 				}
 				f.prev = ex.hist.emit(f.prev, exitedEvent[st.typ], "stateExitedEventDetails", d)
-				return out, next, nil
+				return out, next, nil, StepEnd{Retries: rs.total}
 			}
 		}
 		if err.timedOut || err.aborted {
-			return nil, end, err
+			return nil, end, err, stepEnd(err, rs.total)
 		}
 		delay, retry := rs.next(st.retry, *err)
 		if !retry && r.started {
@@ -272,7 +297,7 @@ func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
 		}
 		if retry {
 			if werr := f.sleep(delay); werr != nil {
-				return nil, end, werr
+				return nil, end, werr, stepEnd(werr, rs.total)
 			}
 			r.retryCount = rs.total
 			r.ctxDoc = nil
@@ -281,16 +306,16 @@ func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
 		if c := findCatcher(st.catch, *err); c != nil {
 			out, cerr := r.catch(c, err)
 			if cerr != nil {
-				return nil, end, cerr
+				return nil, end, cerr, stepEnd(cerr, rs.total)
 			}
 			// AWS closes a state whose error was caught with its exited event too.
 			if ex.traced() {
 				d = stateExitedDetails(st.name, out, r.assigned)
 			}
 			f.prev = ex.hist.emit(f.prev, exitedEvent[st.typ], "stateExitedEventDetails", d)
-			return out, c.next, nil
+			return out, c.next, nil, stepEnd(err, rs.total)
 		}
-		return nil, end, err
+		return nil, end, err, stepEnd(err, rs.total)
 	}
 }
 
@@ -324,7 +349,10 @@ func (f *frame) sleep(d time.Duration) *stateError {
 // stateRun is one entry of a state: its input, the event id it was entered at and what the
 // context object says about it.
 type stateRun struct {
-	f          *frame
+	f *frame
+	// ctx is the context the state runs in: the frame's, or one an Observer derived from it.
+	// Nil means the frame's.
+	ctx        context.Context
 	st         *state
 	id         int64
 	entered    time.Time
@@ -340,6 +368,14 @@ type stateRun struct {
 	started bool
 	// insp, when set, records the state's intermediate data (TestState's inspectionData).
 	insp *Inspection
+}
+
+// runCtx returns the context the state runs in.
+func (r *stateRun) runCtx() context.Context {
+	if r.ctx != nil {
+		return r.ctx
+	}
+	return r.f.ctx
 }
 
 // execute does the state's work once (one attempt, under Retry).

@@ -205,8 +205,9 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 		workers = 1 // scripted answers go to the iterations in item order
 	}
 	tolerant := countSet || percentSet
-	ctx, cancel := context.WithCancel(f.ctx)
+	ctx, cancel := context.WithCancel(r.runCtx())
 	defer cancel()
+	obs := ex.opts.Observer
 	var (
 		next     atomic.Int64
 		failed   atomic.Int64
@@ -246,7 +247,15 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 				it.vars = &scope{parent: f.vars}
 			}
 			it.prev = start
+			var s Step
+			if obs != nil {
+				s = Step{Kind: StepMapIteration, Name: name, Type: "Map", Index: i}
+				it.ctx = obs.Begin(ctx, s)
+			}
 			out, err := it.runProgram(proc, inputs[i])
+			if obs != nil {
+				obs.End(it.ctx, s, stepEnd(err, 0))
+			}
 			if err != nil {
 				if err.aborted && ctx.Err() != nil && f.ctx.Err() == nil {
 					return // cancelled by a sibling's failure

@@ -34,23 +34,32 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 
 	branches := st.parallel.branches
 	outs := make([][]byte, len(branches))
-	ctx, cancel := context.WithCancel(f.ctx)
+	ctx, cancel := context.WithCancel(r.runCtx())
 	defer cancel()
 	var (
 		wg       sync.WaitGroup
 		once     sync.Once
 		firstErr *stateError
 	)
+	obs := ex.opts.Observer
 	for i, p := range branches {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			bf := &frame{ex: ex, ctx: ctx, vars: &scope{parent: f.vars}, prev: f.prev}
+			var s Step
+			if obs != nil {
+				s = Step{Kind: StepParallelBranch, Name: st.name, Type: "Parallel", Index: i}
+				bf.ctx = obs.Begin(ctx, s)
+			}
 			err := bf.enter()
 			var out []byte
 			if err == nil {
 				out, err = bf.runProgram(p, input)
 				bf.leave()
+			}
+			if obs != nil {
+				obs.End(bf.ctx, s, stepEnd(err, 0))
 			}
 			bf.vars.release()
 			if err != nil {

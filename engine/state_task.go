@@ -168,7 +168,7 @@ func (r *stateRun) call(args []byte, timeout time.Duration, attempt int) ([]byte
 			Cause: "No task invoker is configured to run resource '" + t.resource + "' of state '" + r.st.name + "'",
 		}, task: true}
 	}
-	ctx := r.f.ctx
+	ctx := r.runCtx()
 	var cancel context.CancelFunc
 	if timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, timeout)

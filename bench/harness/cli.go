@@ -45,6 +45,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.Env.Prefix, "prefix", "", `subject prefix (default "stepjet", or "stepjetbench" with --nats-url)`)
 	fs.StringVar(&c.Env.Tasks, "tasks", TasksGo, "how Task states run: go (in-process functions) or nats (NATS workers)")
 	fs.DurationVar(&c.Env.TaskDelay, "task-delay", 0, "make every task take this long (slow workers)")
+	fs.StringVar(&c.Env.Telemetry, "telemetry", TelemetryOff, "the executor's telemetry: off, metrics (as serve without an OTLP endpoint) or traces (every execution traced to an in-process OTLP endpoint)")
 	fs.IntVar(&c.Env.MaxInFlight, "max-inflight", 0, "the executor's MaxInFlight (default max(4096, --inflight))")
 	phases := fs.String("phases", strings.Join(AllPhases, ","), "phases to run, comma-separated")
 	fs.IntVar(&c.CeilingN, "ceiling-n", 50000, "messages for the JetStream ceiling")

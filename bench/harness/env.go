@@ -60,27 +60,30 @@ type EnvConfig struct {
 	MaxInFlight int
 	// Log receives the executor's warnings (default: discarded).
 	Log io.Writer
+	// Telemetry is TelemetryOff (default), TelemetryMetrics or TelemetryTraces.
+	Telemetry string
 }
 
 // Env is a running system: a server (embedded or not), provisioned streams, an executor and
 // optionally NATS task workers, plus the load generator's own connection.
 type Env struct {
-	cfg      EnvConfig
-	srv      *embedded.Server
-	dir      string
-	conns    []*nats.Conn
-	nc       *nats.Conn // load generator
-	js       jetstream.JetStream
-	execNC   *nats.Conn
-	execJS   jetstream.JetStream
-	exec     *executor.Executor
-	workers  *worker.Service
-	layout   wire.Layout
-	kv       jetstream.KeyValue
-	runID    string
-	machines []string
-	pubErrs  atomic.Int64 // async publishes the stream refused or never acked
-	phaseSeq atomic.Int64
+	cfg           EnvConfig
+	stopTelemetry func()
+	srv           *embedded.Server
+	dir           string
+	conns         []*nats.Conn
+	nc            *nats.Conn // load generator
+	js            jetstream.JetStream
+	execNC        *nats.Conn
+	execJS        jetstream.JetStream
+	exec          *executor.Executor
+	workers       *worker.Service
+	layout        wire.Layout
+	kv            jetstream.KeyValue
+	runID         string
+	machines      []string
+	pubErrs       atomic.Int64 // async publishes the stream refused or never acked
+	phaseSeq      atomic.Int64
 }
 
 // FunctionArn is the Resource ARN the order workflow uses for function name.
@@ -163,6 +166,9 @@ func NewEnv(ctx context.Context, cfg EnvConfig) (_ *Env, err error) {
 			xc.Funcs[FunctionArn(name)] = goTask(out, cfg.TaskDelay)
 		}
 	} else if err = e.startWorkers(); err != nil {
+		return nil, err
+	}
+	if xc.Telemetry, e.stopTelemetry, err = startTelemetry(ctx, cfg.Telemetry); err != nil {
 		return nil, err
 	}
 	if e.exec, err = executor.New(xc); err != nil {
@@ -305,6 +311,9 @@ func (e *Env) Close() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = e.exec.Shutdown(ctx)
 		cancel()
+	}
+	if e.stopTelemetry != nil {
+		e.stopTelemetry()
 	}
 	if e.workers != nil {
 		_ = e.workers.Stop()

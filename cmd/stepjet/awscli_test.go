@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -32,50 +30,7 @@ func TestMain(m *testing.M) {
 // the API's base URL (on "localhost", so that the aws CLI's "sync-" host prefix makes a name).
 func startServeProcess(t *testing.T, deadline time.Time) string {
 	t.Helper()
-	httpAddr, natsAddr := freeAddr(t), freeAddr(t)
-	var logs lockedBuffer
-	cmd := exec.Command(os.Args[0], "serve", "--data-dir", filepath.Join(t.TempDir(), "data"),
-		"--listen", natsAddr, "--http-addr", httpAddr, "--log-level", "warn", "--drain-timeout", "5s")
-	cmd.Env = append(os.Environ(), envRunAsStepjet+"=1")
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	pid := cmd.Process.Pid
-	t.Cleanup(func() {
-		// SIGTERM drains; a serve that does not exit in time is killed, by its PID only.
-		_ = syscall.Kill(pid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-			<-exited
-			t.Errorf("stepjet serve (pid %d) did not stop on SIGTERM", pid)
-		}
-		if t.Failed() {
-			t.Logf("stepjet serve output:\n%s", logs.String())
-		}
-	})
-	for {
-		resp, err := http.Get("http://" + httpAddr + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		select {
-		case <-exited:
-			t.Fatalf("stepjet serve exited:\n%s", logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stepjet serve never ready: %v\n%s", err, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	httpAddr, _ := serveProcess(t, deadline, nil)
 	_, port, _ := strings.Cut(httpAddr, ":")
 	return "http://localhost:" + port
 }

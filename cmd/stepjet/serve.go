@@ -21,6 +21,8 @@ import (
 	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/provision"
 	"github.com/stepjet/stepjet/transport/tasks"
+	"github.com/stepjet/stepjet/transport/telemetry"
+	"github.com/stepjet/stepjet/transport/telemetry/export"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -37,6 +39,8 @@ type serveDeps struct {
 	Executor *executor.Executor
 	// Timeout is the executions' deadline (for StartSyncExecution's request timeout).
 	Timeout time.Duration
+	// Telemetry makes the API's request spans and metrics.
+	Telemetry *telemetry.Telemetry
 }
 
 // mountAPI mounts the AWS JSON API on serve's HTTP listener. The API's own file sets it in its
@@ -65,9 +69,16 @@ embedded NATS server require those credentials too (serve itself connects with t
 credentials is logged as a warning. HTTP tasks may not connect to link-local and cloud metadata
 addresses (--http-task-deny, --http-task-allow).
 
+Telemetry (docs/observability.md): /metrics serves Prometheus metrics (through OpenTelemetry).
+With OTEL_EXPORTER_OTLP_ENDPOINT set, traces and metrics are exported over OTLP/HTTP; an
+execution is traced when its machine has tracingConfiguration.enabled or its caller's trace
+context (traceparent, X-Amzn-Trace-Id) is sampled. The other OTEL_* variables apply (service
+name, sampler, headers). Process logs are text on a terminal, JSON otherwise (--log-format).
+
 Examples:
   stepjet serve
   stepjet serve --nkey stepjet.nk --http-addr 0.0.0.0:8083
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 stepjet serve
   stepjet serve --nats-url nats://n1:4222,nats://n2:4222 --creds app.creds --max-inflight 10000
   stepjet serve --definitions ./workflows     # apply NAME.asl.json files at start-up (docs/kubernetes.md)
 `
@@ -105,6 +116,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	replicas := fs.Int("replicas", 1, "stream and bucket replicas (3 on a cluster); an existing stream's are never lowered")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGTERM, wait this long for in-flight executions")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	logFormat := fs.String("log-format", "auto", "process log format: text, json, or auto (text on a terminal, JSON otherwise)")
 	resultMaxAge := fs.Duration("result-max-age", 24*time.Hour, "keep results on STEPJET_RESULTS this long")
 	logMaxAge := fs.Duration("log-max-age", 24*time.Hour, "keep log events on STEPJET_LOGS this long")
 	resultMaxBytes, logMaxBytes := byteSize(provision.DefaultMaxBytes), byteSize(provision.DefaultMaxBytes)
@@ -139,8 +151,29 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stepjet serve: bad --log-level %q\n", *logLevel)
 		return exitUsage
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	log, err := newLogger(stderr, *logFormat, lvl)
+	if err != nil {
+		fmt.Fprintf(stderr, "stepjet serve: %v\n", err)
+		return exitUsage
+	}
 	layout := wire.Layout{Prefix: *prefix, Region: *region, Account: *account}
+
+	// Telemetry from the OTEL_* variables: metrics always (/metrics), OTLP export when configured.
+	tel, err := export.Setup(ctx, export.Options{ServiceVersion: buildVersion()})
+	if err != nil {
+		fmt.Fprintf(stderr, "stepjet serve: telemetry: %v\n", err)
+		return exitUsage
+	}
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(fctx); err != nil {
+			log.Warn("flushing telemetry failed", "err", err)
+		}
+	}()
+	if tel.Traces || tel.Metrics {
+		log.Info("exporting telemetry over OTLP", "traces", tel.Traces, "metrics", tel.Metrics)
+	}
 
 	// Bind the HTTP address first: a taken port fails fast, before anything else starts.
 	ln, err := net.Listen("tcp", *httpAddr)
@@ -230,7 +263,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	router := executor.DefaultTasks(nc, js, layout, nil)
 	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
 	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, MaxComputing: *maxComputing, Timeout: *timeout,
-		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log})
+		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log, Telemetry: tel.Telemetry})
 	if err == nil {
 		err = ex.Start(ctx)
 	}
@@ -261,15 +294,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		ex.WriteMetrics(w)
-		st := nc.Stats()
-		fmt.Fprintf(w, "# HELP stepjet_nats_connected Whether the NATS connection is up.\n# TYPE stepjet_nats_connected gauge\nstepjet_nats_connected %d\n", b2i(nc.IsConnected()))
-		fmt.Fprintf(w, "# HELP stepjet_nats_reconnects_total NATS reconnections.\n# TYPE stepjet_nats_reconnects_total counter\nstepjet_nats_reconnects_total %d\n", st.Reconnects)
-	})
+	if stopNATS, err := tel.Telemetry.ObserveNATS(nc); err == nil {
+		defer stopNATS()
+	}
+	// The OTel Prometheus exporter serves every metric (docs/observability.md lists them).
+	mux.Handle("GET /metrics", tel.Handler)
 	if mountAPI != nil {
-		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout}); err != nil {
+		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout, Telemetry: tel.Telemetry}); err != nil {
 			log.Error("cannot mount the API", "err", err)
 			sctx, cancel := context.WithTimeout(context.Background(), *drain)
 			defer cancel()
@@ -306,9 +337,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
+// newLogger is serve's process log: slog, text on a terminal and JSON otherwise (or as format
+// says), with trace_id and span_id on records logged inside a traced execution.
+func newLogger(w io.Writer, format string, lvl slog.Level) (*slog.Logger, error) {
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
 	}
-	return 0
+	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler
+	switch format {
+	case "text":
+		h = slog.NewTextHandler(w, opts)
+	case "json":
+		h = slog.NewJSONHandler(w, opts)
+	default:
+		return nil, fmt.Errorf("bad --log-format %q: text, json or auto", format)
+	}
+	return slog.New(telemetry.LogHandler(h)), nil
 }

@@ -23,7 +23,7 @@ func TestServeAppliesDefinitions(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "greet.settings.json"), []byte(`{"tags":{"team":"docs"}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sv := startServe(t, "--definitions", dir, "--log-level", "info")
+	sv := startServe(t, "--definitions", dir, "--log-level", "info", "--log-format", "text")
 	req, _ := http.NewRequest(http.MethodPost, "http://"+sv.httpAddr+"/",
 		strings.NewReader(`{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:greet"}`))
 	req.Header.Set("Content-Type", "application/x-amz-json-1.0")

@@ -77,3 +77,12 @@ func versionText(info *debug.BuildInfo) string {
 	fmt.Fprintf(&b, " %s", info.GoVersion)
 	return b.String()
 }
+
+// buildVersion is the module version stepjet was built as ("(devel)" from a checkout), for
+// service.version on telemetry.
+func buildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

@@ -13,8 +13,10 @@ import (
 	"github.com/stepjet/stepjet/engine/validate"
 	"github.com/stepjet/stepjet/internal/ids"
 	"github.com/stepjet/stepjet/transport/registry"
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/tidwall/gjson"
+	"go.opentelemetry.io/otel/trace"
 )
 
 type startInput struct {
@@ -115,12 +117,27 @@ func (s *Server) checkStart(ctx context.Context, body []byte, in *startInput, sy
 }
 
 // start is the wire form of an accepted start (wire.Layout.StartMsg / SyncMsg encode it).
-func (s *Server) start(a accepted, in *startInput) wire.Start {
+func (s *Server) start(ctx context.Context, a accepted, in *startInput) wire.Start {
 	st := s.cfg.Layout.NewStart(a.ref.name, a.name, []byte(a.input))
 	st.Date = s.now().UTC()
 	st.MachineArn, st.Version, st.Revision = a.ref.arn, a.version, a.revision
-	st.TraceParent = str(in.TraceHeader)
+	st.TraceParent = traceParent(ctx, str(in.TraceHeader))
 	return st
+}
+
+// traceParent is the W3C trace context a start carries to its execution: the traceHeader
+// field's (given in W3C or X-Ray form), else the request's span's (or, without tracing, the
+// context the request came with). A traceHeader that is neither form is carried as it is: it
+// reaches the result's traceHeader, and no span.
+func traceParent(ctx context.Context, header string) string {
+	if header != "" {
+		sc, ok := tracectx.ParseTraceHeader(header)
+		if !ok {
+			return header
+		}
+		ctx = trace.ContextWithRemoteSpanContext(ctx, sc)
+	}
+	return tracectx.TraceParent(ctx)
 }
 
 // startError is the API's answer for a start the wire encoder refuses (the same rules the
@@ -170,7 +187,7 @@ func (s *Server) startExecution(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := s.start(a, &in)
+	st := s.start(ctx, a, &in)
 	msg, err := s.cfg.Layout.StartMsg(st)
 	if err != nil {
 		return nil, startError(err)
@@ -205,7 +222,7 @@ func (s *Server) startSyncExecution(ctx context.Context, body []byte) (any, erro
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.SyncTimeout)
 	defer cancel()
-	st := s.start(a, &in)
+	st := s.start(ctx, a, &in)
 	st.Deadline, _ = ctx.Deadline()
 	msg, err := s.cfg.Layout.SyncMsg(st)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/internal/ids"
 	"github.com/stepjet/stepjet/transport/registry"
+	"github.com/stepjet/stepjet/transport/telemetry"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 	TestStateTimeout time.Duration
 	// Now is the clock for dates in records and signatures (default time.Now).
 	Now func() time.Time
+	// Telemetry, when set, makes a SERVER span per request (a child of the traceparent or
+	// X-Amzn-Trace-Id it came with) and records the request duration by operation.
+	Telemetry *telemetry.Telemetry
 }
 
 // Server answers the Step Functions AWS JSON 1.0 protocol: POST / with X-Amz-Target
@@ -107,7 +111,44 @@ type operation func(s *Server, ctx context.Context, body []byte) (any, error)
 
 // ServeHTTP answers one API call. The Host header is not checked: the SDKs send StartSyncExecution
 // and TestState to a "sync-"-prefixed host, which must reach the same API.
+//
+// The trace context the request came with (W3C traceparent, or X-Amzn-Trace-Id in X-Ray or W3C
+// form) is the parent of the request's span, and of the executions it starts.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := telemetry.RequestContext(r.Context(), r.Header)
+	tel := s.cfg.Telemetry
+	if tel == nil {
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		s.serve(w, r)
+		return
+	}
+	op, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
+	if operations[op] == nil {
+		op = "unknown" // the operation labels a metric: only known names
+	}
+	ctx, span := tel.StartRequest(ctx, r, op)
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.serve(sw, r.WithContext(ctx))
+	span.End(sw.status, sw.Header().Get("X-Amzn-ErrorType"))
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (read deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	reqID := ids.New()
 	w.Header().Set("X-Amzn-RequestId", reqID)
 	if r.Method != http.MethodPost {

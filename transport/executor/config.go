@@ -10,6 +10,7 @@ import (
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/transport/provision"
 	"github.com/stepjet/stepjet/transport/tasks"
+	"github.com/stepjet/stepjet/transport/telemetry"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -58,6 +59,9 @@ type Config struct {
 	// executions were told to stop, before it gives up on them (default 5s): an execution that
 	// ignores its context is abandoned (logged; its start, unacked, is redelivered).
 	AbandonAfter time.Duration
+	// Telemetry, when set, makes execution, state and task spans and records the executor's
+	// metrics (see package telemetry); nil makes neither.
+	Telemetry *telemetry.Telemetry
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }

@@ -61,6 +61,10 @@ type Executor struct {
 	started  atomic.Bool
 	stopping atomic.Bool
 	metrics  metrics
+	// cons is the executions consumer (its backlog is a metric); stopObserving ends the
+	// metrics' collection.
+	cons          jetstream.Consumer
+	stopObserving func()
 }
 
 // New checks cfg and prepares an executor; it does no I/O.
@@ -78,6 +82,7 @@ func New(cfg Config) (*Executor, error) {
 	if e.tasks == nil {
 		e.tasks = DefaultTasks(cfg.NC, js, cfg.Layout, cfg.Funcs)
 	}
+	e.tasks = cfg.Telemetry.Tasks(e.tasks)
 	e.jobs = make(chan job)
 	if e.results, err = newResultPublisher(e); err != nil {
 		return nil, err
@@ -152,6 +157,10 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 			return fmt.Errorf("executor: watch triggers: %w", err)
 		}
 	}
+	e.cons = cons
+	if err := e.observe(); err != nil {
+		return fmt.Errorf("executor: metrics: %w", err)
+	}
 	go e.pull(cons)
 	e.cfg.Logger.Info("executor started", "consumer", e.cfg.Consumer, "maxInFlight", e.cfg.MaxInFlight,
 		"timeout", e.cfg.Timeout, "ackWait", e.cfg.AckWait, "maxDeliver", e.cfg.MaxDeliver)
@@ -170,6 +179,9 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 	if !e.stopping.CompareAndSwap(false, true) {
 		e.subsMu.Unlock()
 		return errors.New("executor: already shut down")
+	}
+	if e.stopObserving != nil {
+		defer e.stopObserving() // the counters are reported until the drain ends
 	}
 	if e.syncSub != nil {
 		_ = e.syncSub.Unsubscribe()

@@ -11,6 +11,7 @@ type metrics struct {
 	redelivered, maxDelivered, storeErrors            atomic.Int64
 	triggered                                         atomic.Int64
 	refused, syncBusy, syncDropped, tooLarge          atomic.Int64
+	deduplicated                                      atomic.Int64
 	inflight                                          atomic.Int64
 }
 

@@ -109,7 +109,10 @@ func (p *resultPublisher) take(m *nats.Msg) *asyncRun {
 }
 
 // acked runs on the publish-ack goroutine: it must not block.
-func (p *resultPublisher) acked(_ jetstream.JetStream, m *nats.Msg, _ *jetstream.PubAck) {
+func (p *resultPublisher) acked(_ jetstream.JetStream, m *nats.Msg, pa *jetstream.PubAck) {
+	if pa != nil && pa.Duplicate {
+		p.e.metrics.deduplicated.Add(1)
+	}
 	if r := p.take(m); r != nil {
 		p.e.ackStart(r)
 	}
@@ -218,9 +221,13 @@ func (e *Executor) storeSync(m *nats.Msg) error {
 	var last error
 	for attempt := range 5 {
 		ctx, cancel := context.WithTimeout(e.runCtx, 5*time.Second)
-		_, last = e.js.PublishMsg(ctx, m)
+		var pa *jetstream.PubAck
+		pa, last = e.js.PublishMsg(ctx, m)
 		cancel()
 		if last == nil {
+			if pa.Duplicate {
+				e.metrics.deduplicated.Add(1)
+			}
 			return nil
 		}
 		select {

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"strconv"
 	"time"
@@ -14,11 +15,16 @@ import (
 // execute resolves the machine and runs one decoded start to a wire.Result. It never fails: a
 // start the decoder refused (bad), a missing machine or an invalid definition is a FAILED
 // result, as AWS would refuse the start.
-func (e *Executor) execute(ctx context.Context, st wire.Start, bad error) wire.Result {
+func (e *Executor) execute(ctx context.Context, st wire.Start, bad error, d delivery) wire.Result {
 	c, res, done := e.prepare(ctx, st, bad)
+	ctx, span := e.traceExecution(ctx, st, c, d)
 	if !done {
 		res = e.runMachine(ctx, c, st, res)
 	}
+	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) { // (building the arguments costs allocations)
+		e.cfg.Logger.DebugContext(ctx, "execution ended", "executionArn", res.ExecutionArn, "status", res.Status, "error", res.Error)
+	}
+	span.EndWith(res.Status, res.Error, res.Cause, res.Output)
 	e.count(res)
 	return res
 }
@@ -110,6 +116,7 @@ func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, r
 		StateMachineName: st.Machine,
 		RoleArn:          c.rec.RoleArn,
 		StartTime:        st.Date,
+		Observer:         e.cfg.Telemetry.Observer(),
 		Gate:             e.gate,
 	}
 	if c.logging.level > levelOff {

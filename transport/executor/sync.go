@@ -14,6 +14,7 @@ import (
 // once: by the worker that runs it, or by Shutdown when the executor drains.
 type syncCall struct {
 	m    *nats.Msg
+	at   time.Time // when it arrived (for the sync latency histogram)
 	once sync.Once
 }
 
@@ -47,7 +48,7 @@ func (e *Executor) onSync(m *nats.Msg) {
 	if m.Reply == "" {
 		return // nobody to answer: not a request
 	}
-	c := &syncCall{m: m}
+	c := &syncCall{m: m, at: time.Now()}
 	e.subsMu.Lock()
 	defer e.subsMu.Unlock()
 	if e.stopping.Load() {
@@ -169,11 +170,12 @@ func (e *Executor) serveSync(c *syncCall) {
 		return
 	}
 	e.track(st.Arn, nil)
-	res := e.execute(e.runCtx, st, bad)
+	res := e.execute(e.runCtx, st, bad, delivery{header: c.m.Header, sync: true})
 	e.untrack(st.Arn)
 	if e.runCtx.Err() != nil {
 		e.unavailable(c, "this stepjet executor stopped the execution at its drain deadline; it did not complete")
 		return
 	}
 	c.answer(e.encodeResult(&res))
+	e.cfg.Telemetry.RecordSync(time.Since(c.at), res.Status)
 }

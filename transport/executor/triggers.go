@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/client"
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"github.com/stepjet/stepjet/transport/triggers"
 	"github.com/stepjet/stepjet/transport/wire"
 )
@@ -133,7 +134,7 @@ func (t *triggerSet) fire(machine string, m *nats.Msg) {
 	opts := client.StartOptions{}
 	if m.Header != nil {
 		opts.Name = m.Header.Get(wire.HeaderMsgID)
-		opts.TraceHeader = m.Header.Get(wire.HeaderTraceParent)
+		opts.TraceHeader = tracectx.Header(m.Header).Get(wire.HeaderTraceParent) // any case
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/transport/telemetry"
 	"github.com/tidwall/gjson"
 )
 
@@ -138,6 +139,7 @@ func (h *HTTP) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, erro
 		hreq.Header.Set(k.String(), v.String())
 		return true
 	})
+	telemetry.HTTPRequest(ctx, hreq)
 	resp, err := h.httpClient().Do(hreq)
 	if err != nil {
 		switch {
@@ -150,6 +152,7 @@ func (h *HTTP) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, erro
 		}
 	}
 	defer resp.Body.Close()
+	telemetry.HTTPResponse(ctx, resp.StatusCode)
 	// Read no more than can be used: a 16 MiB error page must not become a 16 MiB cause.
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody+1))
 	if err != nil {

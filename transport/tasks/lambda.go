@@ -12,6 +12,7 @@ import (
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/internal/ids"
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/stepjet/stepjet/transport/worker"
 	"github.com/tidwall/gjson"
@@ -75,6 +76,7 @@ func (l *Lambda) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, er
 	msg.Header.Set(worker.HeaderStateName, req.StateName)
 	msg.Header.Set(worker.HeaderFunction, name)
 	msg.Header.Set(worker.HeaderDeadline, deadline.UTC().Format(time.RFC3339Nano))
+	tracectx.Inject(ctx, msg.Header)
 	reply, err := l.NC.RequestMsgWithContext(callCtx, msg)
 	if err != nil {
 		switch {

@@ -15,6 +15,7 @@ import (
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/internal/ids"
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/tidwall/gjson"
 )
@@ -112,6 +113,7 @@ func text(r gjson.Result) string {
 }
 
 func (n *Notify) publish(ctx context.Context, m *nats.Msg) error {
+	tracectx.Inject(ctx, m.Header)
 	if n.JS != nil && n.captured(ctx, m.Subject) {
 		_, err := n.JS.PublishMsg(ctx, m)
 		return err

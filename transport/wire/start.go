@@ -408,7 +408,11 @@ func (l Layout) DecodeStart(subject string, h nats.Header, data []byte, accepted
 	if t, err := time.Parse(time.RFC3339Nano, get(HeaderDeadline)); err == nil {
 		s.Deadline = t
 	}
-	if tp := get(HeaderTraceParent); len(tp) <= maxTraceLen {
+	tp := get(HeaderTraceParent)
+	if tp == "" {
+		tp = get("Traceparent") // nats.go headers are case-sensitive; some clients canonicalize
+	}
+	if len(tp) <= maxTraceLen {
 		s.TraceParent = tp
 	}
 	return s, first

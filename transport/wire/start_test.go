@@ -229,3 +229,14 @@ func FuzzDecodeStart(f *testing.F) {
 		_ = strconv.Itoa(s.Version)
 	})
 }
+
+// A client that canonicalized the header key ("Traceparent") still has its trace context read.
+func TestDecodeStartCanonicalTraceParent(t *testing.T) {
+	l := Layout{}
+	h := nats.Header{}
+	h["Traceparent"] = []string{"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+	st, err := l.DecodeStart(l.StartSubject("m"), h, []byte("{}"), time.Now(), 1)
+	if err != nil || st.TraceParent != "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" {
+		t.Fatalf("TraceParent %q, err %v", st.TraceParent, err)
+	}
+}

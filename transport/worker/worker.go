@@ -27,7 +27,12 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/micro"
+	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"github.com/stepjet/stepjet/transport/wire"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Handler serves one function: it gets the request payload (raw JSON) and returns the result
@@ -76,6 +81,10 @@ type Options struct {
 	MaxConcurrent int
 	// Timeout bounds a request whose executor sent no deadline (default 5 minutes).
 	Timeout time.Duration
+	// TracerProvider makes a SERVER span for each request, a child of the task's span in the
+	// executor's trace (default: OTel's global provider, a no-op unless the program set one).
+	// Either way the handler's context carries the trace, so spans it makes join it.
+	TracerProvider trace.TracerProvider
 }
 
 // Service is a running worker service; add functions with Handle.
@@ -85,6 +94,7 @@ type Service struct {
 	layout wire.Layout
 	opts   Options
 	sem    chan struct{}
+	tracer trace.Tracer
 	wg     sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -108,8 +118,13 @@ func New(nc *nats.Conn, name string, o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("worker %s: %w", name, err)
 	}
+	tp := o.TracerProvider
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Service{nc: nc, svc: svc, layout: wire.Layout{Prefix: o.Prefix}, opts: o, sem: make(chan struct{}, o.MaxConcurrent), ctx: ctx, cancel: cancel}, nil
+	return &Service{nc: nc, svc: svc, layout: wire.Layout{Prefix: o.Prefix}, opts: o, sem: make(chan struct{}, o.MaxConcurrent),
+		tracer: tp.Tracer("github.com/stepjet/stepjet/transport/worker"), ctx: ctx, cancel: cancel}, nil
 }
 
 // Handle serves function (the FunctionName a definition uses) with h, on subject
@@ -122,7 +137,7 @@ func (s *Service) Handle(function string, h Handler) error {
 		s.wg.Add(1)
 		go func() {
 			defer func() { <-s.sem; s.wg.Done() }()
-			s.serve(r, h)
+			s.serve(r, function, h)
 		}()
 	}), micro.WithEndpointSubject(s.layout.FunctionSubject(function)),
 		micro.WithEndpointMetadata(map[string]string{"function": function}))
@@ -132,7 +147,7 @@ func (s *Service) Handle(function string, h Handler) error {
 	return s.nc.Flush()
 }
 
-func (s *Service) serve(r micro.Request, h Handler) {
+func (s *Service) serve(r micro.Request, function string, h Handler) {
 	ctx := s.ctx
 	deadline := time.Now().Add(s.opts.Timeout)
 	if d, err := time.Parse(time.RFC3339Nano, r.Headers().Get(HeaderDeadline)); err == nil {
@@ -140,8 +155,22 @@ func (s *Service) serve(r micro.Request, h Handler) {
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
+	// Continue the executor's trace: the handler's context is inside the task's span.
+	ctx = tracectx.Extract(ctx, nats.Header(r.Headers()))
+	ctx, span := s.tracer.Start(ctx, "function "+function, trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("stepjet.function", function),
+			attribute.String("stepjet.execution.arn", r.Headers().Get(HeaderExecutionArn)),
+			attribute.String("stepjet.state.name", r.Headers().Get(HeaderStateName))))
+	defer span.End()
 	out, err := h(ctx, r.Data())
 	if err != nil {
+		var we *Error
+		if errors.As(err, &we) {
+			span.SetAttributes(attribute.String("error.type", we.Type))
+		} else {
+			span.SetAttributes(attribute.String("error.type", "Error"))
+		}
+		span.SetStatus(codes.Error, err.Error())
 		_ = RespondError(r, err)
 		return
 	}
