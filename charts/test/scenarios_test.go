@@ -2,7 +2,9 @@ package charttest
 
 import (
 	"maps"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,6 +134,15 @@ func TestServiceMonitorScenario(t *testing.T) {
 	}
 	if sm.Metadata.Labels["release"] != "prometheus" {
 		t.Errorf("labels %v", sm.Metadata.Labels)
+	}
+	// The dashboard ships as the sidecar's ConfigMap, byte for byte the repository's file.
+	want, err := os.ReadFile(filepath.Join(chartDir, "dashboards", "stepjet-dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.ConfigMaps) != 1 || r.ConfigMaps[0].Labels["grafana_dashboard"] != "1" ||
+		r.ConfigMaps[0].Data["stepjet-dashboard.json"] != strings.TrimRight(string(want), "\n") {
+		t.Errorf("dashboard ConfigMaps: %d, want one labelled grafana_dashboard=1 holding dashboards/stepjet-dashboard.json", len(r.ConfigMaps))
 	}
 	if r.HPA == nil || r.HPA.Spec.MinReplicas == nil || *r.HPA.Spec.MinReplicas != 2 || r.HPA.Spec.Metrics[0].Resource.Name != "cpu" || r.HPA.Spec.ScaleTargetRef.Name != r.Deployment.Name {
 		t.Errorf("HPA %+v", r.HPA)

@@ -477,7 +477,7 @@ func TestServeTelemetryEndToEnd(t *testing.T) {
 // checkDashboard: every query of the Grafana dashboard names only metrics /metrics exposes.
 func checkDashboard(t *testing.T, fams map[string]*dto.MetricFamily) {
 	t.Helper()
-	raw, err := os.ReadFile("../../deploy/grafana/stepjet-dashboard.json")
+	raw, err := os.ReadFile("../../charts/stepjet/dashboards/stepjet-dashboard.json")
 	if err != nil {
 		t.Fatal(err)
 	}
