@@ -157,3 +157,17 @@ func errorDetails(extra func([]byte) []byte, name, cause string) func([]byte) []
 		return append(b, '}')
 	}
 }
+
+// abortDetails is executionAbortedEventDetails: error and cause, each only when given.
+func abortDetails(name, cause string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(b, '{')
+		if name != "" {
+			b = member(b, "error", name)
+		}
+		if cause != "" {
+			b = member(b, "cause", cause)
+		}
+		return append(b, '}')
+	}
+}

@@ -140,7 +140,7 @@ func (e *Executor) handle(r *asyncRun) {
 		res = e.abandoned(st, meta.NumDelivered)
 	} else {
 		e.metrics.started.Add(1)
-		res = e.execute(e.runCtx, st, bad)
+		res = e.execute(e.runCtx, st, bad, meta.NumDelivered > 1)
 	}
 	if e.runCtx.Err() != nil {
 		// Shutdown's deadline aborted this execution: hand it back for another executor.
@@ -150,6 +150,7 @@ func (e *Executor) handle(r *asyncRun) {
 		return
 	}
 	e.untrack(st.Arn)
+	e.record(&res)
 	e.results.store(r, &res, st.Machine)
 }
 

@@ -51,6 +51,9 @@ type Config struct {
 	// executions were told to stop, before it gives up on them (default 5s): an execution that
 	// ignores its context is abandoned (logged; its start, unacked, is redelivered).
 	AbandonAfter time.Duration
+	// Recorder, when set, keeps every execution's record and history (package
+	// transport/records) and can stop running executions.
+	Recorder Recorder
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }

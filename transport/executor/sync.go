@@ -169,11 +169,12 @@ func (e *Executor) serveSync(c *syncCall) {
 		return
 	}
 	e.track(st.Arn, nil)
-	res := e.execute(e.runCtx, st, bad)
+	res := e.execute(e.runCtx, st, bad, false)
 	e.untrack(st.Arn)
 	if e.runCtx.Err() != nil {
 		e.unavailable(c, "this stepjet executor stopped the execution at its drain deadline; it did not complete")
 		return
 	}
+	e.record(&res)
 	c.answer(e.encodeResult(&res))
 }
