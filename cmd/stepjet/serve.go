@@ -20,6 +20,7 @@ import (
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/provision"
+	"github.com/stepjet/stepjet/transport/records"
 	"github.com/stepjet/stepjet/transport/tasks"
 	"github.com/stepjet/stepjet/transport/wire"
 )
@@ -37,6 +38,8 @@ type serveDeps struct {
 	Executor *executor.Executor
 	// Timeout is the executions' deadline (for StartSyncExecution's request timeout).
 	Timeout time.Duration
+	// Records reads the kept execution records (nil with --records=false).
+	Records *records.Store
 }
 
 // mountAPI mounts the AWS JSON API on serve's HTTP listener. The API's own file sets it in its
@@ -108,6 +111,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	resultMaxBytes, logMaxBytes := byteSize(provision.DefaultMaxBytes), byteSize(provision.DefaultMaxBytes)
 	fs.Var(&resultMaxBytes, "result-max-bytes", "bound STEPJET_RESULTS to this `size`, oldest results dropped first (e.g. 10GiB, or unlimited)")
 	fs.Var(&logMaxBytes, "log-max-bytes", "bound STEPJET_LOGS to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
+	keepRecords := fs.Bool("records", true, "keep every execution's record and history (DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution); false answers those as AWS does for Express")
+	recordsMaxAge := fs.Duration("records-max-age", records.DefaultMaxAge, "keep execution records on STEPJET_RECORDS this long")
+	historyMaxAge := fs.Duration("history-max-age", records.DefaultMaxAge, "keep history events on STEPJET_HISTORY this long")
+	recordsMaxBytes, historyMaxBytes := byteSize(records.DefaultMaxBytes), byteSize(records.DefaultMaxBytes)
+	fs.Var(&recordsMaxBytes, "records-max-bytes", "bound STEPJET_RECORDS to this `size`, oldest records dropped first (e.g. 10GiB, or unlimited)")
+	fs.Var(&historyMaxBytes, "history-max-bytes", "bound STEPJET_HISTORY to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (off by default)")
 	httpRead := fs.Duration("http-read-timeout", 30*time.Second, "close a connection that has not sent a request's headers and body within this")
 	httpIdle := fs.Duration("http-idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
@@ -220,10 +229,28 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case <-time.After(2 * time.Second):
 		}
 	}
+	var rec *records.Recorder
+	var store *records.Store
+	if *keepRecords {
+		rc := records.Config{NC: nc, Layout: layout, MaxAge: *recordsMaxAge, MaxBytes: int64(recordsMaxBytes),
+			HistoryMaxAge: *historyMaxAge, HistoryMaxBytes: int64(historyMaxBytes), Replicas: *replicas, Logger: log}
+		if rec, err = records.NewRecorder(rc); err == nil {
+			err = rec.Start(ctx)
+		}
+		if err != nil {
+			log.Error("cannot keep execution records (--records=false runs without them)", "err", err)
+			return exitFail
+		}
+		store = records.NewStore(js, rc)
+	}
 	router := executor.DefaultTasks(nc, js, layout, nil)
 	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
-	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, Timeout: *timeout,
-		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log})
+	ec := executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, Timeout: *timeout,
+		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log}
+	if rec != nil { // a nil *Recorder in the interface would not be nil
+		ec.Recorder = rec
+	}
+	ex, err := executor.New(ec)
 	if err == nil {
 		err = ex.Start(ctx)
 	}
@@ -260,9 +287,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		st := nc.Stats()
 		fmt.Fprintf(w, "# HELP stepjet_nats_connected Whether the NATS connection is up.\n# TYPE stepjet_nats_connected gauge\nstepjet_nats_connected %d\n", b2i(nc.IsConnected()))
 		fmt.Fprintf(w, "# HELP stepjet_nats_reconnects_total NATS reconnections.\n# TYPE stepjet_nats_reconnects_total counter\nstepjet_nats_reconnects_total %d\n", st.Reconnects)
+		if rec != nil {
+			rs := rec.Stats()
+			fmt.Fprintf(w, "# HELP stepjet_records_written_total Execution record and history messages published.\n# TYPE stepjet_records_written_total counter\nstepjet_records_written_total %d\n", rs.Written)
+			fmt.Fprintf(w, "# HELP stepjet_records_dropped_total Execution records and history events not kept (queue full, store refused or slow).\n# TYPE stepjet_records_dropped_total counter\nstepjet_records_dropped_total %d\n", rs.Dropped)
+		}
 	})
 	if mountAPI != nil {
-		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout}); err != nil {
+		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout, Records: store}); err != nil {
 			log.Error("cannot mount the API", "err", err)
 			sctx, cancel := context.WithTimeout(context.Background(), *drain)
 			defer cancel()
@@ -290,6 +322,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	_ = hs.Shutdown(dctx)
 	if err := ex.Shutdown(dctx); err != nil {
 		log.Warn("drain ended early; in-flight executions were handed back", "err", err)
+	}
+	if rec != nil {
+		if err := rec.Close(dctx); err != nil {
+			log.Warn("execution records still unwritten at the drain deadline", "err", err)
+		}
 	}
 	_ = nc.Drain()
 	for nc.IsDraining() {
