@@ -32,6 +32,11 @@ type Config struct {
 	HistoryMaxBytes int64
 	Replicas        int
 	Memory          bool // streams in memory (tests)
+	// History is the history level of machines without a stepjet:history tag: ALL (default),
+	// ERROR or OFF. NoData keeps no inputs and outputs for machines without a
+	// stepjet:history-data tag.
+	History string
+	NoData  bool
 	// Queue bounds the writes waiting to be published (default DefaultQueue). Past 7/8 of it
 	// history events are dropped, past all of it records too: counted, never waited for.
 	Queue int
@@ -58,9 +63,6 @@ const (
 // maxLine bounds one stored event; a larger one is stored without its data fields.
 const maxLine = 256 << 10
 
-// maxBatch bounds one history message (several events of one execution).
-const maxBatch = 512 << 10
-
 // Stats are the recorder's counters.
 type Stats struct {
 	Written int64 // messages published (records and event batches)
@@ -84,7 +86,7 @@ type Recorder struct {
 	written, dropped atomic.Int64
 }
 
-// write is one queued write: a record message, or one history event line.
+// write is one queued write: a record message, or a history message (lines of events).
 type write struct {
 	msg     *nats.Msg
 	subject string // history subject of line
@@ -198,9 +200,8 @@ func (r *Recorder) enqueue(w write) {
 	}
 }
 
-// writer publishes queued writes in batches: it takes what is queued (up to 1024), groups the
-// history events of each execution into few messages, and publishes everything without
-// waiting for each ack. One goroutine on one connection keeps every execution's writes in order.
+// writer publishes queued writes in batches: it takes what is queued (up to 1024) and publishes
+// it without waiting for each ack (history writes are already several events of one execution). One goroutine on one connection keeps every execution's writes in order.
 func (r *Recorder) writer() {
 	defer close(r.done)
 	batch := make([]write, 0, 1024)
@@ -227,36 +228,21 @@ func (r *Recorder) writer() {
 }
 
 func (r *Recorder) publish(batch []write) {
-	type group struct {
-		subject string
-		body    []byte
-	}
-	var groups []*group
-	bySubject := map[string]*group{}
-	flush := func(g *group) {
-		if len(g.body) > 0 {
-			r.send(&nats.Msg{Subject: g.subject, Data: g.body})
-			g.body = nil
-		}
-	}
-	for _, w := range batch {
+	// The records stream keeps only the last record per execution, so of the records of one
+	// execution in a batch (RUNNING, then its end) only the last is published.
+	lastRecord := make(map[string]int, len(batch))
+	for i, w := range batch {
 		if w.msg != nil {
-			r.send(w.msg)
-			continue
+			lastRecord[w.msg.Subject] = i
 		}
-		g := bySubject[w.subject]
-		if g == nil {
-			g = &group{subject: w.subject}
-			bySubject[w.subject] = g
-			groups = append(groups, g)
-		}
-		if len(g.body)+len(w.line) > maxBatch {
-			flush(g)
-		}
-		g.body = append(g.body, w.line...)
 	}
-	for _, g := range groups {
-		flush(g)
+	for i, w := range batch {
+		switch {
+		case w.msg == nil:
+			r.send(&nats.Msg{Subject: w.subject, Data: w.line})
+		case lastRecord[w.msg.Subject] == i:
+			r.send(w.msg)
+		}
 	}
 }
 
@@ -291,7 +277,7 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 			_ = s.Purge(ctx, jetstream.WithPurgeSubject(r.cfg.historySubject(k)))
 		}
 	}
-	level, data := settings(b.Machine.Tags)
+	level, data := r.cfg.settings(b.Machine.Tags)
 	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
 	rec.Status = "RUNNING"
 	r.enqueue(write{msg: r.recordMsg(k, &rec)})
@@ -320,10 +306,8 @@ func (r *Recorder) End(res *wire.Result) {
 		ru := v.(*run)
 		ru.cancel(nil)
 		rec = ru.rec
-		if s := ru.sink; s != nil && s.level == levelError && res.Status != "SUCCEEDED" {
-			for _, l := range s.held {
-				r.enqueue(write{subject: s.subject, line: l})
-			}
+		if ru.sink != nil {
+			ru.sink.end(res.Status == "SUCCEEDED")
 		}
 		data := rec.InputDetails != nil && rec.InputDetails.Included
 		rec.Status, rec.StopDate, rec.Error, rec.Cause = res.Status, res.StopDate, res.Error, res.Cause
@@ -372,19 +356,37 @@ func (r *Recorder) recordMsg(k string, rec *Record) *nats.Msg {
 	return m
 }
 
-// settings reads a machine's history level and data setting from its tags.
-func settings(tags map[string]string) (level int, data bool) {
-	level, data = levelAll, true
-	switch strings.ToUpper(tags[TagHistory]) {
-	case "OFF":
-		level = levelOff
-	case "ERROR":
-		level = levelError
+// settings reads a machine's history level and data setting from its tags, else the defaults.
+func (c Config) settings(tags map[string]string) (level int, data bool) {
+	level = parseLevel(c.History)
+	if t, ok := tags[TagHistory]; ok {
+		level = parseLevel(t)
 	}
-	if strings.EqualFold(tags[TagData], "false") {
-		data = false
+	data = !c.NoData
+	if t, ok := tags[TagData]; ok {
+		data = !strings.EqualFold(t, "false")
 	}
 	return level, data
+}
+
+// parseLevel reads ALL, ERROR or OFF (case-insensitive); anything else is ALL.
+func parseLevel(s string) int {
+	switch strings.ToUpper(s) {
+	case "OFF":
+		return levelOff
+	case "ERROR":
+		return levelError
+	}
+	return levelAll
+}
+
+// ValidLevel reports whether s is a history level (for flags).
+func ValidLevel(s string) bool {
+	switch strings.ToUpper(s) {
+	case "ALL", "ERROR", "OFF":
+		return true
+	}
+	return false
 }
 
 // recordOf is the RUNNING record of an execution.
