@@ -73,6 +73,7 @@ func TestExecutionCommands(t *testing.T) {
 	cli("executions", "slow", "--status", "DONE", ep).want(t, "a bad status", exitUsage, "is not one of")
 	cli("stop", ep).want(t, "no ARN", exitUsage)
 
+	cli("serve", "--history", "SOME").want(t, "a bad --history", exitUsage, "is not ALL, ERROR or OFF")
 	off := startServe(t, "--records=false")
 	ep = "--endpoint=http://" + off.httpAddr
 	cli("create", "slow", def, ep).want(t, "create", exitOK)

@@ -58,6 +58,10 @@ many such processes as you like: they share the work. Only --nats-url does that:
 read. SIGTERM or SIGINT drains: stop taking work, finish in-flight executions (up to
 --drain-timeout, then hand them back), exit.
 
+Every execution's record and history are kept (--records, on by default, bounded by
+--records-max-* and --history-max-*): stepjet executions, describe-execution, history and stop,
+and the API's DescribeExecution, ListExecutions, GetExecutionHistory and StopExecution read them.
+
 One data directory serves one embedded server: a second stepjet serve on it refuses to start,
 naming the process that holds it.
 
@@ -114,6 +118,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	keepRecords := fs.Bool("records", true, "keep every execution's record and history (DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution); false answers those as AWS does for Express")
 	recordsMaxAge := fs.Duration("records-max-age", records.DefaultMaxAge, "keep execution records on STEPJET_RECORDS this long")
 	historyMaxAge := fs.Duration("history-max-age", records.DefaultMaxAge, "keep history events on STEPJET_HISTORY this long")
+	historyLevel := fs.String("history", "ALL", "history kept for machines without a stepjet:history tag: ALL, ERROR (executions that did not succeed) or OFF")
+	historyData := fs.Bool("history-data", true, "keep inputs and outputs in records and history for machines without a stepjet:history-data tag")
 	recordsMaxBytes, historyMaxBytes := byteSize(records.DefaultMaxBytes), byteSize(records.DefaultMaxBytes)
 	fs.Var(&recordsMaxBytes, "records-max-bytes", "bound STEPJET_RECORDS to this `size`, oldest records dropped first (e.g. 10GiB, or unlimited)")
 	fs.Var(&historyMaxBytes, "history-max-bytes", "bound STEPJET_HISTORY to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
@@ -138,6 +144,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *httpRead <= 0 || *httpIdle <= 0 || *httpMaxConns <= 0 {
 		fmt.Fprintln(stderr, "stepjet serve: --http-read-timeout, --http-idle-timeout and --http-max-conns must be more than 0")
+		return exitUsage
+	}
+	if !records.ValidLevel(*historyLevel) {
+		fmt.Fprintf(stderr, "stepjet serve: --history %q is not ALL, ERROR or OFF\n", *historyLevel)
 		return exitUsage
 	}
 	var lvl slog.Level
@@ -233,7 +243,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var store *records.Store
 	if *keepRecords {
 		rc := records.Config{NC: nc, Layout: layout, MaxAge: *recordsMaxAge, MaxBytes: int64(recordsMaxBytes),
-			HistoryMaxAge: *historyMaxAge, HistoryMaxBytes: int64(historyMaxBytes), Replicas: *replicas, Logger: log}
+			HistoryMaxAge: *historyMaxAge, HistoryMaxBytes: int64(historyMaxBytes), Replicas: *replicas, Logger: log,
+			History: *historyLevel, NoData: !*historyData}
 		if rec, err = records.NewRecorder(rc); err == nil {
 			err = rec.Start(ctx)
 		}
