@@ -207,35 +207,28 @@ func (s *Server) listExecutions(ctx context.Context, body []byte) (any, error) {
 			f.VersionArn = ref.arn
 		}
 	}
-	var after records.Summary // the last item of the previous page
+	var before uint64 // the sequence the previous page ended at
 	if in.NextToken != nil {
 		t, e := untoken(*in.NextToken)
-		date, arn, ok := strings.Cut(t, " ")
-		d, err := strconv.ParseFloat(date, 64)
-		if e != nil || !ok || err != nil {
+		n, err := strconv.ParseUint(strings.TrimPrefix(t, "r"), 10, 64)
+		if e != nil || err != nil || !strings.HasPrefix(t, "r") || n == 0 {
 			return nil, &Error{Status: http.StatusBadRequest, Name: "InvalidToken", Message: "Invalid Token: '" + *in.NextToken + "'"}
 		}
-		after = records.Summary{StartDate: d, ExecutionArn: arn}
+		before = n
 	}
-	all, err := s.cfg.Records.List(ctx, ref.name, f)
+	page, next, err := s.cfg.Records.Page(ctx, ref.name, f, pageSize(in.MaxResults), before)
 	if err != nil {
 		return nil, errUnavailable("listing executions: " + err.Error())
 	}
-	start := 0
-	if in.NextToken != nil { // newest first: resume after the cursor in (startDate, ARN) order
-		for start < len(all) && !(all[start].StartDate < after.StartDate ||
-			all[start].StartDate == after.StartDate && all[start].ExecutionArn < after.ExecutionArn) {
-			start++
-		}
-	}
-	end := min(start+pageSize(in.MaxResults), len(all))
 	out := struct {
 		Executions []records.Summary `json:"executions"`
 		NextToken  string            `json:"nextToken,omitempty"`
-	}{Executions: all[start:end]}
-	if end < len(all) {
-		last := all[end-1]
-		out.NextToken = token(strconv.FormatFloat(last.StartDate, 'f', -1, 64) + " " + last.ExecutionArn)
+	}{Executions: page}
+	if out.Executions == nil {
+		out.Executions = []records.Summary{}
+	}
+	if next > 0 {
+		out.NextToken = token("r" + strconv.FormatUint(next, 10))
 	}
 	return out, nil
 }

@@ -40,6 +40,8 @@ type Summary struct {
 	StateMachineVersionArn string  `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string  `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int     `json:"redriveCount"`
+	// Seq is the record's stream sequence: a listing resumes before it.
+	Seq uint64 `json:"-"`
 }
 
 // Headers of record messages: a listing reads them without the body.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -70,24 +69,113 @@ type ListFilter struct {
 	AliasArn   string // only executions started through this alias
 }
 
-// List returns the kept executions of machine, newest start first, filtered. It reads every
-// kept record's headers (not bodies) of the machine.
+// List returns every kept execution of machine, newest first, filtered (Page, all pages).
 func (s *Store) List(ctx context.Context, machine string, f ListFilter) ([]Summary, error) {
-	var out []Summary
-	err := scan(ctx, s.js, s.cfg.RecordsStream(), s.cfg.machineRecords(machine), true, func(m jetstream.Msg) {
-		sum := summaryOf(m.Headers())
-		if (f.Status == "" || sum.Status == f.Status) && (f.VersionArn == "" || sum.StateMachineVersionArn == f.VersionArn) &&
-			(f.AliasArn == "" || sum.StateMachineAliasArn == f.AliasArn) {
-			out = append(out, sum)
+	var all []Summary
+	var before uint64
+	for {
+		page, next, err := s.Page(ctx, machine, f, 1000, before)
+		all = append(all, page...)
+		if err != nil || next == 0 {
+			return all, err
 		}
-	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].StartDate != out[j].StartDate {
-			return out[i].StartDate > out[j].StartDate
+		before = next
+	}
+}
+
+// Page returns up to size kept executions of machine older than stream sequence before (0:
+// the newest), newest first — by when each record was last written: when the execution began
+// if it runs, else when it ended — and the sequence to pass to get the next page (0 at the
+// end). It reads the records stream backwards in windows of sequences that double until the
+// page is full, headers only, so a page costs about its own size however many are kept.
+func (s *Store) Page(ctx context.Context, machine string, f ListFilter, size int, before uint64) ([]Summary, uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := s.js.Stream(ctx, s.cfg.RecordsStream())
+	if err != nil {
+		return nil, 0, err
+	}
+	state := st.CachedInfo().State
+	first, last := state.FirstSeq, state.LastSeq
+	if before == 0 || before > last+1 {
+		before = last + 1
+	}
+	filter := s.cfg.machineRecords(machine)
+	var got []Summary // newest first
+	window := uint64(4*size + 64)
+	to := before
+	for to > first && len(got) <= size {
+		from := first
+		if to-first > window {
+			from = to - window
 		}
-		return out[i].ExecutionArn > out[j].ExecutionArn
-	})
-	return out, err
+		var chunk []Summary
+		err := readRange(ctx, st, filter, from, to, func(seq uint64, h nats.Header) {
+			sum := summaryOf(h)
+			if (f.Status == "" || sum.Status == f.Status) && (f.VersionArn == "" || sum.StateMachineVersionArn == f.VersionArn) &&
+				(f.AliasArn == "" || sum.StateMachineAliasArn == f.AliasArn) {
+				sum.Seq = seq
+				chunk = append(chunk, sum)
+			}
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := len(chunk) - 1; i >= 0; i-- {
+			got = append(got, chunk[i])
+		}
+		to = from
+		window *= 2
+	}
+	if len(got) > size {
+		return got[:size], got[size-1].Seq, nil
+	}
+	return got, 0, nil
+}
+
+// readRange calls fn with the sequence and headers of every message of filter with a sequence
+// in [from, to), oldest first.
+func readRange(ctx context.Context, st jetstream.Stream, filter string, from, to uint64, fn func(uint64, nats.Header)) error {
+	cons, err := st.CreateConsumer(ctx, jetstream.ConsumerConfig{FilterSubject: filter, AckPolicy: jetstream.AckNonePolicy,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: from, HeadersOnly: true,
+		InactiveThreshold: time.Minute, MemoryStorage: true})
+	if err != nil {
+		return err
+	}
+	name := cons.CachedInfo().Name
+	defer func() { _ = st.DeleteConsumer(context.WithoutCancel(ctx), name) }()
+	pending := cons.CachedInfo().NumPending
+	for pending > 0 {
+		batch, err := cons.Fetch(int(min(pending, 256)), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			return err
+		}
+		n := 0
+		done := false
+		for m := range batch.Messages() {
+			n++
+			meta, err := m.Metadata()
+			if err != nil {
+				continue
+			}
+			pending = meta.NumPending
+			if meta.Sequence.Stream >= to {
+				done = true
+				continue
+			}
+			fn(meta.Sequence.Stream, m.Headers())
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			return err
+		}
+		if done {
+			return nil
+		}
+		if n == 0 {
+			return fmt.Errorf("records: reading %s stalled with %d messages pending", filter, pending)
+		}
+	}
+	return nil
 }
 
 // History returns the kept history events of execution arn, in order (raw HistoryEvent JSON).
