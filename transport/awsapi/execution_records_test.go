@@ -189,6 +189,18 @@ func TestSDKExecutionRecords(t *testing.T) {
 	}
 	must(c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: slow.ExecutionArn}))(t) // stopped already: answers its stopDate
 
+	// A machine's tags choose its history: stepjet:history OFF keeps the record only.
+	boomArn := strings.Replace(arn, "hello", "boom", 1)
+	must(c.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: &boomArn, Tags: []types.Tag{{Key: aws.String(records.TagHistory), Value: aws.String("OFF")}}}))(t)
+	quiet := must(c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &boomArn}))(t)
+	pollUntil(t, "the untracked execution's record", func() bool {
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: quiet.ExecutionArn})
+		return err == nil && d.Status == types.ExecutionStatusFailed
+	})
+	if h := must(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: quiet.ExecutionArn}))(t); len(h.Events) != 0 {
+		t.Fatalf("history kept with stepjet:history OFF: %+v", h.Events)
+	}
+
 	// AWS's errors.
 	missing := strings.Replace(arns[0], ":express:hello:", ":express:hello:x", 1)
 	_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &missing})
