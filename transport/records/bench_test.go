@@ -20,7 +20,7 @@ var benchRecords = flag.Int("records", 20000, "records BenchmarkListPage keeps o
 // output, as End writes them.
 func BenchmarkListPage(b *testing.B) {
 	env := testenv.New(b)
-	cfg := Config{NC: env.NC}
+	cfg := Config{NC: env.NC, MaxBytes: -1} // every record stays
 	ctx := context.Background()
 	if err := Ensure(ctx, env.JS, cfg); err != nil {
 		b.Fatal(err)
@@ -38,14 +38,17 @@ func BenchmarkListPage(b *testing.B) {
 		rec := Record{ExecutionArn: arn, StateMachineArn: env.Layout.StateMachineArn(machine), Name: fmt.Sprintf("exec-%d", i), Status: "SUCCEEDED",
 			StartDate: d, StopDate: d + 0.05, Input: &payload, Output: &payload, InputDetails: &wire.PayloadDetails{Included: true}}
 		m, n, id, _ := cfg.ExecutionArn(arn)
+		if i%4096 == 0 { // keep the publish window open
+			<-r.js.PublishAsyncComplete()
+		}
 		if _, err := r.js.PublishMsgAsync(r.recordMsg(key(m, n, id), &rec)); err != nil {
 			b.Fatal(err)
 		}
 	}
 	select {
 	case <-r.js.PublishAsyncComplete():
-	case <-time.After(time.Minute):
-		b.Fatal("publishing the records took over a minute")
+	case <-time.After(5 * time.Minute):
+		b.Fatal("publishing the records took over five minutes")
 	}
 	st, _ := env.JS.Stream(ctx, cfg.RecordsStream())
 	info, _ := st.Info(ctx)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -136,7 +137,11 @@ func (s *Store) Page(ctx context.Context, machine string, f ListFilter, size int
 // readRange calls fn with the sequence and headers of every message of filter with a sequence
 // in [from, to), oldest first.
 func readRange(ctx context.Context, st jetstream.Stream, filter string, from, to uint64, fn func(uint64, nats.Header)) error {
-	cons, err := st.CreateConsumer(ctx, jetstream.ConsumerConfig{FilterSubject: filter, AckPolicy: jetstream.AckNonePolicy,
+	// No FilterSubject: with one subject per execution, a filter makes the server count the
+	// pending messages of every kept execution of the machine when the consumer is made (O(kept));
+	// unfiltered, the window is read and other machines' records are skipped here.
+	prefix := strings.TrimSuffix(filter, ">")
+	cons, err := st.CreateConsumer(ctx, jetstream.ConsumerConfig{AckPolicy: jetstream.AckNonePolicy,
 		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: from, HeadersOnly: true,
 		InactiveThreshold: time.Minute, MemoryStorage: true})
 	if err != nil {
@@ -163,7 +168,9 @@ func readRange(ctx context.Context, st jetstream.Stream, filter string, from, to
 				done = true
 				continue
 			}
-			fn(meta.Sequence.Stream, m.Headers())
+			if strings.HasPrefix(m.Subject(), prefix) {
+				fn(meta.Sequence.Stream, m.Headers())
+			}
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
 			return err
