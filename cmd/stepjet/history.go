@@ -38,7 +38,7 @@ when the server cannot be reached.
 
 Examples:
   stepjet history "$(stepjet executions hello --status SUCCEEDED --arns --max 1)"
-  stepjet history "$(stepjet executions hello --arns --max 1)" --follow --json
+  stepjet history "$(stepjet executions hello --status SUCCEEDED --arns --max 1)" --follow --json
 `
 
 // terminalEvents end an execution's history.
@@ -64,7 +64,12 @@ func historyCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+	defer func() {
+		// A Ctrl-C that arrives as history returns must not kill it after the fact (exit 0
+		// is promised): SIGINT stays ignored for the rest of the process, which is ending.
+		signal.Ignore(syscall.SIGINT)
+		stop()
+	}()
 	pretty := !*asJSON && isTerminal(stdout)
 	var tw *tabwriter.Writer
 	if pretty {
