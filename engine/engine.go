@@ -39,7 +39,20 @@ const (
 	StatusSucceeded Status = "SUCCEEDED"
 	StatusFailed    Status = "FAILED"
 	StatusTimedOut  Status = "TIMED_OUT"
+	// StatusAborted is an execution stopped from outside (StopExecution): its context ended
+	// with an *Abort cause.
+	StatusAborted Status = "ABORTED"
 )
+
+// Abort is the cause to cancel an execution's context with (context.WithCancelCause) to stop
+// it as AWS's StopExecution does: the execution ends ABORTED, its history with an
+// ExecutionAborted event carrying Name (as its error) and Cause; either may be empty.
+type Abort struct {
+	Name  string
+	Cause string
+}
+
+func (a *Abort) Error() string { return "execution stopped: " + a.Name + " " + a.Cause }
 
 // Defaults for Express workflows.
 const (

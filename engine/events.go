@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -83,36 +84,46 @@ func (h *history) emit(prev int64, typ, key string, build func(b []byte) []byte)
 
 // detail helpers append JSON members to a details object under construction.
 
-func jsonString(b []byte, s string) []byte {
+func jsonString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
+	// Runs of bytes that need no escaping are copied at once: event details quote whole
+	// documents (inputs, outputs), which are mostly such runs.
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hexDigit(c>>4), hexDigit(c&0xF))
-			default:
-				b = append(b, c)
-			}
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
+			i++
+			start = i
+			continue
 		}
-		i += size
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigit(c>>4), hexDigit(c&0xF))
+		}
+		i++
+		start = i
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 
@@ -150,7 +161,13 @@ func intMember(b []byte, key string, n int64) []byte {
 // payloadMember appends "key":"<json as a string>","keyDetails":{"truncated":false}, the way AWS
 // reports inputs and outputs in history.
 func payloadMember(b []byte, key string, doc []byte) []byte {
-	b = member(b, key, string(doc))
+	b = slices.Grow(b, len(doc)+len(key)+40)
+	if len(b) > 1 {
+		b = append(b, ',')
+	}
+	b = jsonString(b, key)
+	b = append(b, ':')
+	b = jsonString(b, doc) // quoted as it is, without a string copy
 	return rawMember(b, key+"Details", []byte(`{"truncated":false}`))
 }
 
@@ -199,6 +216,20 @@ func errorDetails(extra func([]byte) []byte, name, cause string) func([]byte) []
 		}
 		b = member(b, "error", capError(name))
 		b = member(b, "cause", capCause(cause))
+		return append(b, '}')
+	}
+}
+
+// abortDetails is executionAbortedEventDetails: error and cause, each only when given.
+func abortDetails(name, cause string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(b, '{')
+		if name != "" {
+			b = member(b, "error", name)
+		}
+		if cause != "" {
+			b = member(b, "cause", cause)
+		}
 		return append(b, '}')
 	}
 }

@@ -41,6 +41,8 @@ type stateError struct {
 	// timedOut and aborted mark the end of the whole execution (its deadline, or its context
 	// ended): no Retry or Catch applies.
 	timedOut, aborted bool
+	// stopped marks an execution stopped from outside (an *Abort cause): it ends ABORTED.
+	stopped bool
 }
 
 // matches reports whether an ErrorEquals list matches err, per the ASL rules: States.ALL matches

@@ -145,6 +145,9 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	case serr.Name == failure.Timeout && serr.timedOut:
 		res.Status = StatusTimedOut
 		ex.hist.emit(first, "ExecutionTimedOut", "executionTimedOutEventDetails", detailsIf(ex, errorDetails(nil, serr.Name, serr.Cause)))
+	case serr.stopped:
+		res.Status, res.Error, res.Cause = StatusAborted, serr.Name, serr.Cause
+		ex.hist.emit(first, "ExecutionAborted", "executionAbortedEventDetails", detailsIf(ex, abortDetails(serr.Name, serr.Cause)))
 	default:
 		res.Status, res.Error, res.Cause = StatusFailed, capError(serr.Name), capCause(serr.Cause)
 		ex.hist.emit(first, "ExecutionFailed", "executionFailedEventDetails", detailsIf(ex, errorDetails(nil, serr.Name, serr.Cause)))
@@ -166,6 +169,10 @@ var errExecutionTimeout = errors.New("execution timed out")
 func (ex *execution) ctxError() *stateError {
 	if context.Cause(ex.ctx) == errExecutionTimeout {
 		return &stateError{Error: &failure.Error{Name: failure.Timeout, Cause: "The execution timed out"}, timedOut: true}
+	}
+	var ab *Abort
+	if errors.As(context.Cause(ex.ctx), &ab) {
+		return &stateError{Error: &failure.Error{Name: ab.Name, Cause: ab.Cause}, aborted: true, stopped: true}
 	}
 	return &stateError{Error: &failure.Error{Name: "States.Aborted", Cause: "The execution was cancelled: " + context.Cause(ex.ctx).Error()}, aborted: true}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/stepjet/stepjet/transport/embedded"
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/provision"
+	"github.com/stepjet/stepjet/transport/records"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/stepjet/stepjet/transport/worker"
 )
@@ -49,6 +50,11 @@ type EnvConfig struct {
 	Conn string
 	// Memory stores the streams in memory instead of files (default: files, as in production).
 	Memory bool
+	// Records keeps every execution's record and history (package records), as stepjet serve
+	// does by default; History and NoData are its defaults for the machine's history.
+	Records bool
+	History string
+	NoData  bool
 	// Prefix is the subject prefix (default "stepjet", or "stepjetbench" on an external server so
 	// a benchmark never shares streams with a real deployment).
 	Prefix string
@@ -69,6 +75,7 @@ type EnvConfig struct {
 type Env struct {
 	cfg           EnvConfig
 	stopTelemetry func()
+	rec           *records.Recorder
 	srv           *embedded.Server
 	dir           string
 	conns         []*nats.Conn
@@ -170,6 +177,19 @@ func NewEnv(ctx context.Context, cfg EnvConfig) (_ *Env, err error) {
 	}
 	if xc.Telemetry, e.stopTelemetry, err = startTelemetry(ctx, cfg.Telemetry); err != nil {
 		return nil, err
+	}
+	if cfg.Records {
+		rc := records.Config{NC: e.execNC, Layout: e.layout, Memory: cfg.Memory, History: cfg.History, NoData: cfg.NoData}
+		if e.srv != nil && !cfg.Memory {
+			rc.MaxBytes, rc.HistoryMaxBytes = -1, -1
+		}
+		if e.rec, err = records.NewRecorder(rc); err != nil {
+			return nil, err
+		}
+		if err = e.rec.Start(ctx); err != nil {
+			return nil, err
+		}
+		xc.Recorder = e.rec
 	}
 	if e.exec, err = executor.New(xc); err != nil {
 		return nil, err
@@ -314,6 +334,11 @@ func (e *Env) Close() {
 	}
 	if e.stopTelemetry != nil {
 		e.stopTelemetry()
+	}
+	if e.rec != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = e.rec.Close(ctx)
+		cancel()
 	}
 	if e.workers != nil {
 		_ = e.workers.Stop()

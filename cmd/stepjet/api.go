@@ -33,7 +33,7 @@ const (
 
 func init() {
 	mountAPI = func(mux *http.ServeMux, deps serveDeps) error {
-		cfg := awsapi.Config{NC: deps.NC, JS: deps.JS, Layout: deps.Layout, Telemetry: deps.Telemetry}
+		cfg := awsapi.Config{NC: deps.NC, JS: deps.JS, Layout: deps.Layout, Telemetry: deps.Telemetry, Records: deps.Records}
 		if deps.Timeout > 0 {
 			cfg.SyncTimeout = deps.Timeout + 15*time.Second
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/natsconn"
 	"github.com/stepjet/stepjet/transport/provision"
+	"github.com/stepjet/stepjet/transport/records"
 	"github.com/stepjet/stepjet/transport/tasks"
 	"github.com/stepjet/stepjet/transport/telemetry"
 	"github.com/stepjet/stepjet/transport/telemetry/export"
@@ -41,6 +42,8 @@ type serveDeps struct {
 	Timeout time.Duration
 	// Telemetry makes the API's request spans and metrics.
 	Telemetry *telemetry.Telemetry
+	// Records reads the kept execution records (nil with --records=false).
+	Records *records.Store
 }
 
 // mountAPI mounts the AWS JSON API on serve's HTTP listener. The API's own file sets it in its
@@ -58,6 +61,10 @@ With --nats-url it joins an existing NATS server or cluster instead and embeds n
 many such processes as you like: they share the work. Only --nats-url does that: $NATS_URL is not
 read. SIGTERM or SIGINT drains: stop taking work, finish in-flight executions (up to
 --drain-timeout, then hand them back), exit.
+
+Every execution's record and history are kept (--records, on by default, bounded by
+--records-max-* and --history-max-*): stepjet executions, describe-execution, history and stop,
+and the API's DescribeExecution, ListExecutions, GetExecutionHistory and StopExecution read them.
 
 One data directory serves one embedded server: a second stepjet serve on it refuses to start,
 naming the process that holds it.
@@ -123,6 +130,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&resultMaxBytes, "result-max-bytes", "bound STEPJET_RESULTS to this `size`, oldest results dropped first (e.g. 10GiB, or unlimited)")
 	fs.Var(&logMaxBytes, "log-max-bytes", "bound STEPJET_LOGS to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
 	defsDir := definitionsFlag(fs)
+	keepRecords := fs.Bool("records", true, "keep every execution's record and history (DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution); false answers those as AWS does for Express")
+	recordsMaxAge := fs.Duration("records-max-age", records.DefaultMaxAge, "keep execution records on STEPJET_RECORDS this long")
+	historyMaxAge := fs.Duration("history-max-age", records.DefaultMaxAge, "keep history events on STEPJET_HISTORY this long")
+	historyLevel := fs.String("history", "ALL", "history kept for machines without a stepjet:history tag: ALL, ERROR (executions that did not succeed) or OFF")
+	historyData := fs.Bool("history-data", true, "keep inputs and outputs in records and history for machines without a stepjet:history-data tag")
+	recordsMaxBytes, historyMaxBytes := byteSize(records.DefaultMaxBytes), byteSize(records.DefaultMaxBytes)
+	fs.Var(&recordsMaxBytes, "records-max-bytes", "bound STEPJET_RECORDS to this `size`, oldest records dropped first (e.g. 10GiB, or unlimited)")
+	fs.Var(&historyMaxBytes, "history-max-bytes", "bound STEPJET_HISTORY to this `size`, oldest events dropped first (e.g. 10GiB, or unlimited)")
 	debugAddr := fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (off by default)")
 	httpRead := fs.Duration("http-read-timeout", 30*time.Second, "close a connection that has not sent a request's headers and body within this")
 	httpIdle := fs.Duration("http-idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
@@ -144,6 +159,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *httpRead <= 0 || *httpIdle <= 0 || *httpMaxConns <= 0 {
 		fmt.Fprintln(stderr, "stepjet serve: --http-read-timeout, --http-idle-timeout and --http-max-conns must be more than 0")
+		return exitUsage
+	}
+	if !records.ValidLevel(*historyLevel) {
+		fmt.Fprintf(stderr, "stepjet serve: --history %q is not ALL, ERROR or OFF\n", *historyLevel)
 		return exitUsage
 	}
 	var lvl slog.Level
@@ -260,10 +279,29 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		log.Error("cannot apply --definitions", "err", err)
 		return exitFail
 	}
+	var rec *records.Recorder
+	var store *records.Store
+	if *keepRecords {
+		rc := records.Config{NC: nc, Layout: layout, MaxAge: *recordsMaxAge, MaxBytes: int64(recordsMaxBytes),
+			HistoryMaxAge: *historyMaxAge, HistoryMaxBytes: int64(historyMaxBytes), Replicas: *replicas, Logger: log,
+			History: *historyLevel, NoData: !*historyData}
+		if rec, err = records.NewRecorder(rc); err == nil {
+			err = rec.Start(ctx)
+		}
+		if err != nil {
+			log.Error("cannot keep execution records (--records=false runs without them)", "err", err)
+			return exitFail
+		}
+		store = records.NewStore(js, rc)
+	}
 	router := executor.DefaultTasks(nc, js, layout, nil)
 	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
-	ex, err := executor.New(executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, MaxComputing: *maxComputing, Timeout: *timeout,
-		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log, Telemetry: tel.Telemetry})
+	ec := executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, MaxComputing: *maxComputing, Timeout: *timeout,
+		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log, Telemetry: tel.Telemetry}
+	if rec != nil { // a nil *Recorder in the interface would not be nil
+		ec.Recorder = rec
+	}
+	ex, err := executor.New(ec)
 	if err == nil {
 		err = ex.Start(ctx)
 	}
@@ -297,10 +335,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if stopNATS, err := tel.Telemetry.ObserveNATS(nc); err == nil {
 		defer stopNATS()
 	}
+	if rec != nil {
+		if stopRecords, err := tel.Telemetry.ObserveRecords(func() (int64, int64) {
+			st := rec.Stats()
+			return st.Written, st.Dropped
+		}); err == nil {
+			defer stopRecords()
+		}
+	}
 	// The OTel Prometheus exporter serves every metric (docs/observability.md lists them).
 	mux.Handle("GET /metrics", tel.Handler)
 	if mountAPI != nil {
-		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout, Telemetry: tel.Telemetry}); err != nil {
+		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout, Telemetry: tel.Telemetry, Records: store}); err != nil {
 			log.Error("cannot mount the API", "err", err)
 			sctx, cancel := context.WithTimeout(context.Background(), *drain)
 			defer cancel()
@@ -328,6 +374,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	_ = hs.Shutdown(dctx)
 	if err := ex.Shutdown(dctx); err != nil {
 		log.Warn("drain ended early; in-flight executions were handed back", "err", err)
+	}
+	if rec != nil {
+		if err := rec.Close(dctx); err != nil {
+			log.Warn("execution records still unwritten at the drain deadline", "err", err)
+		}
 	}
 	_ = nc.Drain()
 	for nc.IsDraining() {

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 )
 
-// standardOnly are operations AWS offers for Standard workflows only. stepjet keeps no
-// execution records, so they answer as AWS does for Express executions and machines.
+// standardOnly are operations AWS offers for Standard workflows only. Without kept records
+// (Config.Records) they answer as AWS does for Express executions and machines.
 var standardOnly = []string{"DescribeExecution", "GetExecutionHistory", "StopExecution", "RedriveExecution", "ListExecutions"}
 
 func standardOnlyOp(op string) operation {
@@ -96,6 +96,18 @@ func (s *Server) describeStateMachineForExecution(ctx context.Context, body []by
 	}
 	ref := machineRef{arn: s.cfg.Layout.StateMachineArn(a.parts[0]), name: a.parts[0]}
 	ref.foreign = a.region != s.cfg.Layout.RegionOrDefault() || a.account != s.cfg.Layout.AccountOrDefault()
+	if s.cfg.Records != nil {
+		// The record says which machine and version ran; without one there is no execution.
+		rec, err := s.record(ctx, *in.ExecutionArn)
+		if err != nil {
+			return nil, err
+		}
+		if rec.StateMachineVersionArn != "" {
+			if vref, e := s.parseMachineArn(rec.StateMachineVersionArn); e == nil {
+				ref = vref
+			}
+		}
+	}
 	m, _, err := s.machine(ctx, ref)
 	if err != nil {
 		return nil, errBadRequest("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", *in.ExecutionArn)

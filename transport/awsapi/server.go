@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/internal/ids"
+	"github.com/stepjet/stepjet/transport/records"
 	"github.com/stepjet/stepjet/transport/registry"
 	"github.com/stepjet/stepjet/transport/telemetry"
 	"github.com/stepjet/stepjet/transport/wire"
@@ -40,6 +41,10 @@ type Config struct {
 	SyncTimeout time.Duration
 	// TestStateTimeout bounds one TestState run (default 60 seconds).
 	TestStateTimeout time.Duration
+	// Records, when set, answers DescribeExecution, ListExecutions, GetExecutionHistory and
+	// StopExecution for Express executions from the kept records (package records); nil
+	// answers them as AWS does for Express (InvalidArn, StateMachineTypeNotSupported).
+	Records *records.Store
 	// Now is the clock for dates in records and signatures (default time.Now).
 	Now func() time.Time
 	// Telemetry, when set, makes a SERVER span per request (a child of the traceparent or
@@ -256,6 +261,10 @@ func init() {
 	for _, op := range standardOnly {
 		operations[op] = standardOnlyOp(op)
 	}
+	operations["DescribeExecution"] = recordsOr("DescribeExecution", (*Server).describeExecution)
+	operations["ListExecutions"] = recordsOr("ListExecutions", (*Server).listExecutions)
+	operations["GetExecutionHistory"] = recordsOr("GetExecutionHistory", (*Server).getExecutionHistory)
+	operations["StopExecution"] = recordsOr("StopExecution", (*Server).stopExecution)
 }
 
 // decode unmarshals a request body; a member of the wrong JSON type is AWS's

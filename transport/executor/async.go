@@ -150,6 +150,7 @@ func (e *Executor) handle(r *asyncRun) {
 		return
 	}
 	e.untrack(st.Arn)
+	e.record(&res)
 	e.results.store(r, &res, st.Machine)
 }
 

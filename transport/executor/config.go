@@ -62,6 +62,9 @@ type Config struct {
 	// Telemetry, when set, makes execution, state and task spans and records the executor's
 	// metrics (see package telemetry); nil makes neither.
 	Telemetry *telemetry.Telemetry
+	// Recorder, when set, keeps every execution's record and history (package
+	// transport/records) and can stop running executions.
+	Recorder Recorder
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }

@@ -109,3 +109,11 @@ func (s *logSink) Event(ev engine.HistoryEvent) {
 	}
 	_ = s.nc.Publish(s.subject, b)
 }
+
+// teeSink hands every event to two sinks (the logs and the Recorder's history).
+type teeSink [2]engine.EventSink
+
+func (t teeSink) Event(ev engine.HistoryEvent) {
+	t[0].Event(ev)
+	t[1].Event(ev)
+}

@@ -18,8 +18,16 @@ import (
 func (e *Executor) execute(ctx context.Context, st wire.Start, bad error, d delivery) wire.Result {
 	c, res, done := e.prepare(ctx, st, bad)
 	ctx, span := e.traceExecution(ctx, st, c, d)
+	var sink engine.EventSink
+	if !done && e.cfg.Recorder != nil {
+		var stopped *wire.Result
+		ctx, sink, stopped = e.cfg.Recorder.Begin(ctx, Begin{Start: st, Machine: c.rec, Result: &res, Rerun: d.attempt > 1})
+		if stopped != nil {
+			res, done = *stopped, true
+		}
+	}
 	if !done {
-		res = e.runMachine(ctx, c, st, res)
+		res = e.runMachine(ctx, c, st, res, sink)
 	}
 	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) { // (building the arguments costs allocations)
 		e.cfg.Logger.DebugContext(ctx, "execution ended", "executionArn", res.ExecutionArn, "status", res.Status, "error", res.Error)
@@ -100,7 +108,14 @@ func finish(res wire.Result, startDate time.Time, status engine.Status, name, ca
 // errDeadline marks the end of an execution's end-to-end deadline.
 var errDeadline = errors.New("execution deadline")
 
-func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, res wire.Result) wire.Result {
+// record hands a final result to the Recorder, if any.
+func (e *Executor) record(res *wire.Result) {
+	if e.cfg.Recorder != nil {
+		e.cfg.Recorder.End(res)
+	}
+}
+
+func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, res wire.Result, sink engine.EventSink) wire.Result {
 	// The deadline runs from when the start was accepted, so a redelivered execution does not
 	// get a fresh five minutes: the engine counts its timeout from StartTime for waits, and
 	// this context ends the execution on time whatever it is doing.
@@ -119,8 +134,14 @@ func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, r
 		Observer:         e.cfg.Telemetry.Observer(),
 		Gate:             e.gate,
 	}
+	opts.Events = sink
 	if c.logging.level > levelOff {
-		opts.Events = &logSink{nc: e.cfg.NC, subject: e.cfg.Layout.LogSubject(st.Machine), executionArn: res.ExecutionArn, cfg: c.logging}
+		ls := &logSink{nc: e.cfg.NC, subject: e.cfg.Layout.LogSubject(st.Machine), executionArn: res.ExecutionArn, cfg: c.logging}
+		if sink != nil {
+			opts.Events = teeSink{ls, sink}
+		} else {
+			opts.Events = ls
+		}
 	}
 	r := c.machine.Run(ctx, st.Input, opts)
 	// A failure at the deadline (e.g. a worker that gave up on its own Stepjet-Deadline a moment

@@ -176,6 +176,7 @@ func (e *Executor) serveSync(c *syncCall) {
 		e.unavailable(c, "this stepjet executor stopped the execution at its drain deadline; it did not complete")
 		return
 	}
+	e.record(&res)
 	c.answer(e.encodeResult(&res))
 	e.cfg.Telemetry.RecordSync(time.Since(c.at), res.Status)
 }

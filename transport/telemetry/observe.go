@@ -42,6 +42,8 @@ const (
 	MetricConsumerAckPending    = "stepjet_consumer_ack_pending_messages"
 	MetricNATSConnected         = "stepjet_nats_connected"
 	MetricNATSReconnects        = "stepjet_nats_reconnects_total"
+	MetricRecordsWritten        = "stepjet_records_written_total"
+	MetricRecordsDropped        = "stepjet_records_dropped_total"
 )
 
 // ObserveExecutor reports the executor's totals, read by stats at each collection. It returns
@@ -141,6 +143,32 @@ func (t *Telemetry) ObserveNATS(nc *nats.Conn) (stop func(), err error) {
 		o.ObserveInt64(reconnects, int64(nc.Stats().Reconnects))
 		return nil
 	}, connected, reconnects)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = reg.Unregister() }, nil
+}
+
+// ObserveRecords reports the execution records kept and dropped (package transport/records)
+// from stats, read at each collection. stop unregisters it.
+func (t *Telemetry) ObserveRecords(stats func() (written, dropped int64)) (stop func(), err error) {
+	if t == nil {
+		return func() {}, nil
+	}
+	written, err := t.meter.Int64ObservableCounter(MetricRecordsWritten, metric.WithDescription("Execution record and history messages published."))
+	if err != nil {
+		return nil, err
+	}
+	dropped, err := t.meter.Int64ObservableCounter(MetricRecordsDropped, metric.WithDescription("Execution records and history events not kept (queue full, store refused or slow)."))
+	if err != nil {
+		return nil, err
+	}
+	reg, err := t.meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		w, d := stats()
+		o.ObserveInt64(written, w)
+		o.ObserveInt64(dropped, d)
+		return nil
+	}, written, dropped)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,411 @@
+package records
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/transport/executor"
+	"github.com/stepjet/stepjet/transport/wire"
+)
+
+// Config configures the records store. Only NC is required.
+type Config struct {
+	NC     *nats.Conn
+	Layout wire.Layout
+	// MaxAge and MaxBytes bound STEPJET_RECORDS; HistoryMaxAge and HistoryMaxBytes bound
+	// STEPJET_HISTORY (defaults DefaultMaxAge and DefaultMaxBytes; a negative size: unbounded).
+	// The oldest are dropped first.
+	MaxAge          time.Duration
+	MaxBytes        int64
+	HistoryMaxAge   time.Duration
+	HistoryMaxBytes int64
+	Replicas        int
+	Memory          bool // streams in memory (tests)
+	// History is the history level of machines without a stepjet:history tag: ALL (default),
+	// ERROR or OFF. NoData keeps no inputs and outputs for machines without a
+	// stepjet:history-data tag.
+	History string
+	NoData  bool
+	// Queue bounds the writes waiting to be published (default DefaultQueue). Past 7/8 of it
+	// history events are dropped, past all of it records too: counted, never waited for.
+	Queue int
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Machine tags that choose what is kept of a machine's executions (TagResource sets them).
+const (
+	// TagHistory is ALL (default: every event), ERROR (the whole history of executions that
+	// did not succeed, nothing of those that did) or OFF (records only).
+	TagHistory = "stepjet:history"
+	// TagData "false" leaves inputs, outputs and parameters out of records and history (as
+	// includeExecutionData false does for logs).
+	TagData = "stepjet:history-data"
+)
+
+const (
+	levelOff = iota
+	levelError
+	levelAll
+)
+
+// maxLine bounds one stored event; a larger one is stored without its data fields.
+const maxLine = 256 << 10
+
+// Stats are the recorder's counters.
+type Stats struct {
+	Written int64 // messages published (records and event batches)
+	Dropped int64 // records and events not stored: queue full, store refused or too slow
+}
+
+// Recorder writes records and history for the executor (it implements executor.Recorder) and
+// stops running executions on request. Create it with NewRecorder, then Start; Close flushes.
+type Recorder struct {
+	cfg Config
+	js  jetstream.JetStream
+	q   chan write
+
+	running sync.Map // execution ARN -> *run
+
+	closeMu sync.RWMutex
+	closed  bool
+	stopSub *nats.Subscription
+	done    chan struct{}
+
+	written, dropped atomic.Int64
+}
+
+// write is one queued write: a record message, or a history message (lines of events).
+type write struct {
+	msg     *nats.Msg
+	subject string // history subject of line
+	line    []byte
+}
+
+// run is an execution this process runs.
+type run struct {
+	cancel context.CancelCauseFunc
+	sink   *sink
+	rec    Record
+}
+
+var _ executor.Recorder = (*Recorder)(nil)
+
+// NewRecorder prepares a recorder; it does no I/O.
+func NewRecorder(cfg Config) (*Recorder, error) {
+	if cfg.NC == nil {
+		return nil, errors.New("records: Config.NC is required")
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = DefaultQueue
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	r := &Recorder{cfg: cfg, q: make(chan write, cfg.Queue), done: make(chan struct{})}
+	js, err := jetstream.New(cfg.NC,
+		jetstream.WithPublishAsyncMaxPending(4096),
+		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+			r.dropped.Add(1)
+		}))
+	if err != nil {
+		return nil, err
+	}
+	r.js = js
+	return r, nil
+}
+
+// Start creates the streams when missing, listens for stops and starts the writer.
+func (r *Recorder) Start(ctx context.Context) error {
+	if err := Ensure(ctx, r.js, r.cfg); err != nil {
+		return err
+	}
+	sub, err := r.cfg.NC.Subscribe(r.cfg.prefix()+".stop.>", r.onStop)
+	if err != nil {
+		return fmt.Errorf("records: stop subscription: %w", err)
+	}
+	r.stopSub = sub
+	go r.writer()
+	return nil
+}
+
+// Ensure creates the records and history streams when they do not exist (an existing stream
+// is left as it is: lower or raise its limits with nats stream edit).
+func Ensure(ctx context.Context, js jetstream.JetStream, cfg Config) error {
+	for _, sc := range cfg.Streams() {
+		_, err := js.Stream(ctx, sc.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			_, err = js.CreateStream(ctx, sc)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				err = nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("records: stream %s: %w", sc.Name, err)
+		}
+	}
+	return nil
+}
+
+// Close stops taking writes, publishes what is queued and waits (until ctx ends) for the
+// store to acknowledge it.
+func (r *Recorder) Close(ctx context.Context) error {
+	r.closeMu.Lock()
+	if r.closed {
+		r.closeMu.Unlock()
+		return nil
+	}
+	r.closed = true
+	close(r.q)
+	r.closeMu.Unlock()
+	if r.stopSub != nil {
+		_ = r.stopSub.Unsubscribe()
+		<-r.done
+	}
+	select {
+	case <-r.js.PublishAsyncComplete():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Stats returns the counters.
+func (r *Recorder) Stats() Stats { return Stats{Written: r.written.Load(), Dropped: r.dropped.Load()} }
+
+// enqueue hands a write to the writer without ever waiting: history events give way first
+// (past 7/8 of the queue), records only when it is full.
+func (r *Recorder) enqueue(w write) {
+	r.closeMu.RLock()
+	defer r.closeMu.RUnlock()
+	if r.closed || (w.msg == nil && len(r.q) >= cap(r.q)*7/8) {
+		r.dropped.Add(1)
+		return
+	}
+	select {
+	case r.q <- w:
+	default:
+		r.dropped.Add(1)
+	}
+}
+
+// writer publishes queued writes in batches: it takes what is queued (up to 1024) and publishes
+// it without waiting for each ack (history writes are already several events of one execution). One goroutine on one connection keeps every execution's writes in order.
+func (r *Recorder) writer() {
+	defer close(r.done)
+	batch := make([]write, 0, 1024)
+	for {
+		w, ok := <-r.q
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], w)
+	more:
+		for len(batch) < cap(batch) {
+			select {
+			case w, ok := <-r.q:
+				if !ok {
+					break more
+				}
+				batch = append(batch, w)
+			default:
+				break more
+			}
+		}
+		r.publish(batch)
+	}
+}
+
+func (r *Recorder) publish(batch []write) {
+	// The records stream keeps only the last record per execution, so of the records of one
+	// execution in a batch (RUNNING, then its end) only the last is published.
+	lastRecord := make(map[string]int, len(batch))
+	for i, w := range batch {
+		if w.msg != nil {
+			lastRecord[w.msg.Subject] = i
+		}
+	}
+	for i, w := range batch {
+		switch {
+		case w.msg == nil:
+			r.send(&nats.Msg{Subject: w.subject, Data: w.line})
+		case lastRecord[w.msg.Subject] == i:
+			r.send(w.msg)
+		}
+	}
+}
+
+func (r *Recorder) send(m *nats.Msg) {
+	if _, err := r.js.PublishMsgAsync(m); err != nil {
+		r.dropped.Add(1)
+		return
+	}
+	r.written.Add(1)
+}
+
+// Begin implements executor.Recorder: it writes the RUNNING record and returns the execution's
+// context (cancelled by a stop) and its history sink.
+func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context, engine.EventSink, *wire.Result) {
+	machine, name, id, ok := r.cfg.ExecutionArn(b.Result.ExecutionArn)
+	if !ok {
+		return ctx, nil, nil
+	}
+	k := key(machine, name, id)
+	if b.Rerun {
+		// An earlier delivery ran (part of) it: a stop recorded since ends it here, and its
+		// history starts over so that the kept history is one run's.
+		if rec, _, err := r.get(ctx, k); err == nil && rec.Status == "ABORTED" {
+			res := *b.Result
+			res.Status, res.Error, res.Cause, res.StopDate = "ABORTED", rec.Error, rec.Cause, rec.StopDate
+			if res.StopDate == 0 {
+				res.StopDate = epoch(time.Now())
+			}
+			return ctx, nil, &res
+		}
+		if s, err := r.js.Stream(ctx, r.cfg.HistoryStream()); err == nil {
+			_ = s.Purge(ctx, jetstream.WithPurgeSubject(r.cfg.historySubject(k)))
+		}
+	}
+	level, data := r.cfg.settings(b.Machine.Tags)
+	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
+	rec.Status = "RUNNING"
+	r.enqueue(write{msg: r.recordMsg(k, &rec)})
+	ctx, cancel := context.WithCancelCause(ctx)
+	ru := &run{cancel: cancel, rec: rec}
+	if level > levelOff {
+		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data}
+	}
+	r.running.Store(rec.ExecutionArn, ru)
+	if ru.sink == nil {
+		return ctx, nil, nil
+	}
+	return ctx, ru.sink, nil
+}
+
+// End implements executor.Recorder: it writes the terminal record (and, at level ERROR, the
+// history of an execution that did not succeed).
+func (r *Recorder) End(res *wire.Result) {
+	machine, name, id, ok := r.cfg.ExecutionArn(res.ExecutionArn)
+	if !ok {
+		return
+	}
+	k := key(machine, name, id)
+	var rec Record
+	if v, found := r.running.LoadAndDelete(res.ExecutionArn); found {
+		ru := v.(*run)
+		ru.cancel(nil)
+		rec = ru.rec
+		if ru.sink != nil {
+			ru.sink.end(res.Status == "SUCCEEDED")
+		}
+		data := rec.InputDetails != nil && rec.InputDetails.Included
+		rec.Status, rec.StopDate, rec.Error, rec.Cause = res.Status, res.StopDate, res.Error, res.Cause
+		rec.StateMachineArn = r.cfg.Layout.StateMachineArn(machine)
+		if res.Status == "SUCCEEDED" {
+			rec.OutputDetails = &wire.PayloadDetails{Included: data}
+			if data {
+				out := res.Output
+				rec.Output = &out
+			}
+		}
+	} else { // refused or not run: the result is all there is
+		rec = Record{ExecutionArn: res.ExecutionArn, StateMachineArn: r.cfg.Layout.StateMachineArn(machine), Name: res.Name,
+			Status: res.Status, StartDate: res.StartDate, StopDate: res.StopDate, Error: res.Error, Cause: res.Cause, TraceHeader: res.TraceHeader}
+		if res.StateMachineArn != rec.StateMachineArn && strings.HasPrefix(res.StateMachineArn, rec.StateMachineArn+":") {
+			rec.StateMachineVersionArn = res.StateMachineArn
+		}
+		in := res.Input
+		rec.Input, rec.InputDetails = &in, &wire.PayloadDetails{Included: true}
+	}
+	r.enqueue(write{msg: r.recordMsg(k, &rec)})
+}
+
+// onStop cancels the execution a stop names, if this process runs it.
+func (r *Recorder) onStop(m *nats.Msg) {
+	var req stopRequest
+	if json.Unmarshal(m.Data, &req) != nil {
+		return
+	}
+	if v, ok := r.running.Load(req.ExecutionArn); ok {
+		v.(*run).cancel(&engine.Abort{Name: req.Error, Cause: req.Cause})
+	}
+}
+
+// stopRequest is the body of a stop message.
+type stopRequest struct {
+	ExecutionArn string `json:"executionArn"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+}
+
+func (r *Recorder) recordMsg(k string, rec *Record) *nats.Msg {
+	m := nats.NewMsg(r.cfg.recordSubject(k))
+	m.Data, _ = json.Marshal(rec)
+	rec.headers(m.Header)
+	return m
+}
+
+// settings reads a machine's history level and data setting from its tags, else the defaults.
+func (c Config) settings(tags map[string]string) (level int, data bool) {
+	level = parseLevel(c.History)
+	if t, ok := tags[TagHistory]; ok {
+		level = parseLevel(t)
+	}
+	data = !c.NoData
+	if t, ok := tags[TagData]; ok {
+		data = !strings.EqualFold(t, "false")
+	}
+	return level, data
+}
+
+// parseLevel reads ALL, ERROR or OFF (case-insensitive); anything else is ALL.
+func parseLevel(s string) int {
+	switch strings.ToUpper(s) {
+	case "OFF":
+		return levelOff
+	case "ERROR":
+		return levelError
+	}
+	return levelAll
+}
+
+// ValidLevel reports whether s is a history level (for flags).
+func ValidLevel(s string) bool {
+	switch strings.ToUpper(s) {
+	case "ALL", "ERROR", "OFF":
+		return true
+	}
+	return false
+}
+
+// recordOf is the RUNNING record of an execution.
+func recordOf(l wire.Layout, st wire.Start, res *wire.Result, data bool) Record {
+	rec := Record{ExecutionArn: res.ExecutionArn, StateMachineArn: l.StateMachineArn(st.Machine), Name: res.Name,
+		StartDate: res.StartDate, TraceHeader: res.TraceHeader}
+	if st.Version > 0 {
+		rec.StateMachineVersionArn = l.StateMachineArn(st.Machine) + ":" + strconv.Itoa(st.Version)
+	}
+	if q := st.Qualifier(); q != "" {
+		if _, err := strconv.Atoi(q); err != nil {
+			rec.StateMachineAliasArn = st.MachineArn
+		}
+	}
+	if data {
+		in := string(st.Input)
+		rec.Input, rec.InputDetails = &in, &wire.PayloadDetails{Included: true}
+	} else {
+		rec.InputDetails = &wire.PayloadDetails{Included: false}
+	}
+	return rec
+}

@@ -1,0 +1,151 @@
+package records
+
+import (
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/stepjet/stepjet/engine"
+	"github.com/tidwall/gjson"
+)
+
+// sink receives one execution's history events from the engine and appends each, as a line of
+// AWS's HistoryEvent JSON, to the execution's own buffer: the buffer is queued as one history
+// message when it reaches flushBytes, flushAfter after its first event (so that a follower sees
+// a waiting execution's events), and at the end. At level ERROR it is held until End knows
+// whether the execution failed.
+type sink struct {
+	r       *Recorder
+	subject string
+	level   int
+	data    bool
+
+	mu      sync.Mutex
+	n       int
+	buf     []byte
+	timer   *time.Timer
+	held    [][]byte // level ERROR: the buffers, oldest first
+	heldLen int
+}
+
+const (
+	flushBytes = 64 << 10
+	flushAfter = 200 * time.Millisecond
+	// maxHeld bounds what level ERROR holds per execution; past it the oldest events give way.
+	maxHeld = 1 << 20
+)
+
+// dataFields are the members of event details that carry execution data.
+var dataFields = []string{"input", "inputDetails", "output", "outputDetails", "parameters", "result", "resultDetails", "assignedVariables", "assignedVariablesDetails"}
+
+// Event implements engine.EventSink.
+func (s *sink) Event(ev engine.HistoryEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	if s.n > MaxEvents {
+		if s.n == MaxEvents+1 {
+			s.r.dropped.Add(1)
+		}
+		return
+	}
+	mark := len(s.buf)
+	s.buf = appendEvent(s.buf, ev, s.data)
+	if len(s.buf)-mark > maxLine {
+		s.buf = appendEvent(s.buf[:mark], ev, false)
+	}
+	switch {
+	case len(s.buf) >= flushBytes:
+		s.flushLocked()
+	case s.level == levelAll && s.timer == nil:
+		s.timer = time.AfterFunc(flushAfter, s.flush)
+	}
+}
+
+func (s *sink) flush() {
+	s.mu.Lock()
+	s.flushLocked()
+	s.mu.Unlock()
+}
+
+// flushLocked queues the buffer (or, at level ERROR, holds it).
+func (s *sink) flushLocked() {
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+	if len(s.buf) == 0 {
+		return
+	}
+	b := s.buf
+	s.buf = nil
+	if s.level == levelError {
+		s.held = append(s.held, b)
+		s.heldLen += len(b)
+		for s.heldLen > maxHeld && len(s.held) > 1 {
+			s.heldLen -= len(s.held[0])
+			s.held = s.held[1:]
+		}
+		return
+	}
+	s.r.enqueue(write{subject: s.subject, line: b})
+}
+
+// end queues what is left: at level ERROR, everything held when the execution did not succeed.
+func (s *sink) end(succeeded bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flushLocked()
+	if s.level == levelError && !succeeded {
+		for _, b := range s.held {
+			s.r.enqueue(write{subject: s.subject, line: b})
+		}
+	}
+	s.held = nil
+}
+
+// appendEvent appends ev as one NDJSON line of AWS's HistoryEvent shape:
+// {"timestamp":…,"type":…,"id":…,"previousEventId":…,"<detailsKey>":{…}}.
+func appendEvent(b []byte, ev engine.HistoryEvent, data bool) []byte {
+	b = append(b, `{"timestamp":`...)
+	b = strconv.AppendFloat(b, epoch(ev.Timestamp), 'f', -1, 64)
+	b = append(b, `,"type":"`...)
+	b = append(b, ev.Type...) // AWS's type names: letters only
+	b = append(b, `","id":`...)
+	b = strconv.AppendInt(b, ev.ID, 10)
+	b = append(b, `,"previousEventId":`...)
+	b = strconv.AppendInt(b, ev.PreviousEventID, 10)
+	if ev.DetailsKey != "" && len(ev.Details) > 0 {
+		d := ev.Details
+		if !data {
+			d = StripData(d)
+		}
+		b = append(b, `,"`...)
+		b = append(b, ev.DetailsKey...)
+		b = append(b, `":`...)
+		b = append(b, d...)
+	}
+	return append(b, '}', '\n')
+}
+
+// StripData returns event details without their execution data (inputs, outputs,
+// parameters, results, assigned variables), as includeExecutionData false asks: one pass over
+// the object's members.
+func StripData(details []byte) []byte {
+	out := make([]byte, 0, 128)
+	out = append(out, '{')
+	gjson.ParseBytes(details).ForEach(func(k, v gjson.Result) bool {
+		if slices.Contains(dataFields, k.Str) {
+			return true
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, k.Raw...)
+		out = append(out, ':')
+		out = append(out, v.Raw...)
+		return true
+	})
+	return append(out, '}')
+}
