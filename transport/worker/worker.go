@@ -171,18 +171,38 @@ func (s *Service) serve(r micro.Request, function string, h Handler) {
 			span.SetAttributes(attribute.String("error.type", "Error"))
 		}
 		span.SetStatus(codes.Error, err.Error())
-		_ = RespondError(r, err)
+		desc, body, typ := failure(err)
+		s.reply(r, &nats.Msg{Data: body, Header: nats.Header{
+			micro.ErrorHeader: []string{desc}, micro.ErrorCodeHeader: []string{"500"}, HeaderErrorType: []string{typ}}})
 		return
 	}
 	if len(out) == 0 {
 		out = []byte("null")
 	}
-	_ = r.Respond(out)
+	s.reply(r, &nats.Msg{Data: out})
+}
+
+// reply publishes m to r's reply subject. It does not go through r.Respond or r.Error: those
+// record the outcome in the request, which micro reads once Handle has returned — while this
+// goroutine may still be running (a data race).
+func (s *Service) reply(r micro.Request, m *nats.Msg) {
+	if r.Reply() == "" {
+		return
+	}
+	m.Subject = r.Reply()
+	_ = s.nc.PublishMsg(m)
 }
 
 // RespondError sends err as a task failure on a micro request (for users writing their own
 // micro handlers).
 func RespondError(r micro.Request, err error) error {
+	desc, body, typ := failure(err)
+	return r.Error("500", desc, body, micro.WithHeaders(micro.Headers{HeaderErrorType: []string{typ}}))
+}
+
+// failure is a task failure's reply: micro's error description, the Lambda-shaped body
+// (errorMessage, errorType) and the error type header.
+func failure(err error) (desc string, body []byte, typ string) {
 	var we *Error
 	if !errors.As(err, &we) {
 		we = &Error{Type: "Error", Message: err.Error()}
@@ -194,11 +214,11 @@ func RespondError(r micro.Request, err error) error {
 	if msg == "" {
 		msg = we.Type
 	}
-	body, _ := json.Marshal(struct {
+	body, _ = json.Marshal(struct {
 		ErrorMessage string `json:"errorMessage"`
 		ErrorType    string `json:"errorType"`
 	}{we.Message, we.Type})
-	return r.Error("500", msg, body, micro.WithHeaders(micro.Headers{HeaderErrorType: []string{we.Type}}))
+	return msg, body, we.Type
 }
 
 // Micro exposes the underlying micro service (Info, Stats).
