@@ -95,22 +95,6 @@ func (s *Server) machine(ctx context.Context, ref machineRef) (wire.Machine, *re
 	return m, reg, err
 }
 
-// validName applies AWS's rule for machine and execution names: no whitespace, brackets,
-// wildcards, the characters " # % \ ^ | ~ ` $ & , ; : / or control characters.
-func validName(n string) bool {
-	for _, r := range n {
-		switch {
-		case r <= 0x20, r >= 0x7f && r <= 0x9f:
-			return false
-		case strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r):
-			return false
-		case r == '\u00a0', r == '\u1680', r >= '\u2000' && r <= '\u200a', r == '\u2028', r == '\u2029', r == '\u202f', r == '\u205f', r == '\u3000':
-			return false
-		}
-	}
-	return true
-}
-
 // aliasPattern is AWS's constraint on alias names (it must also hold a non-digit, so that an
 // alias never reads as a version number).
 const aliasPattern = `^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$`

@@ -62,7 +62,7 @@ func (s *Server) checkStart(ctx context.Context, body []byte, in *startInput, sy
 	}
 	a := accepted{ref: ref, name: ids.New(), input: "{}", version: ref.version}
 	if in.Name != nil {
-		if !validName(*in.Name) {
+		if !wire.ValidName(*in.Name) {
 			return accepted{}, errInvalidName(*in.Name)
 		}
 		a.name = *in.Name

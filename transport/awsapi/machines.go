@@ -49,7 +49,7 @@ func (s *Server) createStateMachine(ctx context.Context, body []byte) (any, erro
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if !validName(*in.Name) {
+	if !wire.ValidName(*in.Name) {
 		return nil, errInvalidName(*in.Name)
 	}
 	if in.RoleArn != nil {
