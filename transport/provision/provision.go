@@ -145,7 +145,32 @@ func Ensure(ctx context.Context, js jetstream.JetStream, c Config) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	for _, sc := range c.Streams() {
+	if err := EnsureStreams(ctx, js, c.Streams(), log); err != nil {
+		return err
+	}
+	for _, kc := range c.Buckets() {
+		kv, err := EnsureBucket(ctx, js, kc)
+		if err != nil {
+			return err
+		}
+		if st, err := kv.Status(ctx); err == nil {
+			if kvs, ok := st.(*jetstream.KeyValueBucketStatus); ok && kvs.StreamInfo().Config.Replicas != max(kc.Replicas, 1) {
+				log.Warn("provisioning keeps a bucket's replicas that differ from this process's", "bucket", kc.Bucket,
+					"kept", kvs.StreamInfo().Config.Replicas, "asked", max(kc.Replicas, 1))
+			}
+		}
+	}
+	return nil
+}
+
+// EnsureStreams creates each stream that does not exist and only ever raises an existing one's
+// limits (Merge), logging every setting it keeps; Ensure does this for stepjet's streams, and
+// other packages with streams of their own (transport/records) call it for theirs.
+func EnsureStreams(ctx context.Context, js jetstream.JetStream, streams []jetstream.StreamConfig, log *slog.Logger) error {
+	if log == nil {
+		log = slog.Default()
+	}
+	for _, sc := range streams {
 		s, err := js.Stream(ctx, sc.Name)
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			_, err = js.CreateStream(ctx, sc)
@@ -170,18 +195,6 @@ func Ensure(ctx context.Context, js jetstream.JetStream, c Config) error {
 		log.Info("provisioning raises a stream's settings", "stream", sc.Name)
 		if _, err := js.UpdateStream(ctx, merged); err != nil {
 			return fmt.Errorf("stream %s: %w", sc.Name, err)
-		}
-	}
-	for _, kc := range c.Buckets() {
-		kv, err := EnsureBucket(ctx, js, kc)
-		if err != nil {
-			return err
-		}
-		if st, err := kv.Status(ctx); err == nil {
-			if kvs, ok := st.(*jetstream.KeyValueBucketStatus); ok && kvs.StreamInfo().Config.Replicas != max(kc.Replicas, 1) {
-				log.Warn("provisioning keeps a bucket's replicas that differ from this process's", "bucket", kc.Bucket,
-					"kept", kvs.StreamInfo().Config.Replicas, "asked", max(kc.Replicas, 1))
-			}
 		}
 	}
 	return nil

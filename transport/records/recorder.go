@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/transport/executor"
+	"github.com/stepjet/stepjet/transport/provision"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -140,20 +141,12 @@ func (r *Recorder) Start(ctx context.Context) error {
 	return nil
 }
 
-// Ensure creates the records and history streams when they do not exist (an existing stream
-// is left as it is: lower or raise its limits with nats stream edit).
+// Ensure creates the records and history streams, by provisioning's rule for every stepjet
+// stream: what is missing is created, an existing stream's limits are only ever raised (lower
+// them with nats stream edit), and each setting kept is logged.
 func Ensure(ctx context.Context, js jetstream.JetStream, cfg Config) error {
-	for _, sc := range cfg.Streams() {
-		_, err := js.Stream(ctx, sc.Name)
-		if errors.Is(err, jetstream.ErrStreamNotFound) {
-			_, err = js.CreateStream(ctx, sc)
-			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-				err = nil
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("records: stream %s: %w", sc.Name, err)
-		}
+	if err := provision.EnsureStreams(ctx, js, cfg.Streams(), cfg.Logger); err != nil {
+		return fmt.Errorf("records: %w", err)
 	}
 	return nil
 }
