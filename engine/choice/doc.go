@@ -17,7 +17,7 @@
 //
 // Example:
 //
-//	r, err := choice.Compile([]byte(`{"Variable": "$.n", "NumericGreaterThan": 2, "Next": "Big"}`))
+//	r, err := choice.CompileJSON([]byte(`{"Variable": "$.n", "NumericGreaterThan": 2, "Next": "Big"}`))
 //	if err != nil { ... }
 //	ok, err := r.Eval(&jsonpath.Env{Input: []byte(`{"n": 3}`)}) // true, nil
 package choice
