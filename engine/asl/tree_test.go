@@ -3,6 +3,7 @@ package asl
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 )
 
@@ -95,4 +96,18 @@ func FuzzParse(f *testing.F) {
 		}
 		walk(root)
 	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	def, err := os.ReadFile("../../bench/testdata/chain100.asl.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(def)))
+	for b.Loop() {
+		if _, err := Parse(def); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -2,6 +2,9 @@
 // reports AWS-shaped diagnostics: strict JSON, the Amazon States Language schema per state type and
 // query language, transitions and reachability, JSONPath / intrinsic / JSONata syntax, and the
 // features an EXPRESS state machine may not use.
+//
+// It walks the tree asl.Parse builds, the same tree engine.Compile compiles (Parse returns it), so
+// what the validator accepted is exactly what the compiler reads.
 package validate
 
 import (
