@@ -146,3 +146,21 @@ func TestCompileOneReader(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCompileDefinition: the compiler on its own (no validation in front of it) refuses what it
+// cannot read and never panics.
+func FuzzCompileDefinition(f *testing.F) {
+	for _, s := range []string{
+		`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`,
+		`{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.a","IsNull":true},"Next":"C"}],"Default":"C"}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% [1] %}","ItemBatcher":{"MaxItemsPerBatch":2},"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}}}`,
+		`{"StartAt":"F","States":{"F":{"Type":"Fail","ErrorPath":"States.Format('{}', $.a)","CausePath":"$.c"}}}`,
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["E"],"MaxAttempts":1}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"T"}],"End":true}}}`,
+		`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}],"End":true}}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, def string) {
+		_, _ = compileDefinition([]byte(def))
+	})
+}
