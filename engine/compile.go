@@ -5,28 +5,30 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/stepjet/stepjet/engine/asl"
 	"github.com/stepjet/stepjet/engine/choice"
+	"github.com/stepjet/stepjet/engine/intrinsics"
 	"github.com/stepjet/stepjet/engine/jsonata"
 	"github.com/stepjet/stepjet/engine/jsonpath"
 	"github.com/stepjet/stepjet/engine/payload"
 )
 
-// fields is one JSON object of the definition, field by field.
-type fields map[string]json.RawMessage
+// The compiler walks the definition's tree (asl.Parse), the very tree the validator judged: a
+// field is read once, by one reader, so what validated is what runs. It refuses what it cannot
+// read rather than fall back to a default; validation should have refused such a definition
+// already, so its errors are the last line of defence (and what compileDefinition reports for a
+// definition that skipped validation).
 
 // compiler carries what the compilation of one definition shares across its states.
 type compiler struct {
 	topJSONata bool
-	tasks      int    // Task states numbered so far
-	at         string // location of the program being compiled: "" at the top, then e.g. "/States/P/Branches/0"
+	tasks      int // Task states numbered so far
 }
 
-// compileError names the state (by its location, e.g. "/States/P/Branches/0/States/A") and field
-// a compilation failure arose in. Validation should have refused such a definition already; this
-// is the last line of defence, and it refuses rather than guess.
+// compileError names the state (by its JSON pointer, e.g. "/States/P/Branches/0/States/A") and
+// field a compilation failure arose in.
 func compileError(stateLoc, field string, err error) error {
 	loc := stateLoc
 	if field != "" {
@@ -43,67 +45,56 @@ func compileError(stateLoc, field string, err error) error {
 	}}}
 }
 
-// nested compiles the program at raw, located at loc (a branch or an item processor).
-func (c *compiler) nested(raw fields, loc string) (*program, error) {
-	outer := c.at
-	c.at = loc
-	defer func() { c.at = outer }()
-	return c.program(raw)
+// object returns n when it is a JSON object; what names n in the error otherwise.
+func object(n *asl.Node, what string) (*asl.Node, error) {
+	if n == nil || n.Kind != asl.Object {
+		return nil, fmt.Errorf("%s must be a JSON object", what)
+	}
+	return n, nil
 }
 
-func parseFields(raw []byte) (fields, error) {
-	var f fields
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, err
+// objects returns the elements of array n, each a JSON object; what names the array, and each
+// element, in the error otherwise.
+func objects(n *asl.Node, what, each string) ([]*asl.Node, error) {
+	if n == nil || n.Kind != asl.Array {
+		return nil, fmt.Errorf("%s must be an array of JSON objects, one per %s", what, each)
 	}
-	if f == nil {
-		return nil, fmt.Errorf("expected a JSON object")
+	for _, it := range n.Items {
+		if it.Kind != asl.Object {
+			return nil, fmt.Errorf("%s: each %s must be a JSON object", what, each)
+		}
 	}
-	return f, nil
-}
-
-func (f fields) has(k string) bool { _, ok := f[k]; return ok }
-
-func (f fields) isNull(k string) bool {
-	v, ok := f[k]
-	return ok && bytes.Equal(bytes.TrimSpace(v), []byte("null"))
-}
-
-func (f fields) str(k string) (string, bool) {
-	v, ok := f[k]
-	if !ok {
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return "", false
-	}
-	return s, true
+	return n.Items, nil
 }
 
 // optStr reads an optional string field: absent is ("", false, nil); present and not a string
 // is an error, never read as absent.
-func (f fields) optStr(k string) (string, bool, error) {
-	if !f.has(k) {
+func optStr(f *asl.Node, k string) (string, bool, error) {
+	v := f.Get(k)
+	if v == nil {
 		return "", false, nil
 	}
-	s, ok := f.str(k)
+	s, ok := v.Str()
 	if !ok {
 		return "", false, fmt.Errorf("%s must be a string", k)
 	}
 	return s, true, nil
 }
 
-func (f fields) num(k string) (float64, bool) {
-	v, ok := f[k]
-	if !ok {
-		return 0, false
+// stringList reads an array of strings (ErrorEquals); anything else is an error naming what.
+func stringList(n *asl.Node, what string) ([]string, error) {
+	if n == nil || n.Kind != asl.Array {
+		return nil, fmt.Errorf("%s must be an array of strings", what)
 	}
-	var n float64
-	if json.Unmarshal(v, &n) != nil {
-		return 0, false
+	out := make([]string, len(n.Items))
+	for i, it := range n.Items {
+		s, ok := it.Str()
+		if !ok {
+			return nil, fmt.Errorf("%s must be an array of strings", what)
+		}
+		out[i] = s
 	}
-	return n, true
+	return out, nil
 }
 
 // jsonataExpr returns the expression of a "{% ... %}" string, by payload.IsJSONata's rule (the
@@ -115,18 +106,19 @@ func jsonataExpr(s string) (string, bool) {
 	return strings.TrimSpace(s[2 : len(s)-2]), true
 }
 
-// program compiles a {"StartAt", "States"} object.
-func (c *compiler) program(raw fields) (*program, error) {
-	startAt, _ := raw.str("StartAt")
-	statesRaw, err := parseFields(raw["States"])
+// program compiles a {"StartAt", "States"} object: the machine, a Parallel branch or a Map's
+// item processor.
+func (c *compiler) program(obj *asl.Node) (*program, error) {
+	startAt, _ := obj.Get("StartAt").Str()
+	states, err := object(obj.Get("States"), "States")
 	if err != nil {
-		return nil, fmt.Errorf("States: %w", err)
+		return nil, err
 	}
 	p := &program{startAt: end}
-	index := make(map[string]int, len(statesRaw))
-	names := make([]string, 0, len(statesRaw))
-	for name := range statesRaw {
-		names = append(names, name)
+	index := make(map[string]int, len(states.Members))
+	names := make([]string, 0, len(states.Members))
+	for _, m := range states.Members {
+		names = append(names, m.Key)
 	}
 	// A stable order keeps compiled machines identical from run to run.
 	sort.Strings(names)
@@ -140,11 +132,11 @@ func (c *compiler) program(raw fields) (*program, error) {
 	}
 	p.states = make([]*state, len(names))
 	for i, n := range names {
-		sf, err := parseFields(statesRaw[n])
-		if err != nil {
-			return nil, compileError(c.at+"/States/"+n, "", err)
+		sn := states.Get(n)
+		if _, err := object(sn, "a state"); err != nil {
+			return nil, compileError(sn.Pointer(), "", err)
 		}
-		st, err := c.state(n, sf, index, statesRaw[n])
+		st, err := c.state(n, sn, index)
 		if err != nil {
 			return nil, err
 		}
@@ -161,11 +153,17 @@ func lookupNext(index map[string]int, name string) (int, error) {
 	return i, nil
 }
 
-func (c *compiler) state(name string, f fields, index map[string]int, raw []byte) (*state, error) {
-	typ, _ := f.str("Type")
+// stateTypes maps a state's Type to its kind.
+var stateTypes = map[string]stateType{
+	"Pass": typePass, "Task": typeTask, "Choice": typeChoice, "Wait": typeWait,
+	"Succeed": typeSucceed, "Fail": typeFail, "Parallel": typeParallel, "Map": typeMap,
+}
+
+// state compiles the state f named name; errors name its place (f.Pointer()) and the field.
+func (c *compiler) state(name string, f *asl.Node, index map[string]int) (*state, error) {
 	st := &state{name: name, next: end, jsonata: c.topJSONata}
-	loc := c.at + "/States/" + name
-	ql, _, err := f.optStr("QueryLanguage")
+	loc := f.Pointer()
+	ql, _, err := optStr(f, "QueryLanguage")
 	if err != nil {
 		return nil, compileError(loc, "QueryLanguage", err)
 	}
@@ -178,7 +176,7 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 	default:
 		return nil, compileError(loc, "QueryLanguage", fmt.Errorf("unknown query language %q", ql))
 	}
-	st.needsContext = bytes.Contains(raw, []byte("$$")) || bytes.Contains(raw, []byte("context"))
+	st.needsContext = bytes.Contains(f.Raw, []byte("$$")) || bytes.Contains(f.Raw, []byte("context"))
 	wrap := func(field string, err error) error {
 		if err == nil {
 			return nil
@@ -188,7 +186,7 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 		}
 		return compileError(loc, field, err)
 	}
-	if n, ok, err := f.optStr("Next"); err != nil {
+	if n, ok, err := optStr(f, "Next"); err != nil {
 		return nil, wrap("Next", err)
 	} else if ok {
 		i, err := lookupNext(index, n)
@@ -197,33 +195,19 @@ func (c *compiler) state(name string, f fields, index map[string]int, raw []byte
 		}
 		st.next = i
 	}
-	switch typ {
-	case "Pass":
-		st.typ = typePass
-	case "Task":
-		st.typ = typeTask
-	case "Choice":
-		st.typ = typeChoice
-	case "Wait":
-		st.typ = typeWait
-	case "Succeed":
-		st.typ = typeSucceed
-	case "Fail":
-		st.typ = typeFail
-	case "Parallel":
-		st.typ = typeParallel
-	case "Map":
-		st.typ = typeMap
-	default:
+	typ, _ := f.Get("Type").Str()
+	t, ok := stateTypes[typ]
+	if !ok {
 		return nil, wrap("Type", fmt.Errorf("unknown state type %q", typ))
 	}
+	st.typ = t
 	if err := c.dataFlow(st, f); err != nil {
 		return nil, wrap("", err)
 	}
 	switch st.typ {
 	case typePass:
-		if v, ok := f["Result"]; ok {
-			st.result = compact(v)
+		if v := f.Get("Result"); v != nil {
+			st.result = compact(v.Raw)
 		}
 	case typeTask:
 		err = c.task(st, f)
@@ -257,16 +241,17 @@ func compact(v []byte) []byte {
 	return b.Bytes()
 }
 
-// path compiles an optional path field: absent or "$" gives nil (identity); null sets *isNull.
-func optPath(f fields, k string, reference bool, isNull *bool) (*jsonpath.Path, error) {
-	if !f.has(k) {
+// optPath compiles an optional path field: absent or "$" gives nil (identity); null sets *isNull.
+func optPath(f *asl.Node, k string, reference bool, isNull *bool) (*jsonpath.Path, error) {
+	v := f.Get(k)
+	if v == nil {
 		return nil, nil
 	}
-	if f.isNull(k) {
+	if v.IsNull() {
 		*isNull = true
 		return nil, nil
 	}
-	s, ok := f.str(k)
+	s, ok := v.Str()
 	if !ok {
 		return nil, fmt.Errorf("%s must be a string", k)
 	}
@@ -280,24 +265,24 @@ func optPath(f fields, k string, reference bool, isNull *bool) (*jsonpath.Path, 
 }
 
 // jsonataField compiles field k of f as a JSONata payload template; an absent field gives nil.
-func jsonataField(f fields, k string) (*payload.JSONataTemplate, error) {
-	v, ok := f[k]
-	if !ok {
+func jsonataField(f *asl.Node, k string) (*payload.JSONataTemplate, error) {
+	v := f.Get(k)
+	if v == nil {
 		return nil, nil
 	}
-	return payload.CompileJSONata(k, v)
+	return payload.CompileJSONata(k, v.Raw)
 }
 
 // templateField compiles field k of f as a JSONPath payload template; an absent field gives nil.
-func templateField(f fields, k string) (*payload.Template, error) {
-	v, ok := f[k]
-	if !ok {
+func templateField(f *asl.Node, k string) (*payload.Template, error) {
+	v := f.Get(k)
+	if v == nil {
 		return nil, nil
 	}
-	return payload.Compile(v)
+	return payload.Compile(v.Raw)
 }
 
-func (c *compiler) dataFlow(st *state, f fields) error {
+func (c *compiler) dataFlow(st *state, f *asl.Node) error {
 	var err error
 	if st.jsonata {
 		if st.arguments, err = jsonataField(f, "Arguments"); err != nil {
@@ -320,8 +305,8 @@ func (c *compiler) dataFlow(st *state, f fields) error {
 	if st.resultPath, err = optPath(f, "ResultPath", true, &st.resultPathNull); err != nil {
 		return err
 	}
-	if v, ok := f["Parameters"]; ok && st.typ != typeMap {
-		if st.parameters, err = payload.Compile(v); err != nil {
+	if st.typ != typeMap { // a Map's Parameters are its ItemSelector
+		if st.parameters, err = templateField(f, "Parameters"); err != nil {
 			return err
 		}
 	}
@@ -334,13 +319,12 @@ func (c *compiler) dataFlow(st *state, f fields) error {
 	return nil
 }
 
-// intField compiles a numeric field that may come as a literal (k), a path (k+"Path") or, in
+// intFieldOf compiles a numeric field that may come as a literal (k), a path (k+"Path") or, in
 // JSONata mode, a "{% %}" string in k.
-func intFieldOf(f fields, k string, jsonataOK bool) (intField, error) {
+func intFieldOf(f *asl.Node, k string, jsonataOK bool) (intField, error) {
 	fl := intField{field: k}
-	if v, ok := f[k]; ok {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
+	if v := f.Get(k); v != nil {
+		if s, ok := v.Str(); ok {
 			e, ok := jsonataExpr(s)
 			if !ok || !jsonataOK {
 				return fl, fmt.Errorf("%s must be a number or a JSONata expression", k)
@@ -352,15 +336,15 @@ func intFieldOf(f fields, k string, jsonataOK bool) (intField, error) {
 			fl.set, fl.expr = true, x
 			return fl, nil
 		}
-		n, ok := f.num(k)
+		n, ok := v.Float()
 		if !ok {
 			return fl, fmt.Errorf("%s must be a number", k)
 		}
 		fl.set, fl.value = true, int64(n)
 		return fl, nil
 	}
-	if f.has(k + "Path") {
-		s, ok := f.str(k + "Path")
+	if v := f.Get(k + "Path"); v != nil {
+		s, ok := v.Str()
 		if !ok {
 			return fl, fmt.Errorf("%sPath must be a string", k)
 		}
@@ -373,8 +357,8 @@ func intFieldOf(f fields, k string, jsonataOK bool) (intField, error) {
 	return fl, nil
 }
 
-func (c *compiler) task(st *state, f fields) error {
-	res, ok, err := f.optStr("Resource")
+func (c *compiler) task(st *state, f *asl.Node) error {
+	res, ok, err := optStr(f, "Resource")
 	if err != nil {
 		return err
 	}
@@ -412,9 +396,9 @@ func describeResource(arn string) (typ, name, region string) {
 	return "", arn, ""
 }
 
-func (c *compiler) choiceState(st *state, f fields, index map[string]int) error {
+func (c *compiler) choiceState(st *state, f *asl.Node, index map[string]int) error {
 	cs := &choiceSpec{deflt: end}
-	if d, ok, err := f.optStr("Default"); err != nil {
+	if d, ok, err := optStr(f, "Default"); err != nil {
 		return err
 	} else if ok {
 		i, err := lookupNext(index, d)
@@ -423,29 +407,25 @@ func (c *compiler) choiceState(st *state, f fields, index map[string]int) error 
 		}
 		cs.deflt, cs.hasDflt = i, true
 	}
-	var rules []json.RawMessage
-	if err := json.Unmarshal(f["Choices"], &rules); err != nil {
-		return fmt.Errorf("Choices: %w", err)
+	rules, err := objects(f.Get("Choices"), "Choices", "choice rule")
+	if err != nil {
+		return err
 	}
-	for _, r := range rules {
-		rf, err := parseFields(r)
-		if err != nil {
-			return err
-		}
+	for _, rf := range rules {
 		var cr choiceRule
-		n, _ := rf.str("Next")
+		n, _ := rf.Get("Next").Str()
 		if cr.next, err = lookupNext(index, n); err != nil {
 			return err
 		}
 		if st.jsonata {
-			switch c := string(bytes.TrimSpace(rf["Condition"])); c {
-			case "true":
+			switch cond := rf.Get("Condition"); {
+			case cond != nil && cond.Kind == asl.Boolean && cond.Bool:
 				cr.constant = 1
-			case "false":
+			case cond != nil && cond.Kind == asl.Boolean:
 				cr.constant = -1
 			default:
-				cond, _ := rf.str("Condition")
-				e, ok := jsonataExpr(cond)
+				s, _ := cond.Str()
+				e, ok := jsonataExpr(s)
 				if !ok {
 					return fmt.Errorf("Condition must be a boolean or a JSONata expression")
 				}
@@ -463,11 +443,9 @@ func (c *compiler) choiceState(st *state, f fields, index map[string]int) error 
 			if cr.assign, err = templateField(rf, "Assign"); err != nil {
 				return err
 			}
-			delete(rf, "Next")
-			delete(rf, "Assign")
-			delete(rf, "Comment")
-			b, _ := json.Marshal(rf)
-			if cr.rule, err = choice.Compile(b); err != nil {
+			// The rule's own node: choice.Compile reads the comparison and leaves Next, Assign
+			// and Comment to the interpreter.
+			if cr.rule, err = choice.Compile(rf); err != nil {
 				return err
 			}
 		}
@@ -477,30 +455,33 @@ func (c *compiler) choiceState(st *state, f fields, index map[string]int) error 
 	return nil
 }
 
-func (c *compiler) waitState(st *state, f fields) error {
+func (c *compiler) waitState(st *state, f *asl.Node) error {
 	w := &waitSpec{}
 	var err error
 	if w.seconds, err = intFieldOf(f, "Seconds", st.jsonata); err != nil {
 		return err
 	}
-	for _, k := range []string{"Timestamp", "TimestampPath"} {
-		if _, _, err := f.optStr(k); err != nil {
-			return err
-		}
+	ts, hasTS, err := optStr(f, "Timestamp")
+	if err != nil {
+		return err
 	}
-	if s, ok := f.str("Timestamp"); ok {
+	tsPath, hasTSPath, err := optStr(f, "TimestampPath")
+	if err != nil {
+		return err
+	}
+	if hasTS {
 		w.hasTimestamp = true
-		if e, ok := jsonataExpr(s); ok && st.jsonata {
+		if e, ok := jsonataExpr(ts); ok && st.jsonata {
 			if w.timestampExpr, err = jsonata.Compile(e); err != nil {
 				return err
 			}
 		} else {
-			w.timestamp = s
+			w.timestamp = ts
 		}
 	}
-	if s, ok := f.str("TimestampPath"); ok {
+	if hasTSPath {
 		w.hasTimestamp = true
-		if w.timestampPath, err = jsonpath.Compile(s); err != nil {
+		if w.timestampPath, err = jsonpath.Compile(tsPath); err != nil {
 			return err
 		}
 	}
@@ -508,17 +489,16 @@ func (c *compiler) waitState(st *state, f fields) error {
 	return nil
 }
 
-func (c *compiler) failState(st *state, f fields) error {
+func (c *compiler) failState(st *state, f *asl.Node) error {
 	fs := &failSpec{}
 	var err error
 	for _, k := range []string{"Error", "Cause", "ErrorPath", "CausePath"} {
-		if _, _, err := f.optStr(k); err != nil {
+		if _, _, err := optStr(f, k); err != nil {
 			return err
 		}
 	}
 	for _, k := range []string{"Error", "Cause"} {
-		s, ok := f.str(k)
-		if ok {
+		if s, ok := f.Get(k).Str(); ok {
 			var expr *jsonata.Expr
 			if e, isExpr := jsonataExpr(s); isExpr && st.jsonata {
 				if expr, err = jsonata.Compile(e); err != nil {
@@ -531,17 +511,16 @@ func (c *compiler) failState(st *state, f fields) error {
 				fs.causeLit, fs.hasCause, fs.causeExpr = s, true, expr
 			}
 		}
-		p, ok := f.str(k + "Path")
+		p, ok := f.Get(k + "Path").Str()
 		if !ok {
 			continue
 		}
 		var path *jsonpath.Path
-		var call *payload.Template
+		var call *intrinsics.Call
 		if strings.HasPrefix(p, "States.") {
-			// An intrinsic function: compile it as a one-field template.
-			b, _ := json.Marshal(map[string]string{"v.$": p})
-			if call, err = payload.Compile(b); err != nil {
-				return err
+			// An intrinsic function call (AWS allows one in ErrorPath and CausePath).
+			if call, err = intrinsics.Parse(p); err != nil {
+				return fmt.Errorf("The value for the field '%sPath' must be a valid JSONPath or a valid intrinsic function call: %w", k, err)
 			}
 		} else if path, err = jsonpath.Compile(p); err != nil {
 			return err
@@ -556,19 +535,14 @@ func (c *compiler) failState(st *state, f fields) error {
 	return nil
 }
 
-func (c *compiler) parallelState(st *state, f fields) error {
-	var branches []json.RawMessage
-	if err := json.Unmarshal(f["Branches"], &branches); err != nil {
-		return fmt.Errorf("Branches: %w", err)
+func (c *compiler) parallelState(st *state, f *asl.Node) error {
+	branches, err := objects(f.Get("Branches"), "Branches", "branch")
+	if err != nil {
+		return err
 	}
 	ps := &parallelSpec{}
-	at := c.at + "/States/" + st.name + "/Branches/"
-	for i, b := range branches {
-		bf, err := parseFields(b)
-		if err != nil {
-			return err
-		}
-		p, err := c.nested(bf, at+strconv.Itoa(i))
+	for _, b := range branches {
+		p, err := c.program(b)
 		if err != nil {
 			return err
 		}
@@ -578,41 +552,40 @@ func (c *compiler) parallelState(st *state, f fields) error {
 	return nil
 }
 
-func (c *compiler) mapState(st *state, f fields) error {
+func (c *compiler) mapState(st *state, f *asl.Node) error {
 	ms := &mapSpec{}
 	// A Distributed Map that only iterates its input runs inline with the same results; one that
 	// reads items from or writes results to Amazon S3 cannot, and must not run as if those fields
 	// were absent. It fails when it runs (TestState may still mock the whole state).
 	for _, k := range []string{"ItemReader", "ResultWriter"} {
-		if _, ok := f[k]; ok && ms.unsupported == "" {
+		if f.Has(k) && ms.unsupported == "" {
 			ms.unsupported = k
 		}
 	}
 	procField := "ItemProcessor"
-	proc, ok := f[procField]
-	if !ok {
+	proc := f.Get(procField)
+	if proc == nil {
 		procField = "Iterator"
-		proc = f[procField]
+		proc = f.Get(procField)
 	}
-	pf, err := parseFields(proc)
-	if err != nil {
-		return fmt.Errorf("%s: %w", procField, err)
+	if _, err := object(proc, procField); err != nil {
+		return err
 	}
-	if ms.processor, err = c.nested(pf, c.at+"/States/"+st.name+"/"+procField); err != nil {
+	var err error
+	if ms.processor, err = c.program(proc); err != nil {
 		return err
 	}
 	if st.jsonata {
-		if v, ok := f["Items"]; ok {
-			var s string
-			if json.Unmarshal(v, &s) == nil {
-				e, ok := jsonataExpr(s)
+		if v := f.Get("Items"); v != nil {
+			if v.Kind == asl.String || v.Kind == asl.Null {
+				e, ok := jsonataExpr(v.Text)
 				if !ok {
 					return fmt.Errorf("Items must be a JSON array or a JSONata expression")
 				}
 				if ms.itemsExpr, err = jsonata.Compile(e); err != nil {
 					return err
 				}
-			} else if ms.itemsLit, err = payload.CompileJSONata("Items", v); err != nil {
+			} else if ms.itemsLit, err = payload.CompileJSONata("Items", v.Raw); err != nil {
 				return err
 			}
 		}
@@ -624,12 +597,12 @@ func (c *compiler) mapState(st *state, f fields) error {
 		if ms.itemsPath, err = optPath(f, "ItemsPath", false, &null); err != nil {
 			return err
 		}
-		sel, ok := f["ItemSelector"]
-		if !ok {
-			sel, ok = f["Parameters"]
+		sel := f.Get("ItemSelector")
+		if sel == nil {
+			sel = f.Get("Parameters")
 		}
-		if ok {
-			if ms.itemSelector, err = payload.Compile(sel); err != nil {
+		if sel != nil {
+			if ms.itemSelector, err = payload.Compile(sel.Raw); err != nil {
 				return err
 			}
 		}
@@ -643,17 +616,17 @@ func (c *compiler) mapState(st *state, f fields) error {
 	if ms.toleratedCount, err = intFieldOf(f, "ToleratedFailureCount", st.jsonata); err != nil {
 		return err
 	}
-	if v, ok := f["ItemBatcher"]; ok {
-		bf, err := parseFields(v)
+	if v := f.Get("ItemBatcher"); v != nil {
+		bf, err := object(v, "ItemBatcher")
 		if err != nil {
-			return fmt.Errorf("ItemBatcher: %w", err)
+			return err
 		}
 		b := &batcher{}
-		if bi, ok := bf["BatchInput"]; ok {
+		if bi := bf.Get("BatchInput"); bi != nil {
 			if st.jsonata {
-				b.batchInputJSONata, err = payload.CompileJSONata("BatchInput", bi)
+				b.batchInputJSONata, err = payload.CompileJSONata("BatchInput", bi.Raw)
 			} else {
-				b.batchInput, err = payload.Compile(bi)
+				b.batchInput, err = payload.Compile(bi.Raw)
 			}
 			if err != nil {
 				return err
@@ -671,16 +644,16 @@ func (c *compiler) mapState(st *state, f fields) error {
 	return nil
 }
 
-func (c *compiler) retryCatch(st *state, f fields, index map[string]int) error {
-	if v, ok := f["Retry"]; ok {
-		var rs []fields
-		if err := json.Unmarshal(v, &rs); err != nil {
-			return fmt.Errorf("Retry: %w", err)
+func (c *compiler) retryCatch(st *state, f *asl.Node, index map[string]int) error {
+	if v := f.Get("Retry"); v != nil {
+		retriers, err := objects(v, "Retry", "retrier")
+		if err != nil {
+			return err
 		}
-		for _, rf := range rs {
+		for _, rf := range retriers {
 			r := retrier{interval: 1, maxAttempts: 3, backoff: 2}
-			if err := json.Unmarshal(rf["ErrorEquals"], &r.errorEquals); err != nil {
-				return fmt.Errorf("Retry.ErrorEquals: %w", err)
+			if r.errorEquals, err = stringList(rf.Get("ErrorEquals"), "Retry.ErrorEquals"); err != nil {
+				return err
 			}
 			// A retrier's fields are literals in both query languages (AWS evaluates no JSONata in
 			// Retry, unlike a Catcher's Output and Assign): anything else is refused, never read
@@ -695,18 +668,19 @@ func (c *compiler) retryCatch(st *state, f fields, index map[string]int) error {
 				{"BackoffRate", &r.backoff},
 				{"MaxDelaySeconds", &r.maxDelay},
 			} {
-				if !rf.has(n.key) {
+				fv := rf.Get(n.key)
+				if fv == nil {
 					continue
 				}
-				v, ok := rf.num(n.key)
+				x, ok := fv.Float()
 				if !ok {
 					return fmt.Errorf("Retry.%s must be a number", n.key)
 				}
-				*n.to = v
+				*n.to = x
 			}
 			r.maxAttempts = int(maxAttempts)
-			if rf.has("JitterStrategy") {
-				switch s, _ := rf.str("JitterStrategy"); s {
+			if j := rf.Get("JitterStrategy"); j != nil {
+				switch s, _ := j.Str(); s {
 				case "FULL":
 					r.jitterFull = true
 				case "NONE":
@@ -717,18 +691,17 @@ func (c *compiler) retryCatch(st *state, f fields, index map[string]int) error {
 			st.retry = append(st.retry, r)
 		}
 	}
-	if v, ok := f["Catch"]; ok {
-		var cs []fields
-		if err := json.Unmarshal(v, &cs); err != nil {
-			return fmt.Errorf("Catch: %w", err)
+	if v := f.Get("Catch"); v != nil {
+		catchers, err := objects(v, "Catch", "catcher")
+		if err != nil {
+			return err
 		}
-		for _, cf := range cs {
+		for _, cf := range catchers {
 			var ct catcher
-			if err := json.Unmarshal(cf["ErrorEquals"], &ct.errorEquals); err != nil {
-				return fmt.Errorf("Catch.ErrorEquals: %w", err)
+			if ct.errorEquals, err = stringList(cf.Get("ErrorEquals"), "Catch.ErrorEquals"); err != nil {
+				return err
 			}
-			n, _ := cf.str("Next")
-			var err error
+			n, _ := cf.Get("Next").Str()
 			if ct.next, err = lookupNext(index, n); err != nil {
 				return err
 			}

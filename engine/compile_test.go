@@ -113,3 +113,54 @@ func TestCompileRefusesUnreadableFields(t *testing.T) {
 		}
 	}
 }
+
+// The compiler reads the validator's tree, not the text again with a reader of its own: a key
+// written twice is refused by both (it used to compile, the last copy winning, when the
+// compiler ran on its own), and a choice rule compiles from its node, whatever fields the
+// interpreter reads beside it.
+func TestCompileOneReader(t *testing.T) {
+	for _, def := range []string{
+		`{"StartAt":"S","States":{"S":{"Type":"Pass","Result":1,"Result":2,"End":true}}}`,
+		`{"StartAt":"S","States":{"S":{"Type":"Choice","Default":"E","Choices":[
+			{"Variable":"$.a","Variable":"$.b","IsPresent":true,"Next":"E"}]},"E":{"Type":"Succeed"}}}`,
+	} {
+		for name, compile := range map[string]func([]byte) (*Machine, error){
+			"Compile":           func(d []byte) (*Machine, error) { return Compile(d, CompileOptions{}) },
+			"compileDefinition": compileDefinition,
+		} {
+			var ide *InvalidDefinitionError
+			if _, err := compile([]byte(def)); !errors.As(err, &ide) {
+				t.Errorf("%s(%s): %v, want an InvalidDefinitionError", name, def, err)
+			}
+		}
+	}
+	m, err := Compile([]byte(`{"StartAt":"C","States":{"C":{"Type":"Choice","Default":"N","Choices":[
+		{"Comment":"c","Variable":"$.a","NumericGreaterThan":1,"Assign":{"x.$":"$.a"},"Next":"Y"}]},
+		"Y":{"Type":"Pass","Result":"yes","End":true},"N":{"Type":"Pass","Result":"no","End":true}}}`), CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{`{"a":2}`: `"yes"`, `{"a":1}`: `"no"`} {
+		if r := m.Run(context.Background(), []byte(in), RunOptions{}); string(r.Output) != want {
+			t.Errorf("input %s: output %s (%s %s), want %s", in, r.Output, r.Error, r.Cause, want)
+		}
+	}
+}
+
+// FuzzCompileDefinition: the compiler on its own (no validation in front of it) refuses what it
+// cannot read and never panics.
+func FuzzCompileDefinition(f *testing.F) {
+	for _, s := range []string{
+		`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`,
+		`{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.a","IsNull":true},"Next":"C"}],"Default":"C"}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% [1] %}","ItemBatcher":{"MaxItemsPerBatch":2},"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}}}`,
+		`{"StartAt":"F","States":{"F":{"Type":"Fail","ErrorPath":"States.Format('{}', $.a)","CausePath":"$.c"}}}`,
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["E"],"MaxAttempts":1}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"T"}],"End":true}}}`,
+		`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}],"End":true}}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, def string) {
+		_, _ = compileDefinition([]byte(def))
+	})
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"github.com/stepjet/stepjet/engine/asl"
 	"github.com/stepjet/stepjet/engine/validate"
 )
 
@@ -24,9 +25,11 @@ type Machine struct {
 }
 
 // Compile validates and compiles a definition. An invalid one returns *InvalidDefinitionError.
+// The definition is read once (validate.Parse): the compiler walks the tree the validator judged.
 func Compile(def []byte, opts CompileOptions) (*Machine, error) {
+	root, diags := validate.Parse(def, validate.Options{Type: opts.Type})
 	var errs []Diagnostic
-	for _, d := range validate.Definition(def, validate.Options{Type: opts.Type}) {
+	for _, d := range diags {
 		if d.Severity == "ERROR" {
 			errs = append(errs, d)
 		}
@@ -34,20 +37,29 @@ func Compile(def []byte, opts CompileOptions) (*Machine, error) {
 	if len(errs) > 0 {
 		return nil, &InvalidDefinitionError{Diagnostics: errs}
 	}
-	return compileDefinition(def)
+	return compileTree(root)
 }
 
-// compileDefinition compiles a definition that validated.
+// compileDefinition compiles a definition without validating it (the compiler's own refusals
+// are then the only ones).
 func compileDefinition(def []byte) (*Machine, error) {
-	f, err := parseFields(def)
+	root, err := asl.Parse(def)
 	if err != nil {
 		return nil, compileError("", "", err)
 	}
+	return compileTree(root)
+}
+
+// compileTree compiles the tree of a definition.
+func compileTree(root *asl.Node) (*Machine, error) {
+	if _, err := object(root, "a definition"); err != nil {
+		return nil, compileError("", "", err)
+	}
 	c := &compiler{}
-	if ql, _ := f.str("QueryLanguage"); ql == "JSONata" {
+	if ql, _ := root.Get("QueryLanguage").Str(); ql == "JSONata" {
 		c.topJSONata = true
 	}
-	top, err := c.program(f)
+	top, err := c.program(root)
 	if err != nil {
 		if _, ok := err.(*InvalidDefinitionError); ok {
 			return nil, err
@@ -57,7 +69,7 @@ func compileDefinition(def []byte) (*Machine, error) {
 		}}}
 	}
 	m := &Machine{top: top, tasks: c.tasks}
-	if n, ok := f.num("TimeoutSeconds"); ok && n > 0 {
+	if n, ok := root.Get("TimeoutSeconds").Float(); ok && n > 0 {
 		m.timeout = time.Duration(n) * time.Second
 	}
 	return m, nil

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/stepjet/stepjet/engine/choice"
+	"github.com/stepjet/stepjet/engine/intrinsics"
 	"github.com/stepjet/stepjet/engine/jsonata"
 	"github.com/stepjet/stepjet/engine/jsonpath"
 	"github.com/stepjet/stepjet/engine/payload"
@@ -134,7 +135,7 @@ type failSpec struct {
 	errorLit, causeLit         string
 	hasError, hasCause         bool
 	errorPath, causePath       *jsonpath.Path
-	errorCall, causeCall       *payload.Template // intrinsic forms of ErrorPath/CausePath
+	errorCall, causeCall       *intrinsics.Call // intrinsic forms of ErrorPath/CausePath
 	errorExpr, causeExpr       *jsonata.Expr
 	errorPathSrc, causePathSrc string
 }

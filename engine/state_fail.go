@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/intrinsics"
 	"github.com/stepjet/stepjet/engine/jsonata"
 	"github.com/stepjet/stepjet/engine/jsonpath"
 	"github.com/stepjet/stepjet/engine/payload"
@@ -24,7 +25,7 @@ func (r *stateRun) fail() *stateError {
 	return &stateError{Error: &failure.Error{Name: name, Cause: cause}}
 }
 
-func (r *stateRun) failField(lit string, expr *jsonata.Expr, path *jsonpath.Path, call *payload.Template, src, field string) (string, *stateError) {
+func (r *stateRun) failField(lit string, expr *jsonata.Expr, path *jsonpath.Path, call *intrinsics.Call, src, field string) (string, *stateError) {
 	var v []byte
 	switch {
 	case expr != nil:
@@ -56,7 +57,7 @@ func (r *stateRun) failField(lit string, expr *jsonata.Expr, path *jsonpath.Path
 		if err != nil {
 			return "", r.runtime(err)
 		}
-		v = []byte(gjson.GetBytes(x, "v").Raw)
+		v = payload.Compact(x)
 	default:
 		return lit, nil
 	}

@@ -22,7 +22,7 @@ const benchRule = `{"And": [
 ], "Next": "Priority"}`
 
 func BenchmarkEvalAnd3(b *testing.B) {
-	r, err := Compile([]byte(benchRule))
+	r, err := CompileJSON([]byte(benchRule))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func BenchmarkEvalAnd3(b *testing.B) {
 
 // TestEvalDoesNotAllocate keeps the definite-path fast path allocation-free.
 func TestEvalDoesNotAllocate(t *testing.T) {
-	r, err := Compile([]byte(benchRule))
+	r, err := CompileJSON([]byte(benchRule))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,9 +78,9 @@ func runRecordedCase(t *testing.T, file string) {
 	env := &jsonpath.Env{Input: c.Input, Context: []byte(`{}`)}
 	next, matched := st.Default, -1
 	for i, raw := range st.Choices {
-		r, err := Compile(raw)
+		r, err := CompileJSON(raw)
 		if err != nil {
-			t.Fatalf("Compile(%s): %v", raw, err)
+			t.Fatalf("CompileJSON(%s): %v", raw, err)
 		}
 		ok, err := r.Eval(env)
 		if err != nil {

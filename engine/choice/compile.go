@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/stepjet/stepjet/engine/asl"
 	"github.com/stepjet/stepjet/engine/jsonpath"
 )
 
@@ -26,25 +25,36 @@ func (e *CompileError) Error() string {
 	return "choice rule at " + e.Location + ": " + e.Message
 }
 
-// Compile compiles one rule object given as raw JSON. A top-level rule may also hold "Next",
-// "Assign" and "Comment", which Compile ignores (the interpreter reads them); nested rules may
-// hold "Comment" only.
-func Compile(rule []byte) (*Rule, error) {
+// Compile compiles one rule object of a definition's tree (asl.Parse): the rule the validator
+// checked is the rule that runs, read once. A top-level rule may also hold "Next", "Assign" and
+// "Comment", which Compile ignores (the interpreter reads them); nested rules may hold "Comment"
+// only.
+func Compile(rule *asl.Node) (*Rule, error) {
 	return compileRule(rule, "", true)
 }
 
-func compileRule(raw []byte, loc string, top bool) (*Rule, error) {
-	var fields map[string]jsontext.Value
-	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+// CompileJSON compiles one rule object given as JSON text, for callers that hold a rule alone
+// (tests, tools); a definition's rules go through Compile.
+func CompileJSON(rule []byte) (*Rule, error) {
+	n, err := asl.Parse(rule)
+	if err != nil {
 		msg := "a choice rule must be a JSON object"
-		if errors.Is(err, jsontext.ErrDuplicateName) {
-			msg += " with distinct field names"
+		var dup *asl.DuplicateError
+		if errors.As(err, &dup) {
+			return nil, &CompileError{dup.Object.Pointer(), msg + " with distinct field names"}
 		}
-		return nil, &CompileError{loc, msg}
+		return nil, &CompileError{"", msg}
 	}
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
+	return Compile(n)
+}
+
+func compileRule(n *asl.Node, loc string, top bool) (*Rule, error) {
+	if n == nil || n.Kind != asl.Object {
+		return nil, &CompileError{loc, "a choice rule must be a JSON object"}
+	}
+	names := make([]string, 0, len(n.Members))
+	for _, m := range n.Members {
+		names = append(names, m.Key)
 	}
 	slices.Sort(names) // for stable messages
 
@@ -70,10 +80,10 @@ func compileRule(raw []byte, loc string, top bool) (*Rule, error) {
 		if len(combinators) > 1 || len(ops) > 0 {
 			return nil, &CompileError{loc, "a choice rule takes exactly one of And, Or, Not or a comparison operator, found " + strings.Join(append(combinators, ops...), ", ")}
 		}
-		if _, ok := fields["Variable"]; ok {
+		if n.Has("Variable") {
 			return nil, &CompileError{loc + "/Variable", "a choice rule with " + combinators[0] + " may not hold Variable"}
 		}
-		return compileCombinator(combinators[0], fields[combinators[0]], loc)
+		return compileCombinator(combinators[0], n.Get(combinators[0]), loc)
 	}
 
 	switch len(ops) {
@@ -84,20 +94,20 @@ func compileRule(raw []byte, loc string, top bool) (*Rule, error) {
 		return nil, &CompileError{loc, "a choice rule takes exactly one comparison operator, found " + strings.Join(ops, ", ")}
 	}
 	name := ops[0]
-	rawVar, ok := fields["Variable"]
-	if !ok {
+	v := n.Get("Variable")
+	if v == nil {
 		return nil, &CompileError{loc, "a choice rule with " + name + " needs a Variable"}
 	}
-	variable, err := compilePath(rawVar, loc+"/Variable")
+	variable, err := compilePath(v, loc+"/Variable")
 	if err != nil {
 		return nil, err
 	}
 	entry := operators[name]
 	r := &Rule{kind: kindTest, variable: variable, op: entry.op}
 	if entry.pathForm {
-		r.operand, err = compilePath(fields[name], loc+"/"+name)
+		r.operand, err = compilePath(n.Get(name), loc+"/"+name)
 	} else {
-		err = compileLiteral(&r.lit, entry.op, fields[name], loc+"/"+name)
+		err = compileLiteral(&r.lit, entry.op, n.Get(name), loc+"/"+name)
 	}
 	if err != nil {
 		return nil, err
@@ -105,27 +115,26 @@ func compileRule(raw []byte, loc string, top bool) (*Rule, error) {
 	return r, nil
 }
 
-func compileCombinator(name string, raw jsontext.Value, loc string) (*Rule, error) {
+func compileCombinator(name string, n *asl.Node, loc string) (*Rule, error) {
 	loc += "/" + name
 	if name == "Not" {
-		if raw.Kind() != '{' {
+		if n.Kind != asl.Object {
 			return nil, &CompileError{loc, "Not takes one choice rule (a JSON object)"}
 		}
-		sub, err := compileRule(raw, loc, false)
+		sub, err := compileRule(n, loc, false)
 		if err != nil {
 			return nil, err
 		}
 		return &Rule{kind: kindNot, subs: []*Rule{sub}}, nil
 	}
-	var items []jsontext.Value
-	if raw.Kind() != '[' || json.Unmarshal(raw, &items) != nil || len(items) == 0 {
+	if n.Kind != asl.Array || len(n.Items) == 0 {
 		return nil, &CompileError{loc, name + " takes a non-empty array of choice rules"}
 	}
-	r := &Rule{kind: kindOr, subs: make([]*Rule, len(items))}
+	r := &Rule{kind: kindOr, subs: make([]*Rule, len(n.Items))}
 	if name == "And" {
 		r.kind = kindAnd
 	}
-	for i, item := range items {
+	for i, item := range n.Items {
 		sub, err := compileRule(item, loc+"/"+strconv.Itoa(i), false)
 		if err != nil {
 			return nil, err
@@ -137,10 +146,10 @@ func compileCombinator(name string, raw jsontext.Value, loc string) (*Rule, erro
 
 // compilePath compiles a Variable or a ...Path operand. Both must be Reference Paths: definite
 // paths into the input ($...), the context object ($$...) or a variable ($name...).
-func compilePath(raw jsontext.Value, loc string) (*jsonpath.Path, error) {
-	var s string
-	if raw.Kind() != '"' || json.Unmarshal(raw, &s) != nil {
-		return nil, &CompileError{loc, "expected a path (a string starting with '$'), got " + string(raw)}
+func compilePath(n *asl.Node, loc string) (*jsonpath.Path, error) {
+	s, ok := n.Str()
+	if !ok {
+		return nil, &CompileError{loc, "expected a path (a string starting with '$'), got " + string(n.Raw)}
 	}
 	if !strings.HasPrefix(s, "$") {
 		return nil, &CompileError{loc, "value is not a Reference Path: " + strconv.Quote(s) + " does not start with '$'"}
@@ -156,12 +165,12 @@ func compilePath(raw jsontext.Value, loc string) (*jsonpath.Path, error) {
 }
 
 // compileLiteral checks and decodes the literal comparand of op.
-func compileLiteral(l *literal, op *operator, raw jsontext.Value, loc string) error {
+func compileLiteral(l *literal, op *operator, n *asl.Node, loc string) error {
 	want := ""
 	switch op.family {
 	case famString, famMatches:
-		var s string
-		if raw.Kind() != '"' || json.Unmarshal(raw, &s) != nil {
+		s, ok := n.Str()
+		if !ok {
 			want = "a string"
 			break
 		}
@@ -171,30 +180,29 @@ func compileLiteral(l *literal, op *operator, raw jsontext.Value, loc string) er
 		}
 	case famNumeric:
 		var ok bool
-		if raw.Kind() == '0' {
-			l.n, ok = parseNumber(trimSpace(raw))
+		if n.Kind == asl.Number {
+			l.n, ok = parseNumber(n.Raw)
 		}
 		if !ok {
 			want = "a number"
 		}
 	case famTimestamp:
-		var s string
-		var ok bool
-		if raw.Kind() == '"' && json.Unmarshal(raw, &s) == nil {
+		s, ok := n.Str()
+		if ok {
 			l.t, ok = parseTimestamp([]byte(s))
 		}
 		if !ok {
 			want = "a timestamp string such as \"2016-03-14T01:59:00Z\" (RFC 3339, uppercase T and Z)"
 		}
 	default: // BooleanEquals and the Is* tests
-		if k := raw.Kind(); k != 't' && k != 'f' {
+		if n.Kind != asl.Boolean {
 			want = "true or false"
 			break
 		}
-		l.b = raw.Kind() == 't'
+		l.b = n.Bool
 	}
 	if want != "" {
-		return &CompileError{loc, op.name + " takes " + want + ", got " + string(trimSpace(raw))}
+		return &CompileError{loc, op.name + " takes " + want + ", got " + string(n.Raw)}
 	}
 	return nil
 }

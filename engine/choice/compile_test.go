@@ -50,14 +50,14 @@ func TestCompileErrors(t *testing.T) {
 		{`{"Condition": "{% true %}", "Next": "X"}`, "/Condition", "unknown field"},
 	}
 	for _, tt := range tests {
-		r, err := Compile([]byte(tt.rule))
+		r, err := CompileJSON([]byte(tt.rule))
 		var ce *CompileError
 		if !errors.As(err, &ce) {
-			t.Errorf("Compile(%s) = %v, %v; want a *CompileError", tt.rule, r, err)
+			t.Errorf("CompileJSON(%s) = %v, %v; want a *CompileError", tt.rule, r, err)
 			continue
 		}
 		if ce.Location != tt.location || !strings.Contains(ce.Message, tt.msg) {
-			t.Errorf("Compile(%s): %q at %q; want %q at %q", tt.rule, ce.Message, ce.Location, tt.msg, tt.location)
+			t.Errorf("CompileJSON(%s): %q at %q; want %q at %q", tt.rule, ce.Message, ce.Location, tt.msg, tt.location)
 		}
 	}
 }
@@ -72,8 +72,8 @@ func TestCompileAccepts(t *testing.T) {
 		`{"And": [{"Variable": "$.a", "IsNull": false, "Comment": "nested comments are fine"}], "Next": "X"}`,
 		`{"Not": {"Or": [{"Variable": "$.a", "IsBoolean": true}, {"Variable": "$.a", "BooleanEqualsPath": "$.b"}]}}`,
 	} {
-		if _, err := Compile([]byte(rule)); err != nil {
-			t.Errorf("Compile(%s): %v", rule, err)
+		if _, err := CompileJSON([]byte(rule)); err != nil {
+			t.Errorf("CompileJSON(%s): %v", rule, err)
 		}
 	}
 }

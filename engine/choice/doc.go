@@ -4,7 +4,9 @@
 // A rule is either a boolean combinator (And, Or: non-empty arrays of rules; Not: one rule) or a
 // data test: a Variable path plus exactly one operator (StringEquals, NumericLessThanPath,
 // IsPresent, ...). Compile checks the rule's shape and operand types and pre-compiles every
-// path; Eval then reads the values it needs straight from the payload bytes.
+// path; Eval then reads the values it needs straight from the payload bytes. Compile takes the
+// rule's node in the definition's tree (engine/asl), so the rule the validator checked is the
+// rule that runs; CompileJSON takes a rule alone as JSON text.
 //
 // The semantics follow AWS:
 //   - a comparison whose Variable (or ...Path operand) has the wrong JSON type is false, never an
@@ -17,7 +19,7 @@
 //
 // Example:
 //
-//	r, err := choice.Compile([]byte(`{"Variable": "$.n", "NumericGreaterThan": 2, "Next": "Big"}`))
+//	r, err := choice.CompileJSON([]byte(`{"Variable": "$.n", "NumericGreaterThan": 2, "Next": "Big"}`))
 //	if err != nil { ... }
 //	ok, err := r.Eval(&jsonpath.Env{Input: []byte(`{"n": 3}`)}) // true, nil
 package choice

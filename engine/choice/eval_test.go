@@ -79,9 +79,9 @@ func TestEval(t *testing.T) {
 		{`{"Or": [{"And": [{"Variable": "$.n", "NumericLessThan": 0}]}, {"Not": {"Not": {"Variable": "$.b", "BooleanEquals": true}}}]}`, true, ""},
 	}
 	for _, tt := range tests {
-		r, err := Compile([]byte(tt.rule))
+		r, err := CompileJSON([]byte(tt.rule))
 		if err != nil {
-			t.Fatalf("Compile(%s): %v", tt.rule, err)
+			t.Fatalf("CompileJSON(%s): %v", tt.rule, err)
 		}
 		got, err := r.Eval(env)
 		if tt.err != "" {
@@ -108,7 +108,7 @@ func TestAssignedVariables(t *testing.T) {
 		}
 	}
 	readJSON(t, "testdata/assign.test_assign_reference_variables.test_reference_assign__BASE_REFERENCE_IN_CHOICE.json", &c)
-	r, err := Compile(c.Definition.States.CheckAnswer.Choices[0])
+	r, err := CompileJSON(c.Definition.States.CheckAnswer.Choices[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestMapBreakCondition(t *testing.T) {
 		}
 	}
 	readJSON(t, "testdata/scenarios.test_base_scenarios.test_map_state_break_condition.json", &c)
-	r, err := Compile(c.Definition.States.MapState.ItemProcessor.States.Equals3.Choices[0])
+	r, err := CompileJSON(c.Definition.States.MapState.ItemProcessor.States.Equals3.Choices[0])
 	if err != nil {
 		t.Fatal(err)
 	}

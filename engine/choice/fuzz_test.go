@@ -28,7 +28,7 @@ func FuzzCompile(f *testing.F) {
 		[]byte(`-1e400`),
 	}
 	f.Fuzz(func(t *testing.T, rule string) {
-		r, err := Compile([]byte(rule))
+		r, err := CompileJSON([]byte(rule))
 		if err != nil {
 			if _, ok := err.(*CompileError); !ok {
 				t.Fatalf("Compile error %T, want *CompileError", err)

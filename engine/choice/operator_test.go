@@ -3,7 +3,7 @@ package choice
 import (
 	"testing"
 
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/stepjet/stepjet/engine/asl"
 )
 
 // TestOperatorTypes checks each operator against a value of every JSON type, without paths:
@@ -43,7 +43,11 @@ func TestOperatorTypes(t *testing.T) {
 			t.Fatalf("no operator %s", tt.op)
 		}
 		var lit literal
-		if err := compileLiteral(&lit, entry.op, jsontext.Value(tt.lit), ""); err != nil {
+		n, err := asl.Parse([]byte(tt.lit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := compileLiteral(&lit, entry.op, n, ""); err != nil {
 			t.Fatalf("%s %s: %v", tt.op, tt.lit, err)
 		}
 		for _, v := range values {

@@ -1,6 +1,10 @@
 package validate
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/stepjet/stepjet/engine/asl"
+)
 
 // comparators of JSONPath Choice rules, by the JSON type their operand has.
 var (
@@ -30,31 +34,31 @@ var (
 	ruleSelectors = []string{"And", "Or", "Not", "Variable", "Condition"}
 )
 
-func (c *checker) choice(st *node, loc, ql string) {
-	if d := st.get("Default"); d != nil {
+func (c *checker) choice(st *asl.Node, loc, ql string) {
+	if d := st.Get("Default"); d != nil {
 		c.wantString(d, loc+"/Default")
 	}
-	ch := st.get("Choices")
+	ch := st.Get("Choices")
 	if ch == nil {
 		c.required([]string{"Choices"}, loc)
 		return
 	}
-	if ch.kind != kindArray {
+	if ch.Kind != asl.Array {
 		c.wrongType("Array", loc+"/Choices")
 		return
 	}
-	if len(ch.items) == 0 {
+	if len(ch.Items) == 0 {
 		c.schema("Value cannot be empty", loc+"/Choices")
 	}
-	for i, r := range ch.items {
+	for i, r := range ch.Items {
 		c.rule(r, loc+"/Choices["+strconv.Itoa(i)+"]", ql, true)
 	}
 }
 
 // rule checks one Choice rule; top-level rules carry Next (and may Assign / Output), nested ones
 // (inside And, Or, Not) only the comparison.
-func (c *checker) rule(r *node, loc, ql string, top bool) {
-	if r.kind != kindObject {
+func (c *checker) rule(r *asl.Node, loc, ql string, top bool) {
+	if r.Kind != asl.Object {
 		c.wrongType("Object", loc)
 		return
 	}
@@ -70,13 +74,13 @@ func (c *checker) rule(r *node, loc, ql string, top bool) {
 	}
 	c.fieldsAllowed(r, allowed, ql, loc)
 	if top {
-		if n := r.get("Next"); n == nil {
+		if n := r.Get("Next"); n == nil {
 			c.required([]string{"Next"}, loc)
 		} else {
 			c.wantString(n, loc+"/Next")
 		}
 	}
-	if v := r.get("Comment"); v != nil {
+	if v := r.Get("Comment"); v != nil {
 		c.wantString(v, loc+"/Comment")
 	}
 	if ql == qlJSONata {
@@ -85,15 +89,15 @@ func (c *checker) rule(r *node, loc, ql string, top bool) {
 	}
 	n := 0
 	for _, k := range ruleSelectors {
-		if r.has(k) {
+		if r.Has(k) {
 			n++
 		}
 	}
 	if n != 1 {
 		c.schema("The object must have only one of the following fields, "+list(ruleSelectors), loc)
 	}
-	if v := r.get("Assign"); v != nil && top {
-		if v.kind != kindObject {
+	if v := r.Get("Assign"); v != nil && top {
+		if v.Kind != asl.Object {
 			c.wrongType("Object", loc+"/Assign")
 		} else {
 			c.template(v, loc+"/Assign")
@@ -101,32 +105,32 @@ func (c *checker) rule(r *node, loc, ql string, top bool) {
 		}
 	}
 	for _, op := range []string{"And", "Or"} {
-		v := r.get(op)
+		v := r.Get(op)
 		if v == nil {
 			continue
 		}
-		if v.kind != kindArray {
+		if v.Kind != asl.Array {
 			c.wrongType("Array", loc+"/"+op)
 			continue
 		}
-		if len(v.items) == 0 {
+		if len(v.Items) == 0 {
 			c.schema("Value cannot be empty", loc+"/"+op)
 		}
-		for i, sub := range v.items {
+		for i, sub := range v.Items {
 			c.rule(sub, loc+"/"+op+"["+strconv.Itoa(i)+"]", ql, false)
 		}
 	}
-	if v := r.get("Not"); v != nil {
+	if v := r.Get("Not"); v != nil {
 		c.rule(v, loc+"/Not", ql, false)
 	}
 	ops := 0
-	for _, m := range r.members {
-		if comparatorSet[m.key] {
+	for _, m := range r.Members {
+		if comparatorSet[m.Key] {
 			ops++
-			c.operand(m.key, m.val, loc)
+			c.operand(m.Key, m.Val, loc)
 		}
 	}
-	if v := r.get("Variable"); v != nil {
+	if v := r.Get("Variable"); v != nil {
 		c.path(v, "Variable", loc, false, false)
 		switch {
 		case ops == 0:
@@ -140,7 +144,7 @@ func (c *checker) rule(r *node, loc, ql string, top bool) {
 }
 
 // operand checks a comparator's value against the type the comparator compares.
-func (c *checker) operand(op string, v *node, loc string) {
+func (c *checker) operand(op string, v *asl.Node, loc string) {
 	at := loc + "/" + op
 	switch {
 	case len(op) > 4 && op[len(op)-4:] == "Path":
@@ -152,7 +156,7 @@ func (c *checker) operand(op string, v *node, loc string) {
 	case contains(numericOps, op):
 		c.number(v, at, -1e308, -1)
 	case contains(timestampOps, op):
-		if c.wantString(v, at) && !validTimestamp(v.text) {
+		if c.wantString(v, at) && !validTimestamp(v.Text) {
 			c.schema("String does not match RFC3339 timestamp", at)
 		}
 	default:
@@ -160,23 +164,23 @@ func (c *checker) operand(op string, v *node, loc string) {
 	}
 }
 
-func (c *checker) jsonataRule(r *node, loc string, top bool) {
-	cond := r.get("Condition")
+func (c *checker) jsonataRule(r *asl.Node, loc string, top bool) {
+	cond := r.Get("Condition")
 	switch {
 	case cond == nil:
 		c.required([]string{"Condition"}, loc)
-	case cond.kind == kindBool:
-	case cond.kind == kindString && isExpr(cond.text):
-		c.expr(cond.text, loc+"/Condition")
+	case cond.Kind == asl.Boolean:
+	case cond.Kind == asl.String && isExpr(cond.Text):
+		c.expr(cond.Text, loc+"/Condition")
 	default:
 		c.schema("JSONata string must start with {% and end with %}", loc+"/Condition")
 	}
 	if !top {
 		return
 	}
-	c.assignNames(r.get("Assign"), loc+"/Assign", qlJSONata)
+	c.assignNames(r.Get("Assign"), loc+"/Assign", qlJSONata)
 	for _, f := range []string{"Assign", "Output"} {
-		if v := r.get(f); v != nil {
+		if v := r.Get(f); v != nil {
 			c.jsonataValue(v, loc+"/"+f)
 		}
 	}

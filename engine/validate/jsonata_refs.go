@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/stepjet/stepjet/engine/asl"
 	"github.com/stepjet/stepjet/engine/jsonata"
 )
 
@@ -18,8 +19,8 @@ type exprContext struct {
 }
 
 // producesResult reports whether a state has a result for $states.result to read.
-func producesResult(st *node) bool {
-	switch st.get("Type").text {
+func producesResult(st *asl.Node) bool {
+	switch st.Get("Type").Text {
 	case "Task", "Map", "Parallel":
 		return true
 	}

@@ -3,6 +3,8 @@ package validate
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/stepjet/stepjet/engine/asl"
 )
 
 const (
@@ -17,40 +19,40 @@ const maxStateNameLength = 80
 // item processor. Transitions never leave a scope.
 type scope struct {
 	prefix string // location of the object holding StartAt and States ("" for the machine)
-	obj    *node
+	obj    *asl.Node
 }
 
 // machine checks the top-level object, every scope and state, then (when the schema holds) the
 // transition graph of each scope.
-func (c *checker) machine(root *node) {
+func (c *checker) machine(root *asl.Node) {
 	var missing []string
 	for _, f := range []string{"States", "StartAt"} {
-		if !root.has(f) {
+		if !root.Has(f) {
 			missing = append(missing, f)
 		}
 	}
 	if len(missing) > 0 {
 		c.required(missing, "/")
 	}
-	for _, m := range root.members {
-		switch m.key {
+	for _, m := range root.Members {
+		switch m.Key {
 		case "StartAt", "States":
 		case "Comment":
-			c.wantString(m.val, "/Comment")
+			c.wantString(m.Val, "/Comment")
 		case "Version":
-			if c.wantString(m.val, "/Version") && m.val.text != "1.0" {
+			if c.wantString(m.Val, "/Version") && m.Val.Text != "1.0" {
 				c.oneOf([]string{"1.0"}, "/Version")
 			}
 		case "TimeoutSeconds":
-			c.integer(m.val, "/TimeoutSeconds", 0, 99999999)
+			c.integer(m.Val, "/TimeoutSeconds", 0, 99999999)
 		case "QueryLanguage":
-			c.queryLanguage(m.val, "/QueryLanguage")
+			c.queryLanguage(m.Val, "/QueryLanguage")
 		default:
-			c.notSupported(m.key, "/")
+			c.notSupported(m.Key, "/")
 		}
 	}
 	top := qlJSONPath
-	if q := root.get("QueryLanguage"); q != nil && q.kind == kindString && q.text == qlJSONata {
+	if q := root.Get("QueryLanguage"); q != nil && q.Kind == asl.String && q.Text == qlJSONata {
 		top = qlJSONata
 	}
 	var scopes []scope
@@ -65,54 +67,54 @@ func (c *checker) machine(root *node) {
 }
 
 // scopeBody checks StartAt and States of a machine, branch or processor and records the scope.
-func (c *checker) scopeBody(obj *node, prefix, top string, scopes *[]scope) {
-	if sa := obj.get("StartAt"); sa != nil {
+func (c *checker) scopeBody(obj *asl.Node, prefix, top string, scopes *[]scope) {
+	if sa := obj.Get("StartAt"); sa != nil {
 		c.wantString(sa, prefix+"/StartAt")
 	}
-	states := obj.get("States")
+	states := obj.Get("States")
 	if states == nil {
 		return
 	}
-	if states.kind != kindObject {
+	if states.Kind != asl.Object {
 		c.wrongType("Object", prefix+"/States")
 		return
 	}
 	*scopes = append(*scopes, scope{prefix: prefix, obj: obj})
-	for _, m := range states.members {
-		loc := prefix + "/States/" + m.key
-		if n := utf8.RuneCountInString(m.key); n == 0 || n > maxStateNameLength {
-			c.add(CodeInvalidStateName, "State name must be between 1 and 80 characters long: '"+m.key+"'", loc)
+	for _, m := range states.Members {
+		loc := prefix + "/States/" + m.Key
+		if n := utf8.RuneCountInString(m.Key); n == 0 || n > maxStateNameLength {
+			c.add(CodeInvalidStateName, "State name must be between 1 and 80 characters long: '"+m.Key+"'", loc)
 		}
-		c.state(m.key, m.val, loc, top, scopes)
+		c.state(m.Key, m.Val, loc, top, scopes)
 	}
 }
 
 // subScope checks a Parallel branch or a Map processor (ItemProcessor / Iterator).
-func (c *checker) subScope(obj *node, loc, top string, processor bool, scopes *[]scope) {
-	if obj.kind != kindObject {
+func (c *checker) subScope(obj *asl.Node, loc, top string, processor bool, scopes *[]scope) {
+	if obj.Kind != asl.Object {
 		c.wrongType("Object", loc)
 		return
 	}
 	var missing []string
 	for _, f := range []string{"StartAt", "States"} {
-		if !obj.has(f) {
+		if !obj.Has(f) {
 			missing = append(missing, f)
 		}
 	}
 	if len(missing) > 0 {
 		c.required(missing, loc)
 	}
-	for _, m := range obj.members {
-		switch m.key {
+	for _, m := range obj.Members {
+		switch m.Key {
 		case "StartAt", "States":
 		case "Comment":
-			c.wantString(m.val, loc+"/Comment")
+			c.wantString(m.Val, loc+"/Comment")
 		case "ProcessorConfig":
 			if !processor {
-				c.notSupported(m.key, loc)
+				c.notSupported(m.Key, loc)
 			}
 		default:
-			c.notSupported(m.key, loc)
+			c.notSupported(m.Key, loc)
 		}
 	}
 	c.scopeBody(obj, loc, top, scopes)
@@ -121,42 +123,42 @@ func (c *checker) subScope(obj *node, loc, top string, processor bool, scopes *[
 // graph checks a scope's transitions: every target exists, some state ends the scope, and every
 // state can be reached from StartAt.
 func (c *checker) graph(s scope) {
-	states := s.obj.get("States")
-	exists := func(name string) bool { return states.has(name) }
-	start := s.obj.get("StartAt").text
+	states := s.obj.Get("States")
+	exists := func(name string) bool { return states.Has(name) }
+	start := s.obj.Get("StartAt").Text
 	if !exists(start) {
 		c.add(CodeMissingTarget, "Missing 'Next' target: "+start, s.prefix+"/StartAt")
 	}
 	edges := map[string][]string{}
 	terminal := false
-	for _, m := range states.members {
-		st, loc := m.val, s.prefix+"/States/"+m.key
-		target := func(n *node, where string) {
-			if n == nil || n.kind != kindString {
+	for _, m := range states.Members {
+		st, loc := m.Val, s.prefix+"/States/"+m.Key
+		target := func(n *asl.Node, where string) {
+			if n == nil || n.Kind != asl.String {
 				return
 			}
-			if !exists(n.text) {
-				c.add(CodeMissingTarget, "Missing 'Next' target: "+n.text, where)
+			if !exists(n.Text) {
+				c.add(CodeMissingTarget, "Missing 'Next' target: "+n.Text, where)
 				return
 			}
-			edges[m.key] = append(edges[m.key], n.text)
+			edges[m.Key] = append(edges[m.Key], n.Text)
 		}
-		target(st.get("Next"), loc+"/Next")
-		if ch := st.get("Choices"); ch != nil {
-			for i, r := range ch.items {
-				target(r.get("Next"), loc+"/Choices["+strconv.Itoa(i)+"]/Next")
+		target(st.Get("Next"), loc+"/Next")
+		if ch := st.Get("Choices"); ch != nil {
+			for i, r := range ch.Items {
+				target(r.Get("Next"), loc+"/Choices["+strconv.Itoa(i)+"]/Next")
 			}
 		}
-		target(st.get("Default"), loc+"/Default")
-		if ca := st.get("Catch"); ca != nil {
-			for i, r := range ca.items {
-				target(r.get("Next"), loc+"/Catch["+strconv.Itoa(i)+"]/Next")
+		target(st.Get("Default"), loc+"/Default")
+		if ca := st.Get("Catch"); ca != nil {
+			for i, r := range ca.Items {
+				target(r.Get("Next"), loc+"/Catch["+strconv.Itoa(i)+"]/Next")
 			}
 		}
-		switch t := st.get("Type").text; {
+		switch t := st.Get("Type").Text; {
 		case t == "Succeed" || t == "Fail":
 			terminal = true
-		case st.get("End") != nil && st.get("End").boolean:
+		case st.Get("End") != nil && st.Get("End").Bool:
 			terminal = true
 		}
 	}
@@ -179,9 +181,9 @@ func (c *checker) graph(s scope) {
 			}
 		}
 	}
-	for _, m := range states.members {
-		if !reached[m.key] {
-			c.add(CodeMissingTarget, `State "`+m.key+`" is not reachable.`, s.prefix+"/States/"+m.key)
+	for _, m := range states.Members {
+		if !reached[m.Key] {
+			c.add(CodeMissingTarget, `State "`+m.Key+`" is not reachable.`, s.prefix+"/States/"+m.Key)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package validate
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/stepjet/stepjet/engine/asl"
+)
 
 // stateTypes lists the state types in the order AWS names them.
 var stateTypes = []string{"Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"}
@@ -60,18 +64,18 @@ func set(names ...string) map[string]bool {
 
 // fieldsAllowed reports the fields of obj that are unknown for its kind or belong to the other
 // query language, and returns false if it reported any.
-func (c *checker) fieldsAllowed(obj *node, allowed map[string]bool, ql, loc string) bool {
+func (c *checker) fieldsAllowed(obj *asl.Node, allowed map[string]bool, ql, loc string) bool {
 	ok := true
-	for _, m := range obj.members {
+	for _, m := range obj.Members {
 		switch {
-		case !allowed[m.key]:
-			c.notSupported(m.key, loc)
+		case !allowed[m.Key]:
+			c.notSupported(m.Key, loc)
 			ok = false
-		case ql == qlJSONata && jsonPathOnly[m.key]:
-			c.schema("The QueryLanguage is set to 'JSONata', but field '"+m.key+"' is only supported for the 'JSONPath' QueryLanguage", loc)
+		case ql == qlJSONata && jsonPathOnly[m.Key]:
+			c.schema("The QueryLanguage is set to 'JSONata', but field '"+m.Key+"' is only supported for the 'JSONPath' QueryLanguage", loc)
 			ok = false
-		case ql == qlJSONPath && jsonataOnly[m.key]:
-			c.schema("The QueryLanguage is set to 'JSONPath', but field '"+m.key+"' is only supported for the 'JSONata' QueryLanguage", loc)
+		case ql == qlJSONPath && jsonataOnly[m.Key]:
+			c.schema("The QueryLanguage is set to 'JSONPath', but field '"+m.Key+"' is only supported for the 'JSONata' QueryLanguage", loc)
 			ok = false
 		}
 	}
@@ -80,12 +84,12 @@ func (c *checker) fieldsAllowed(obj *node, allowed map[string]bool, ql, loc stri
 
 // state checks one state. top is the machine's query language, which a state inherits (a Map or
 // Parallel does not pass its own on to the states inside it).
-func (c *checker) state(name string, st *node, loc, top string, scopes *[]scope) {
-	if st.kind != kindObject {
+func (c *checker) state(name string, st *asl.Node, loc, top string, scopes *[]scope) {
+	if st.Kind != asl.Object {
 		c.wrongType("Object", loc)
 		return
 	}
-	typ := st.get("Type")
+	typ := st.Get("Type")
 	if typ == nil {
 		c.required([]string{"Type"}, loc)
 		return
@@ -93,17 +97,17 @@ func (c *checker) state(name string, st *node, loc, top string, scopes *[]scope)
 	if !c.wantString(typ, loc+"/Type") {
 		return
 	}
-	allowed, known := stateFields[typ.text]
+	allowed, known := stateFields[typ.Text]
 	if !known {
 		c.oneOf(stateTypes, loc+"/Type")
 		return
 	}
 	ql := top
-	if q := st.get("QueryLanguage"); q != nil && c.queryLanguage(q, loc+"/QueryLanguage") {
-		if top == qlJSONata && q.text == qlJSONPath {
+	if q := st.Get("QueryLanguage"); q != nil && c.queryLanguage(q, loc+"/QueryLanguage") {
+		if top == qlJSONata && q.Text == qlJSONPath {
 			c.schema("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", loc)
 		}
-		ql = q.text
+		ql = q.Text
 	}
 	all := make(map[string]bool, len(allowed)+len(commonFields))
 	for k := range allowed {
@@ -114,18 +118,18 @@ func (c *checker) state(name string, st *node, loc, top string, scopes *[]scope)
 	}
 	c.fieldsAllowed(st, all, ql, loc)
 	for _, p := range exclusivePairs {
-		if st.has(p[0]) && st.has(p[1]) {
+		if st.Has(p[0]) && st.Has(p[1]) {
 			c.schema("There should only be one of the following fields: ["+p[0]+", "+p[1]+"]", loc)
 		}
 	}
 	if allowed["End"] {
 		c.transition(st, loc)
 	}
-	if v := st.get("Comment"); v != nil {
+	if v := st.Get("Comment"); v != nil {
 		c.wantString(v, loc+"/Comment")
 	}
 	c.dataFields(st, loc, ql)
-	switch typ.text {
+	switch typ.Text {
 	case "Task":
 		c.task(name, st, loc, ql)
 	case "Wait":
@@ -139,23 +143,23 @@ func (c *checker) state(name string, st *node, loc, top string, scopes *[]scope)
 	case "Map":
 		c.mapState(st, loc, ql, top, scopes)
 	}
-	if r := st.get("Retry"); r != nil {
+	if r := st.Get("Retry"); r != nil {
 		c.retry(r, loc+"/Retry", ql)
 	}
-	if r := st.get("Catch"); r != nil {
+	if r := st.Get("Catch"); r != nil {
 		c.catch(r, loc+"/Catch", ql)
 	}
 }
 
 // transition checks Next / End on the states that take them: exactly one of them.
-func (c *checker) transition(st *node, loc string) {
-	next, end := st.get("Next"), st.get("End")
+func (c *checker) transition(st *asl.Node, loc string) {
+	next, end := st.Get("Next"), st.Get("End")
 	if next != nil {
 		c.wantString(next, loc+"/Next")
 	}
 	ended := false
 	if end != nil && c.wantBool(end, loc+"/End") {
-		ended = end.boolean
+		ended = end.Bool
 	}
 	switch {
 	case next != nil && ended:
@@ -165,27 +169,27 @@ func (c *checker) transition(st *node, loc string) {
 	}
 }
 
-func (c *checker) parallel(st *node, loc, top string, scopes *[]scope) {
-	b := st.get("Branches")
+func (c *checker) parallel(st *asl.Node, loc, top string, scopes *[]scope) {
+	b := st.Get("Branches")
 	if b == nil {
 		c.required([]string{"Branches"}, loc)
 		return
 	}
-	if b.kind != kindArray {
+	if b.Kind != asl.Array {
 		c.wrongType("Array", loc+"/Branches")
 		return
 	}
-	if len(b.items) == 0 {
+	if len(b.Items) == 0 {
 		c.schema("Value cannot be empty", loc+"/Branches")
 	}
-	for i, br := range b.items {
+	for i, br := range b.Items {
 		c.subScope(br, loc+"/Branches["+strconv.Itoa(i)+"]", top, false, scopes)
 	}
 }
 
-func (c *checker) fail(st *node, loc, ql string) {
+func (c *checker) fail(st *asl.Node, loc, ql string) {
 	for _, f := range []string{"Error", "Cause"} {
-		if v := st.get(f); v != nil {
+		if v := st.Get(f); v != nil {
 			c.stringOrExpr(v, f, loc, ql)
 			if ql == qlJSONPath {
 				c.noPath(f, v, loc+"/"+f)
@@ -193,7 +197,7 @@ func (c *checker) fail(st *node, loc, ql string) {
 		}
 	}
 	for _, f := range []string{"ErrorPath", "CausePath"} {
-		if v := st.get(f); v != nil {
+		if v := st.Get(f); v != nil {
 			c.pathOrIntrinsic(v, f, loc)
 		}
 	}

@@ -2,6 +2,9 @@
 // reports AWS-shaped diagnostics: strict JSON, the Amazon States Language schema per state type and
 // query language, transitions and reachability, JSONPath / intrinsic / JSONata syntax, and the
 // features an EXPRESS state machine may not use.
+//
+// It walks the tree asl.Parse builds, the same tree engine.Compile compiles (Parse returns it), so
+// what the validator accepted is exactly what the compiler reads.
 package validate
 
 import (
@@ -10,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/stepjet/stepjet/engine/asl"
 )
 
 // Diagnostic is one finding, shaped like ValidateStateMachineDefinition's diagnostics.
@@ -73,12 +77,21 @@ func HasErrors(diags []Diagnostic) bool {
 
 // Definition validates the definition text and returns every diagnostic, errors first.
 func Definition(def []byte, opts Options) []Diagnostic {
+	_, diags := Parse(def, opts)
+	return diags
+}
+
+// Parse reads the definition into its tree (asl.Parse, the one reading of a definition) and
+// validates that tree. It returns every diagnostic, errors first, and the tree when the text
+// parsed (nil otherwise): a caller that compiles the definition walks the same tree the
+// validator judged, so the two can never read a field differently.
+func Parse(def []byte, opts Options) (*asl.Node, []Diagnostic) {
 	c := &checker{express: !strings.EqualFold(opts.Type, "STANDARD")}
-	root, err := parse(def)
+	root, err := asl.Parse(def)
 	switch {
 	case err != nil:
 		c.parseFailure(def, err)
-	case root.kind != kindObject:
+	case root.Kind != asl.Object:
 		c.add(CodeSchema, "Definition must be a valid JSON object", "")
 	default:
 		c.machine(root)
@@ -86,7 +99,7 @@ func Definition(def []byte, opts Options) []Diagnostic {
 	sort.SliceStable(c.diags, func(i, j int) bool {
 		return c.diags[i].Severity == SeverityError && c.diags[j].Severity != SeverityError
 	})
-	return c.diags
+	return root, c.diags
 }
 
 // InvalidDefinitionMessage renders the ERROR diagnostics as the message of the InvalidDefinition
@@ -122,15 +135,15 @@ func (c *checker) parseFailure(def []byte, err error) {
 		c.add(CodeSchema, "Definition must be a valid JSON object", "")
 		return
 	}
-	var dup *duplicateError
+	var dup *asl.DuplicateError
 	if errors.As(err, &dup) {
 		s := &jscan{src: []rune(string(def)), text: string(def)}
-		loc := s.location(len([]rune(string(def[:min(int(dup.offset), len(def))]))))
-		if dup.states {
-			c.add(CodeDuplicateStateName, "Duplicate State name: '"+dup.key+"'", dup.loc+"/"+dup.key)
+		loc := s.location(len([]rune(string(def[:min(int(dup.Offset), len(def))]))))
+		if dup.StateNames() {
+			c.add(CodeDuplicateStateName, "Duplicate State name: '"+dup.Key+"'", dup.Object.Location()+"/"+dup.Key)
 			return
 		}
-		c.add(CodeInvalidJSON, "Duplicate field '"+dup.key+"'\n at "+loc, loc)
+		c.add(CodeInvalidJSON, "Duplicate field '"+dup.Key+"'\n at "+loc, loc)
 		return
 	}
 	if msg, loc, ok := jacksonError(def); ok {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepjet/stepjet/engine/asl"
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/intrinsics"
 	"github.com/stepjet/stepjet/engine/jsonata"
@@ -37,28 +38,28 @@ func (c *checker) wrongType(typ, loc string) {
 	c.schema("Expected value of type "+typ, loc)
 }
 
-func (c *checker) wantString(n *node, loc string) bool {
-	if n.kind != kindString {
+func (c *checker) wantString(n *asl.Node, loc string) bool {
+	if n.Kind != asl.String {
 		c.wrongType("String", loc)
 		return false
 	}
 	return true
 }
 
-func (c *checker) wantBool(n *node, loc string) bool {
-	if n.kind != kindBool {
+func (c *checker) wantBool(n *asl.Node, loc string) bool {
+	if n.Kind != asl.Boolean {
 		c.wrongType("Boolean", loc)
 		return false
 	}
 	return true
 }
 
-func (c *checker) enum(n *node, loc string, values ...string) bool {
+func (c *checker) enum(n *asl.Node, loc string, values ...string) bool {
 	if !c.wantString(n, loc) {
 		return false
 	}
 	for _, v := range values {
-		if n.text == v {
+		if n.Text == v {
 			return true
 		}
 	}
@@ -73,17 +74,17 @@ func (c *checker) oneOf(values []string, loc string) {
 	c.schema("The field '"+field+"' should have one of these values: "+list(values), loc)
 }
 
-func (c *checker) queryLanguage(n *node, loc string) bool {
+func (c *checker) queryLanguage(n *asl.Node, loc string) bool {
 	return c.enum(n, loc, qlJSONPath, qlJSONata)
 }
 
 // integer checks a whole number in [min, max] (max < 0: unbounded).
-func (c *checker) integer(n *node, loc string, min, max float64) {
-	if n.kind != kindNumber {
+func (c *checker) integer(n *asl.Node, loc string, min, max float64) {
+	if n.Kind != asl.Number {
 		c.wrongType("Integer", loc)
 		return
 	}
-	f, err := strconv.ParseFloat(n.text, 64)
+	f, err := strconv.ParseFloat(n.Text, 64)
 	if err != nil || f != math.Trunc(f) {
 		c.wrongType("Integer", loc)
 		return
@@ -91,12 +92,12 @@ func (c *checker) integer(n *node, loc string, min, max float64) {
 	c.bounds(f, loc, min, max)
 }
 
-func (c *checker) number(n *node, loc string, min, max float64) {
-	if n.kind != kindNumber {
+func (c *checker) number(n *asl.Node, loc string, min, max float64) {
+	if n.Kind != asl.Number {
 		c.wrongType("Number", loc)
 		return
 	}
-	f, err := strconv.ParseFloat(n.text, 64)
+	f, err := strconv.ParseFloat(n.Text, 64)
 	if err != nil {
 		c.wrongType("Number", loc)
 		return
@@ -144,46 +145,46 @@ var jsonataCode = regexp.MustCompile(`^[A-Z][0-9]{4}: `)
 func jsonataMessage(msg string) string { return jsonataCode.ReplaceAllString(msg, "") }
 
 // intOrExpr checks a field holding an integer, or (JSONata states) an expression.
-func (c *checker) intOrExpr(n *node, loc, ql string, min, max float64) {
-	if ql == qlJSONata && n.kind == kindString && isExpr(n.text) {
-		c.expr(n.text, loc)
+func (c *checker) intOrExpr(n *asl.Node, loc, ql string, min, max float64) {
+	if ql == qlJSONata && n.Kind == asl.String && isExpr(n.Text) {
+		c.expr(n.Text, loc)
 		return
 	}
 	c.integer(n, loc, min, max)
 }
 
-func (c *checker) numberOrExpr(n *node, loc, ql string, min, max float64) {
-	if ql == qlJSONata && n.kind == kindString && isExpr(n.text) {
-		c.expr(n.text, loc)
+func (c *checker) numberOrExpr(n *asl.Node, loc, ql string, min, max float64) {
+	if ql == qlJSONata && n.Kind == asl.String && isExpr(n.Text) {
+		c.expr(n.Text, loc)
 		return
 	}
 	c.number(n, loc, min, max)
 }
 
 // stringOrExpr checks a string field (Fail's Error and Cause) that JSONata states may compute.
-func (c *checker) stringOrExpr(n *node, field, loc, ql string) {
+func (c *checker) stringOrExpr(n *asl.Node, field, loc, ql string) {
 	if !c.wantString(n, loc+"/"+field) {
 		return
 	}
-	if ql == qlJSONata && isExpr(n.text) {
-		c.expr(n.text, loc+"/"+field)
+	if ql == qlJSONata && isExpr(n.Text) {
+		c.expr(n.Text, loc+"/"+field)
 	}
 }
 
 // jsonataValue checks every expression inside a JSONata field's value (Arguments, Output,
 // Assign, Items, …), at the location of the string that holds it.
-func (c *checker) jsonataValue(n *node, loc string) {
-	switch n.kind {
-	case kindString:
-		if isExpr(n.text) {
-			c.expr(n.text, loc)
+func (c *checker) jsonataValue(n *asl.Node, loc string) {
+	switch n.Kind {
+	case asl.String:
+		if isExpr(n.Text) {
+			c.expr(n.Text, loc)
 		}
-	case kindObject:
-		for _, m := range n.members {
-			c.jsonataValue(m.val, loc+"/"+m.key)
+	case asl.Object:
+		for _, m := range n.Members {
+			c.jsonataValue(m.Val, loc+"/"+m.Key)
 		}
-	case kindArray:
-		for i, it := range n.items {
+	case asl.Array:
+		for i, it := range n.Items {
 			c.jsonataValue(it, loc+"["+strconv.Itoa(i)+"]")
 		}
 	}
@@ -191,25 +192,25 @@ func (c *checker) jsonataValue(n *node, loc string) {
 
 // path checks a JSONPath field of the state at loc; reference paths (ResultPath and the like)
 // must be definite. null is allowed where AWS allows it (InputPath, OutputPath, ResultPath).
-func (c *checker) path(n *node, field, loc string, reference, nullable bool) {
-	if n.kind == kindNull && nullable {
+func (c *checker) path(n *asl.Node, field, loc string, reference, nullable bool) {
+	if n.Kind == asl.Null && nullable {
 		return
 	}
-	if n.kind != kindString {
+	if n.Kind != asl.String {
 		c.wrongType("String", loc+"/"+field)
 		return
 	}
 	var err error
 	if reference {
 		var p *jsonpath.Path
-		p, err = jsonpath.CompileReference(n.text)
+		p, err = jsonpath.CompileReference(n.Text)
 		if err == nil && field == "ResultPath" && p.Variable() != "" {
 			// ASL: ResultPath writes into the state's data and must not name a variable; only
 			// Assign sets variables. (The other reference paths read, and may read variables.)
 			err = errVariableReference
 		}
 	} else {
-		_, err = jsonpath.Compile(n.text)
+		_, err = jsonpath.Compile(n.Text)
 	}
 	if err != nil {
 		c.schema("The value for the field '"+field+"' must be a valid JSONPath", loc)
@@ -229,8 +230,8 @@ func validPathOrIntrinsic(s string) bool {
 }
 
 // pathOrIntrinsic checks ErrorPath / CausePath, which may also be intrinsic calls.
-func (c *checker) pathOrIntrinsic(n *node, field, loc string) {
-	if n.kind != kindString || !validPathOrIntrinsic(n.text) {
+func (c *checker) pathOrIntrinsic(n *asl.Node, field, loc string) {
+	if n.Kind != asl.String || !validPathOrIntrinsic(n.Text) {
 		c.schema("The value for the field '"+field+"' must be a valid JSONPath or a valid intrinsic function call", loc)
 	}
 }
@@ -238,20 +239,20 @@ func (c *checker) pathOrIntrinsic(n *node, field, loc string) {
 // template checks a JSONPath payload template (Parameters, ResultSelector, ItemSelector,
 // Assign): every "key.$" holds a JSONPath or an intrinsic call. AWS locates the diagnostic at the
 // object holding the key.
-func (c *checker) template(n *node, loc string) {
-	switch n.kind {
-	case kindObject:
-		for _, m := range n.members {
-			if strings.HasSuffix(m.key, ".$") {
-				if m.val.kind != kindString || !validPathOrIntrinsic(m.val.text) {
-					c.schema("The value for the field '"+m.key+"' must be a valid JSONPath or a valid intrinsic function call", loc)
+func (c *checker) template(n *asl.Node, loc string) {
+	switch n.Kind {
+	case asl.Object:
+		for _, m := range n.Members {
+			if strings.HasSuffix(m.Key, ".$") {
+				if m.Val.Kind != asl.String || !validPathOrIntrinsic(m.Val.Text) {
+					c.schema("The value for the field '"+m.Key+"' must be a valid JSONPath or a valid intrinsic function call", loc)
 				}
 				continue
 			}
-			c.template(m.val, loc+"/"+m.key)
+			c.template(m.Val, loc+"/"+m.Key)
 		}
-	case kindArray:
-		for i, it := range n.items {
+	case asl.Array:
+		for i, it := range n.Items {
 			c.template(it, loc+"["+strconv.Itoa(i)+"]")
 		}
 	}
@@ -270,42 +271,42 @@ func validTimestamp(s string) bool {
 
 // dataFields checks the input/output processing fields of a state in its query language (fields
 // of the other language were already reported and are not looked into).
-func (c *checker) dataFields(st *node, loc, ql string) {
-	for _, m := range st.members {
-		v, at := m.val, loc+"/"+m.key
+func (c *checker) dataFields(st *asl.Node, loc, ql string) {
+	for _, m := range st.Members {
+		v, at := m.Val, loc+"/"+m.Key
 		if ql == qlJSONPath {
-			switch m.key {
+			switch m.Key {
 			case "InputPath", "OutputPath":
-				c.path(v, m.key, loc, false, true)
+				c.path(v, m.Key, loc, false, true)
 			case "ResultPath":
-				c.path(v, m.key, loc, true, true)
+				c.path(v, m.Key, loc, true, true)
 			case "Result":
 				c.passResultIsStatic(v, at)
 			case "Parameters", "ResultSelector", "ItemSelector", "Assign":
-				if v.kind != kindObject {
+				if v.Kind != asl.Object {
 					c.wrongType("Object", at)
 					continue
 				}
 				c.template(v, at)
 				c.noDollar(v, at)
-				if m.key == "Assign" {
+				if m.Key == "Assign" {
 					c.assignNames(v, at, ql)
 				}
 			}
 			continue
 		}
-		switch m.key {
+		switch m.Key {
 		case "Arguments", "Output", "ItemSelector", "Assign":
-			if (m.key == "Assign" || m.key == "ItemSelector") && v.kind != kindObject {
+			if (m.Key == "Assign" || m.Key == "ItemSelector") && v.Kind != asl.Object {
 				c.wrongType("Object", at)
 				continue
 			}
-			if m.key == "Assign" {
+			if m.Key == "Assign" {
 				c.assignNames(v, at, ql)
 			}
 			// $states.result exists only for the result of a Task, Map or Parallel, in the
 			// state's own Output and Assign.
-			c.exprCtx = exprContext{result: (m.key == "Output" || m.key == "Assign") && producesResult(st)}
+			c.exprCtx = exprContext{result: (m.Key == "Output" || m.Key == "Assign") && producesResult(st)}
 			c.jsonataValue(v, at)
 			c.exprCtx = exprContext{}
 		}

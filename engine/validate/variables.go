@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stepjet/stepjet/engine/asl"
 )
 
 // maxVariableNameLength is the ASL limit on a workflow variable's name, in Unicode characters.
@@ -56,24 +58,24 @@ func variableName(key, ql string) string {
 
 // assignNames checks the names an Assign object gives its variables: valid identifiers and not
 // the reserved "states". loc is the Assign field's location.
-func (c *checker) assignNames(assign *node, loc, ql string) {
-	if assign == nil || assign.kind != kindObject {
+func (c *checker) assignNames(assign *asl.Node, loc, ql string) {
+	if assign == nil || assign.Kind != asl.Object {
 		return
 	}
-	for _, m := range assign.members {
-		name := variableName(m.key, ql)
+	for _, m := range assign.Members {
+		name := variableName(m.Key, ql)
 		switch {
 		case name == "states":
-			c.schema("The variable name 'states' is reserved and cannot be assigned", loc+"/"+m.key)
+			c.schema("The variable name 'states' is reserved and cannot be assigned", loc+"/"+m.Key)
 		case !validVariableName(name):
-			c.schema("Invalid variable name '"+name+"': it must be a Unicode identifier of at most 80 characters", loc+"/"+m.key)
+			c.schema("Invalid variable name '"+name+"': it must be a Unicode identifier of at most 80 characters", loc+"/"+m.Key)
 		}
 	}
 }
 
 // assignment is one Assign field of a scope: where it is and the query language of its state.
 type assignment struct {
-	obj *node
+	obj *asl.Node
 	loc string
 	ql  string
 }
@@ -83,23 +85,23 @@ type assignment struct {
 // accepts a Parallel whose Catcher assigns a name its branch also assigns (localstack's
 // PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING, validated on AWS), so catchers neither claim a name for
 // their scope nor are refused one.
-func scopeAssignments(states *node, prefix, top string) []assignment {
+func scopeAssignments(states *asl.Node, prefix, top string) []assignment {
 	var out []assignment
-	for _, m := range states.members {
-		st, loc := m.val, prefix+"/States/"+m.key
-		if st.kind != kindObject {
+	for _, m := range states.Members {
+		st, loc := m.Val, prefix+"/States/"+m.Key
+		if st.Kind != asl.Object {
 			continue
 		}
 		ql := top
-		if q := st.get("QueryLanguage"); q != nil && q.kind == kindString {
-			ql = q.text
+		if q := st.Get("QueryLanguage"); q != nil && q.Kind == asl.String {
+			ql = q.Text
 		}
-		if a := st.get("Assign"); a != nil {
+		if a := st.Get("Assign"); a != nil {
 			out = append(out, assignment{a, loc + "/Assign", ql})
 		}
-		if l := st.get("Choices"); l != nil {
-			for i, r := range l.items {
-				if a := r.get("Assign"); a != nil {
+		if l := st.Get("Choices"); l != nil {
+			for i, r := range l.Items {
+				if a := r.Get("Assign"); a != nil {
 					out = append(out, assignment{a, loc + "/Choices[" + strconv.Itoa(i) + "]/Assign", ql})
 				}
 			}
@@ -113,20 +115,20 @@ func scopeAssignments(states *node, prefix, top string) []assignment {
 // one of them. A variable belongs to a scope when a state of that scope assigns it (see
 // scopeAssignments for which Assign fields count). outer holds
 // the names of the enclosing scopes; obj holds StartAt and States.
-func (c *checker) variableScopes(obj *node, prefix, top string, outer map[string]bool) {
-	states := obj.get("States")
-	if states == nil || states.kind != kindObject {
+func (c *checker) variableScopes(obj *asl.Node, prefix, top string, outer map[string]bool) {
+	states := obj.Get("States")
+	if states == nil || states.Kind != asl.Object {
 		return
 	}
 	own := map[string]bool{}
 	for _, a := range scopeAssignments(states, prefix, top) {
-		if a.obj.kind != kindObject {
+		if a.obj.Kind != asl.Object {
 			continue
 		}
-		for _, m := range a.obj.members {
-			name := variableName(m.key, a.ql)
+		for _, m := range a.obj.Members {
+			name := variableName(m.Key, a.ql)
 			if outer[name] {
-				c.schema("The variable '"+name+"' is assigned in an outer scope and cannot be assigned inside a Parallel branch or Map iteration", a.loc+"/"+m.key)
+				c.schema("The variable '"+name+"' is assigned in an outer scope and cannot be assigned inside a Parallel branch or Map iteration", a.loc+"/"+m.Key)
 				continue
 			}
 			own[name] = true
@@ -139,16 +141,16 @@ func (c *checker) variableScopes(obj *node, prefix, top string, outer map[string
 	for k := range own {
 		inner[k] = true
 	}
-	for _, m := range states.members {
-		st, loc := m.val, prefix+"/States/"+m.key
-		switch st.get("Type").text {
+	for _, m := range states.Members {
+		st, loc := m.Val, prefix+"/States/"+m.Key
+		switch st.Get("Type").Text {
 		case "Parallel":
-			for i, br := range st.get("Branches").items {
+			for i, br := range st.Get("Branches").Items {
 				c.variableScopes(br, loc+"/Branches["+strconv.Itoa(i)+"]", top, inner)
 			}
 		case "Map":
 			for _, key := range []string{"ItemProcessor", "Iterator"} {
-				p := st.get(key)
+				p := st.Get(key)
 				if p == nil {
 					continue
 				}
@@ -164,8 +166,8 @@ func (c *checker) variableScopes(obj *node, prefix, top string, outer map[string
 	}
 }
 
-func distributed(processor *node) bool {
-	pc := processor.get("ProcessorConfig")
-	m := pc.get("Mode")
-	return m != nil && m.kind == kindString && m.text == "DISTRIBUTED"
+func distributed(processor *asl.Node) bool {
+	pc := processor.Get("ProcessorConfig")
+	m := pc.Get("Mode")
+	return m != nil && m.Kind == asl.String && m.Text == "DISTRIBUTED"
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stepjet/stepjet/engine/asl"
 	"github.com/stepjet/stepjet/engine/intrinsics"
 )
 
@@ -33,21 +34,21 @@ func looksDynamic(s string) bool {
 // noDollar warns about the fields of a JSONPath payload template whose value looks like a path
 // or an intrinsic call but whose name lacks ".$", so the text is passed on as it is. loc is the
 // object holding the field, where AWS locates template diagnostics.
-func (c *checker) noDollar(n *node, loc string) {
-	switch n.kind {
-	case kindObject:
-		for _, m := range n.members {
-			if strings.HasSuffix(m.key, ".$") {
+func (c *checker) noDollar(n *asl.Node, loc string) {
+	switch n.Kind {
+	case asl.Object:
+		for _, m := range n.Members {
+			if strings.HasSuffix(m.Key, ".$") {
 				continue
 			}
-			if m.val.kind == kindString && looksDynamic(m.val.text) {
-				c.warn(CodeNoDollar, "The value of '"+m.key+"' looks like a JSONPath. Instead of '"+m.key+"', use '"+m.key+".$' to evaluate it as a JSONPath at runtime.", loc)
+			if m.Val.Kind == asl.String && looksDynamic(m.Val.Text) {
+				c.warn(CodeNoDollar, "The value of '"+m.Key+"' looks like a JSONPath. Instead of '"+m.Key+"', use '"+m.Key+".$' to evaluate it as a JSONPath at runtime.", loc)
 				continue
 			}
-			c.noDollar(m.val, loc+"/"+m.key)
+			c.noDollar(m.Val, loc+"/"+m.Key)
 		}
-	case kindArray:
-		for i, it := range n.items {
+	case asl.Array:
+		for i, it := range n.Items {
 			c.noDollar(it, loc+"["+strconv.Itoa(i)+"]")
 		}
 	}
@@ -55,18 +56,18 @@ func (c *checker) noDollar(n *node, loc string) {
 
 // passResultIsStatic warns about each "key.$" field of a Pass state's Result: Result is static
 // and a path there is never evaluated. AWS names the field and locates the object holding it.
-func (c *checker) passResultIsStatic(n *node, loc string) {
-	switch n.kind {
-	case kindObject:
-		for _, m := range n.members {
-			if strings.HasSuffix(m.key, ".$") {
-				c.warn(CodePassResultIsStatic, "The value of '"+m.key+"' will not evaluate as a JSONPath or Intrinsic Function at runtime. Instead of 'Result', use 'Parameters' to evaluate it as a JSONPath or Intrinsic Function at runtime.", loc)
+func (c *checker) passResultIsStatic(n *asl.Node, loc string) {
+	switch n.Kind {
+	case asl.Object:
+		for _, m := range n.Members {
+			if strings.HasSuffix(m.Key, ".$") {
+				c.warn(CodePassResultIsStatic, "The value of '"+m.Key+"' will not evaluate as a JSONPath or Intrinsic Function at runtime. Instead of 'Result', use 'Parameters' to evaluate it as a JSONPath or Intrinsic Function at runtime.", loc)
 				continue
 			}
-			c.passResultIsStatic(m.val, loc+"/"+m.key)
+			c.passResultIsStatic(m.Val, loc+"/"+m.Key)
 		}
-	case kindArray:
-		for i, it := range n.items {
+	case asl.Array:
+		for i, it := range n.Items {
 			c.passResultIsStatic(it, loc+"["+strconv.Itoa(i)+"]")
 		}
 	}
@@ -75,8 +76,8 @@ func (c *checker) passResultIsStatic(n *node, loc string) {
 // noPath warns when a field that takes a literal holds text that looks like a path, and the
 // field has a "…Path" twin that would read it (StringEquals / StringEqualsPath, Error /
 // ErrorPath, …). at is the field's location.
-func (c *checker) noPath(field string, v *node, at string) {
-	if v.kind != kindString || !looksDynamic(v.text) || intrinsics.IsCall(v.text) {
+func (c *checker) noPath(field string, v *asl.Node, at string) {
+	if v.Kind != asl.String || !looksDynamic(v.Text) || intrinsics.IsCall(v.Text) {
 		return
 	}
 	c.warn(CodeNoPath, "The value of '"+field+"' looks like a JSONPath. Instead of '"+field+"', use '"+field+"Path' to evaluate it as a JSONPath at runtime.", at)
