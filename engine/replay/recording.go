@@ -130,6 +130,9 @@ func Read(events []Event, definition []byte) (*Recording, error) {
 				return nil, fmt.Errorf("%w: Map iteration at event %d outside a Map state", ErrIncomplete, ev.ID)
 			}
 			idx := int(ev.get("index").Int())
+			if idx < 0 || idx >= maxIterations {
+				return nil, fmt.Errorf("%w: Map iteration index %d at event %d is out of range", ErrIncomplete, idx, ev.ID)
+			}
 			c = cursor{thread: c.step.child(idx), key: append(slices.Clone(c.key), ev.Prev, int64(idx))}
 		case strings.HasSuffix(typ, "StateEntered"):
 			name := ev.get("name").String()
@@ -190,6 +193,10 @@ func Read(events []Event, definition []byte) (*Recording, error) {
 	rec.Path = root.thread()
 	return rec, nil
 }
+
+// maxIterations bounds a Map iteration's index: an inline Map's items come from a payload of
+// at most 256 KiB, which holds fewer. A history claiming more is not one the engine wrote.
+const maxIterations = 1 << 18
 
 // answerTypes end a task invocation; terminalTypes end an execution, with the status they give.
 var (

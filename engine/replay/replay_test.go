@@ -256,6 +256,12 @@ func TestReadRefuses(t *testing.T) {
 	if _, err := Read(append(full[:1:1], full[2:]...), def); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "not kept") {
 		t.Errorf("an event missing: %v", err)
 	}
+	bogus := []Event{{ID: 1, Type: "ExecutionStarted", Details: []byte(`{"input":"{}"}`)},
+		{ID: 2, Prev: 1, Type: "MapStateEntered", Details: []byte(`{"name":"M","input":"[]"}`)},
+		{ID: 3, Prev: 2, Type: "MapIterationStarted", Details: []byte(`{"name":"M","index":-1}`)}}
+	if _, err := Read(bogus, nil); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("a negative Map iteration index: %v", err)
+	}
 	if _, err := ParseEvent([]byte(`[1]`)); err == nil {
 		t.Error("an array read as an event")
 	}
