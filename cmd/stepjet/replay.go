@@ -121,6 +121,7 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	var sm struct {
 		Name       string `json:"name"`
 		Definition string `json:"definition"`
+		RoleArn    string `json:"roleArn"`
 	}
 	if err := c.call("DescribeStateMachineForExecution", map[string]any{"executionArn": arn}, &sm); err != nil {
 		return reportCallError(stderr, "replay", err)
@@ -162,7 +163,7 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	run, err := replay.Run(context.Background(), def, rec, replay.Options{
 		Machine: machine, TestCase: *testCase,
 		Name: ex.Name, ExecutionArn: arn, StateMachineArn: ex.StateMachineArn, StateMachineName: machine,
-		StartTime: epochTime(ex.StartDate),
+		RoleArn: sm.RoleArn, StartTime: epochTime(ex.StartDate),
 	})
 	if err != nil {
 		var inv *engine.InvalidDefinitionError

@@ -134,6 +134,24 @@ func TestReplayDetectsAChangedChoice(t *testing.T) {
 	cli("replay", "not-an-arn", ep).want(t, "not an ARN", exitFail, "InvalidArn")
 	cli("replay", ep).want(t, "no ARN", exitUsage)
 
+	slow := writeFile(t, "slow.asl.json", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":120,"End":true}}}`)
+	cli("create", "slow", slow, ep).want(t, "create slow", exitOK)
+	started := cli("start", "slow", ep)
+	started.want(t, "start slow", exitOK)
+	running := gjson.Get(started.stdout, "executionArn").String()
+	for deadline := time.Now().Add(time.Minute); ; {
+		d := cli("describe-execution", running, ep)
+		if d.code == exitOK && gjson.Get(d.stdout, "status").String() == "RUNNING" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is never kept as RUNNING: %+v", running, d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cli("replay", running, ep).want(t, "replay of a running execution", exitFail, "is still RUNNING")
+	cli("stop", running, ep).want(t, "stop", exitOK)
+
 	for _, tc := range []struct{ machine, tag, says string }{
 		{"quiet", "stepjet:history=OFF", "no history events are kept for this execution"},
 		{"bare", "stepjet:history-data=false", "without execution data"},

@@ -182,7 +182,7 @@ func Read(events []Event, definition []byte) (*Recording, error) {
 		cursors[ev.ID] = &c
 	}
 	if !ended {
-		return nil, fmt.Errorf("%w: it has no ExecutionSucceeded, ExecutionFailed, ExecutionTimedOut or ExecutionAborted event (is the execution still running?)", ErrIncomplete)
+		return nil, fmt.Errorf("%w: it has no ExecutionSucceeded, ExecutionFailed, ExecutionTimedOut or ExecutionAborted event: the execution is still running, or its history was cut short", ErrIncomplete)
 	}
 	if rec.Input == nil {
 		return nil, fmt.Errorf("%w: it has no ExecutionStarted event", ErrIncomplete)

@@ -22,13 +22,14 @@ type Options struct {
 	TestCase string
 	// Type is the rules the definition is checked against: EXPRESS (default) or STANDARD.
 	Type string
-	// Name, ExecutionArn, StateMachineArn and StateMachineName feed the context object, as
-	// the recorded execution's did; StartTime is the recorded start, so $$.Execution.StartTime
-	// is the same.
+	// Name, ExecutionArn, StateMachineArn, StateMachineName and RoleArn feed the context
+	// object, as the recorded execution's did; StartTime is the recorded start, so
+	// $$.Execution.StartTime is the same.
 	Name             string
 	ExecutionArn     string
 	StateMachineArn  string
 	StateMachineName string
+	RoleArn          string
 	StartTime        time.Time
 	Timeout          time.Duration
 }
@@ -96,7 +97,7 @@ func Run(ctx context.Context, definition []byte, rec *Recording, opts Options) (
 	res := m.Run(ctx, rec.Input, engine.RunOptions{
 		Tasks: inv, Events: sink, Clock: newClock(opts.StartTime), Timeout: opts.Timeout,
 		Name: opts.Name, ExecutionArn: opts.ExecutionArn, StateMachineArn: opts.StateMachineArn,
-		StateMachineName: opts.StateMachineName, StartTime: opts.StartTime,
+		StateMachineName: opts.StateMachineName, RoleArn: opts.RoleArn, StartTime: opts.StartTime,
 	})
 	out := &Replay{
 		Outcome:    Outcome{Status: string(res.Status), Output: res.Output, Error: res.Error, Cause: res.Cause},
