@@ -66,6 +66,7 @@ type keptExecution struct {
 	Name            string  `json:"name"`
 	Status          string  `json:"status"`
 	StartDate       float64 `json:"startDate"`
+	StopDate        float64 `json:"stopDate"`
 	Input           *string `json:"input"`
 	Output          *string `json:"output"`
 	Error           string  `json:"error"`
@@ -126,7 +127,7 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	if err := c.call("DescribeStateMachineForExecution", map[string]any{"executionArn": arn}, &sm); err != nil {
 		return reportCallError(stderr, "replay", err)
 	}
-	rec, err := readRecording(c, arn, []byte(sm.Definition))
+	rec, err := readRecording(c, arn, []byte(sm.Definition), epochTime(ex.StopDate), 5*time.Second)
 	if err != nil {
 		if errors.Is(err, replay.ErrNoHistory) || errors.Is(err, replay.ErrNoData) || errors.Is(err, replay.ErrIncomplete) {
 			fmt.Fprintf(stderr, "stepjet replay: cannot replay %s: %v%s\n", arn, err, replayHint(err))
@@ -195,10 +196,13 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 // readRecording reads the execution's whole history with data. The history is written off the
-// executor's hot path, so it may lag the record by a moment: a history that does not end yet
-// is read again, for a few seconds.
-func readRecording(c *apiClient, arn string, def []byte) (*replay.Recording, error) {
-	deadline := time.Now().Add(5 * time.Second)
+// executor's hot path, so it may lag the record by a moment: the history of an execution that
+// ended in the last half minute is read again, for up to settle, until it is there to its end.
+func readRecording(c *apiClient, arn string, def []byte, stopped time.Time, settle time.Duration) (*replay.Recording, error) {
+	deadline := time.Now().Add(settle)
+	if time.Since(stopped) > 30*time.Second {
+		deadline = time.Now() // long ended: what is kept is all there will be
+	}
 	for {
 		raws, err := allEvents(c, arn, true)
 		if err != nil {
@@ -209,7 +213,8 @@ func readRecording(c *apiClient, arn string, def []byte) (*replay.Recording, err
 			return nil, err
 		}
 		rec, err := replay.Read(events, def)
-		if !errors.Is(err, replay.ErrIncomplete) || time.Now().After(deadline) {
+		lagging := errors.Is(err, replay.ErrIncomplete) || errors.Is(err, replay.ErrNoHistory)
+		if !lagging || time.Now().After(deadline) {
 			return rec, err
 		}
 		time.Sleep(200 * time.Millisecond)
