@@ -136,9 +136,13 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 		return reportCallError(stderr, "replay", err)
 	}
 	// DescribeExecution's answer is the execution's outcome; the history says the same.
+	out := rec.Outcome.Output
+	if ex.Output != nil && json.Valid([]byte(*ex.Output)) {
+		out = json.RawMessage(*ex.Output)
+	}
 	rec.Outcome = replay.Outcome{Status: ex.Status, Error: ex.Error, Cause: ex.Cause}
-	if ex.Status == "SUCCEEDED" && ex.Output != nil {
-		rec.Outcome.Output = json.RawMessage(*ex.Output)
+	if ex.Status == "SUCCEEDED" {
+		rec.Outcome.Output = out
 	}
 	if ex.Input != nil {
 		rec.Input = []byte(*ex.Input)
