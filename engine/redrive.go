@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/tidwall/gjson"
 )
 
@@ -261,19 +263,43 @@ func (p *planner) thread(key int64, prog *program, prev *resumePoint) (*resumePa
 		}
 		st := prog.states[i]
 		out := payloadOf(exited, "output")
-		if st.typ == typeChoice || len(st.catch) > 0 {
+		next, known := p.after(st, exited)
+		if !known {
 			// Where it went next is not in the history: the thread runs again from its start.
 			return nil, nil
 		}
-		if st.next == end || st.typ == typeSucceed {
+		if next == end {
 			return &resumePart{done: true, output: out}, nil
 		}
-		return &resumePart{at: &resumePoint{state: st.next, input: out, vars: vars}}, nil
+		return &resumePart{at: &resumePoint{state: next, input: out, vars: vars}}, nil
 	}
 	if prev != nil {
 		return &resumePart{at: prev}, nil // it resumed, and was stopped before its state began
 	}
 	return nil, nil // nothing of it ran: it runs from its start
+}
+
+// after says where a thread went after state st exited at event exited: its Next (end for a
+// terminal state), or the Next of the Catch that caught a task's error; known is false when the
+// history does not say (a Choice's choice, an error caught without its name in the history).
+func (p *planner) after(st *state, exited *hev) (next int, known bool) {
+	if st.typ == typeChoice {
+		return end, false
+	}
+	if st.typ == typeSucceed {
+		return end, true
+	}
+	before := p.ev(exited.prev).typ
+	if len(st.catch) == 0 || strings.HasSuffix(before, "Succeeded") {
+		return st.next, true
+	}
+	if before == "TaskFailed" || before == "TaskTimedOut" {
+		name := p.ev(exited.prev).d.Get("error").String()
+		if c := findCatcher(st.catch, stateError{Error: &failure.Error{Name: name}, task: true}); c != nil {
+			return c.next, true
+		}
+	}
+	return end, false
 }
 
 func firstEntered(evs []*hev) int {

@@ -137,8 +137,10 @@ func checkRedrivenHistory(t *testing.T, evs []engine.HistoryEvent) {
 func TestRedriveParallelKeepsTheBranchThatSucceeded(t *testing.T) {
 	def := `{"StartAt":"Both","States":{
 	  "Both":{"Type":"Parallel","Branches":[
-	    {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a","End":true}}},
-	    {"StartAt":"B1","States":{
+	    {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a",
+	      "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Caught"}],"End":true},"Caught":{"Type":"Fail"}}},
+	    {"StartAt":"B0","States":{
+	      "B0":{"Type":"Wait","Seconds":1,"Next":"B1"},
 	      "B1":{"Type":"Pass","Assign":{"seen":"b1"},"Next":"B2"},
 	      "B2":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:b","Parameters":{"v.$":"$seen"},"End":true}}}],
 	  "End":true}}}`
