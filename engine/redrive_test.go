@@ -235,3 +235,24 @@ func TestRedriveRefusals(t *testing.T) {
 		}
 	}
 }
+
+func TestRedriveTimedOut(t *testing.T) {
+	// The first call outlives the definition's TimeoutSeconds; redriven, the execution gets its
+	// time again (counted from the redrive) and the Task is called once more.
+	def := `{"TimeoutSeconds":1,"StartAt":"Slow","States":{"Slow":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:s","End":true}}}`
+	var n int
+	tasks := engine.TaskFunc(func(ctx context.Context, req engine.TaskRequest) ([]byte, error) {
+		if n++; n == 1 {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return []byte(`"done"`), nil
+	})
+	res, evs := runAndRedrive(t, def, `{}`, tasks, engine.StatusTimedOut)
+	if res.Status != engine.StatusSucceeded || string(res.Output) != `"done"` || n != 2 {
+		t.Fatalf("redrive: %s %s %s, %d calls", res.Status, res.Output, res.Cause, n)
+	}
+	if got := strings.Join(types(evs), ","); !strings.Contains(got, "ExecutionTimedOut,ExecutionRedriven,TaskStateEntered") {
+		t.Fatalf("history %s", got)
+	}
+}
