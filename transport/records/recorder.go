@@ -267,6 +267,9 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 			if res.StopDate == 0 {
 				res.StopDate = epoch(time.Now())
 			}
+			// End writes the stored record again (with its redrive count, revision, ...),
+			// not one made of the result alone.
+			r.running.Store(stored.ExecutionArn, &run{cancel: func(error) {}, rec: stored})
 			return ctx, nil, &res
 		}
 		tokens = stored.RedriveTokens

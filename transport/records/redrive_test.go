@@ -106,3 +106,46 @@ func TestRedriveRerunAfterExecutorLoss(t *testing.T) {
 		t.Fatalf("the worker was called %d times, want 3", n)
 	}
 }
+
+// TestStoppedRedriveIsNotRun: a redrive stopped before any executor runs it ends ABORTED without
+// running, and its record keeps its redrive count and revision (it can be redriven again).
+func TestStoppedRedriveIsNotRun(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "bad", failDef, nil)
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	results := env.WatchResults()
+	ctx := context.Background()
+	startRecorded(t, env, env.Connect(), executor.Config{})
+	s, err := client.StartAsync(ctx, env.JS, env.Layout, "bad", nil, client.StartOptions{Name: "b1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := waitStatus(t, st, s.ExecutionArn, "FAILED")
+	until(t, "the history", func() bool { return len(types(t, st, s.ExecutionArn)) == 3 })
+	_, seq, _ := st.Get(ctx, s.ExecutionArn)
+	next, err := st.Redrive(ctx, rec, seq, "t1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Stop(ctx, s.ExecutionArn, "Ops.Stop", "before it ran", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	redrive := env.Layout.NewStart("bad", "b1", nil)
+	redrive.Arn, redrive.Revision, redrive.Input, redrive.RedriveCount = s.ExecutionArn, next.Revision, []byte(*next.Input), 1
+	msg, _ := env.Layout.StartMsg(redrive)
+	if _, err := env.JS.PublishMsg(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	rs := results.Wait(t, 2, 20*time.Second)
+	if rs[1].Status != "ABORTED" || rs[1].Cause != "before it ran" {
+		t.Fatalf("result %+v", rs[1])
+	}
+	time.Sleep(300 * time.Millisecond) // the record End writes
+	rec = waitStatus(t, st, s.ExecutionArn, "ABORTED")
+	if rec.RedriveCount != 1 || rec.Revision == 0 || rec.Error != "Ops.Stop" || len(rec.RedriveTokens) != 1 {
+		t.Fatalf("record %+v", rec)
+	}
+	if got := strings.Join(types(t, st, s.ExecutionArn), ","); got != "ExecutionStarted,FailStateEntered,ExecutionFailed" {
+		t.Fatalf("the stopped redrive ran: %s", got)
+	}
+}
