@@ -3,7 +3,6 @@ package awsapi
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -77,9 +76,9 @@ func (s *Server) redriveExecution(ctx context.Context, body []byte) (any, error)
 	type answer struct {
 		RedriveDate float64 `json:"redriveDate"`
 	}
-	if token != "" && slices.Contains(rec.RedriveTokens, token) {
+	if date, ok := rec.RedriveOf(token); token != "" && ok {
 		// AWS answers a repeated client token with the redrive it made, not a second one.
-		return answer{rec.RedriveDate}, nil
+		return answer{date}, nil
 	}
 	if st, why := redriveStatus(rec); st != redrivable {
 		return nil, errNotRedrivable(why)

@@ -226,11 +226,16 @@ func TestSDKRedriveParallelAndTask(t *testing.T) {
 	work.mu.Lock()
 	work.fail[`{"t":1}`] = true
 	work.mu.Unlock()
-	must(c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &arn}))(t)
+	r1 := must(c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &arn, ClientToken: aws.String("r|1")}))(t)
 	if d := finished(t, c, arn); d.Status != types.ExecutionStatusFailed || aws.ToInt32(d.RedriveCount) != 1 || d.RedriveStatus != types.ExecutionRedriveStatusRedrivable {
 		t.Fatalf("first redrive: %+v", d)
 	}
-	must(c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &arn}))(t)
+	time.Sleep(5 * time.Millisecond) // distinct redrive dates
+	must(c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &arn, ClientToken: aws.String("r|2")}))(t)
+	// The first token still answers the first redrive.
+	if again := must(c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &arn, ClientToken: aws.String("r|1")}))(t); !again.RedriveDate.Equal(*r1.RedriveDate) {
+		t.Fatalf("token r|1 answered %v, first %v", again.RedriveDate, r1.RedriveDate)
+	}
 	if d := finished(t, c, arn); d.Status != types.ExecutionStatusSucceeded || aws.ToInt32(d.RedriveCount) != 2 || aws.ToString(d.Output) != `{"t":1}` {
 		t.Fatalf("second redrive: %+v", d)
 	}

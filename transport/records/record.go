@@ -40,7 +40,7 @@ type Record struct {
 	// NotRedrivable says why its history cannot be redriven ("" when it can).
 	NotRedrivable string `json:"-"`
 	// RedriveTokens are the client tokens of its latest redrives (RedriveExecution's
-	// idempotency), newest last.
+	// idempotency), newest last, each as TOKEN|REDRIVE-DATE (see RedriveOf).
 	RedriveTokens []string `json:"-"`
 }
 

@@ -66,6 +66,19 @@ func (r *Record) readRedriveHeaders(h nats.Header) {
 	}
 }
 
+// RedriveOf returns the redrive date of the redrive made with client token, if it is one of the
+// latest kept.
+func (r *Record) RedriveOf(token string) (float64, bool) {
+	for _, e := range r.RedriveTokens {
+		i := strings.LastIndexByte(e, '|') // a token may hold '|'; the date does not
+		if i >= 0 && e[:i] == token {
+			d, err := strconv.ParseFloat(e[i+1:], 64)
+			return d, err == nil
+		}
+	}
+	return 0, false
+}
+
 // redriven is ListFilter.Redrive's test.
 func (f ListFilter) redriven(s Summary) bool {
 	switch f.Redrive {
@@ -143,7 +156,7 @@ func (s *Store) Redrive(ctx context.Context, rec Record, seq uint64, token strin
 	next.RedriveCount++
 	next.RedriveDate = epoch(now)
 	if token != "" {
-		next.RedriveTokens = append(slices.Clone(rec.RedriveTokens), token)
+		next.RedriveTokens = append(slices.Clone(rec.RedriveTokens), token+"|"+strconv.FormatFloat(next.RedriveDate, 'f', -1, 64))
 		if len(next.RedriveTokens) > maxTokens {
 			next.RedriveTokens = next.RedriveTokens[len(next.RedriveTokens)-maxTokens:]
 		}
