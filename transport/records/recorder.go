@@ -286,6 +286,11 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 		}
 	}
 	level, data := r.cfg.settings(b.Machine.Tags)
+	if redrive > 0 && level == levelError {
+		// The runs before did not succeed and their history is kept: the redrive's goes on
+		// from it whatever its end, so that the kept history is the execution's whole.
+		level = levelAll
+	}
 	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
 	rec.Status = "RUNNING"
 	rec.Revision, rec.NotRedrivable = b.Revision, notRedrivableReason(level, data)
