@@ -256,3 +256,39 @@ func TestRedriveTimedOut(t *testing.T) {
 		t.Fatalf("history %s", got)
 	}
 }
+
+func TestRedriveMapTwice(t *testing.T) {
+	// Item 2 fails in the first run, item 3 in the first redrive: the second redrive runs item 3
+	// and 4 only, keeping item 1's output from the first run and item 2's from the first redrive.
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","MaxConcurrency":1,"ItemProcessor":{"StartAt":"W","States":{
+	  "W":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:w","End":true}}},"End":true}}}`
+	m, err := engine.Compile([]byte(def), engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := newFlaky("W 2")
+	rec := &recorder{}
+	opts := engine.RunOptions{Tasks: tasks, Events: rec}
+	if res := m.Run(context.Background(), []byte(`[1,2,3,4]`), opts); res.Status != engine.StatusFailed {
+		t.Fatalf("first run: %+v", res)
+	}
+	tasks.fail["W 3"] = true
+	var res engine.Result
+	for n := 1; n <= 2; n++ {
+		plan, err := m.PlanRedrive(rec.events, n, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Redrive = plan
+		res = m.Run(context.Background(), []byte(`[1,2,3,4]`), opts)
+	}
+	if res.Status != engine.StatusSucceeded || string(res.Output) != `[1,2,3,4]` {
+		t.Fatalf("second redrive: %s %s %s", res.Status, res.Output, res.Cause)
+	}
+	for k, want := range map[string]int{"W 1": 1, "W 2": 2, "W 3": 2, "W 4": 1} {
+		if got := tasks.count(k); got != want {
+			t.Errorf("%s: %d calls, want %d", k, got, want)
+		}
+	}
+	checkRedrivenHistory(t, rec.events)
+}
