@@ -240,13 +240,21 @@ func (p *planner) thread(key int64, prog *program, prev *resumePoint) (*resumePa
 	}
 	switch {
 	case succeeded:
-		return &resumePart{done: true, output: payloadOf(exited, "output")}, nil
+		out, err := payloadOf(exited, "output")
+		if err != nil {
+			return nil, err
+		}
+		return &resumePart{done: true, output: out}, nil
 	case open:
 		i := prog.index(entered.name())
 		if i < 0 {
 			return nil, notRedrivable("its history names a state '%s' the definition does not have", entered.name())
 		}
-		at := &resumePoint{state: i, input: payloadOf(entered, "input"), vars: vars}
+		in, err := payloadOf(entered, "input")
+		if err != nil {
+			return nil, err
+		}
+		at := &resumePoint{state: i, input: in, vars: vars}
 		// The state resumed in the run before, entered again first in this one.
 		var carried map[int]*resumePart
 		if prev != nil && prev.state == i && p.byThread[key][firstEntered(p.byThread[key])] == entered {
@@ -262,7 +270,10 @@ func (p *planner) thread(key int64, prog *program, prev *resumePoint) (*resumePa
 			return nil, notRedrivable("its history names a state '%s' the definition does not have", exited.name())
 		}
 		st := prog.states[i]
-		out := payloadOf(exited, "output")
+		out, err := payloadOf(exited, "output")
+		if err != nil {
+			return nil, err
+		}
 		next, known := p.after(st, exited)
 		if !known {
 			// Where it went next is not in the history: the thread runs again from its start.
@@ -365,16 +376,17 @@ func (p *planner) parts(at *resumePoint, st *state, key int64, entered *hev, car
 	return nil
 }
 
-// payloadOf reads an event's input or output: a JSON document as a string.
-func payloadOf(e *hev, key string) []byte {
+// payloadOf reads an event's input or output: a JSON document as a string. An event kept
+// without it (its data was too large to store with it) cannot be resumed from.
+func payloadOf(e *hev, key string) ([]byte, error) {
 	if e == nil {
-		return []byte("null")
+		return []byte("null"), nil
 	}
 	v := e.d.Get(key)
 	if !v.Exists() {
-		return []byte("null")
+		return nil, notRedrivable("its history event %d (%s) was kept without its %s, which a redrive resumes from", e.id, e.typ, key)
 	}
-	return []byte(v.String())
+	return []byte(v.String()), nil
 }
 
 // redrivenDetails is executionRedrivenEventDetails.

@@ -292,3 +292,24 @@ func TestRedriveMapTwice(t *testing.T) {
 	}
 	checkRedrivenHistory(t, rec.events)
 }
+
+func TestRedriveRefusesAnEventWithoutItsData(t *testing.T) {
+	m, err := engine.Compile([]byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","Next":"F"},"F":{"Type":"Fail","Error":"E"}}}`), engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	m.Run(context.Background(), []byte(`{"big":1}`), engine.RunOptions{Events: rec})
+	if _, err := m.PlanRedrive(rec.events, 1, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for i, ev := range rec.events {
+		if ev.Type == "FailStateEntered" {
+			rec.events[i].Details = []byte(`{"name":"F"}`) // as the store keeps an event too large for it
+		}
+	}
+	_, err = m.PlanRedrive(rec.events, 1, time.Now())
+	if !errors.Is(err, engine.ErrNotRedrivable) || !strings.Contains(err.Error(), "FailStateEntered) was kept without its input") {
+		t.Fatalf("%v", err)
+	}
+}
