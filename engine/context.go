@@ -61,6 +61,15 @@ func (ex *execution) head() []byte {
 	b = jsonString(b, ex.opts.RoleArn)
 	b = append(b, `,"StartTime":`...)
 	b = jsonString(b, ex.start.UTC().Format(timeFormat))
+	if rd := ex.opts.Redrive; rd != nil {
+		// AWS's context object has these once an execution was redriven.
+		b = append(b, `,"RedriveCount":`...)
+		b = strconv.AppendInt(b, int64(rd.count), 10)
+		if !rd.at.IsZero() {
+			b = append(b, `,"RedriveTime":`...)
+			b = jsonString(b, rd.at.UTC().Format(timeFormat))
+		}
+	}
 	b = append(b, `},"StateMachine":{"Id":`...)
 	b = jsonString(b, id.smArn)
 	b = append(b, `,"Name":`...)

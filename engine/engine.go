@@ -157,6 +157,11 @@ type RunOptions struct {
 	// DefaultMapConcurrency (40, as AWS runs inline Map states). Results are the same at any
 	// concurrency: only how many iterations are in flight changes.
 	MapConcurrency int
+	// Redrive, when set, resumes an execution that failed, timed out or was aborted, from the
+	// plan Machine.PlanRedrive made of its history, instead of starting it: the history goes
+	// on with ExecutionRedriven, $$.Execution.RedriveCount is the plan's count, and the
+	// deadline counts from the redrive. StartTime stays the original start.
+	Redrive *Redrive
 	// Gate, when set, bounds how many threads of control of the executions sharing it run
 	// engine code at once (see Gate); nil runs every thread as the Go scheduler lets it.
 	Gate Gate

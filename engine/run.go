@@ -78,6 +78,11 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		start:    start,
 		deadline: start.Add(timeout),
 	}
+	rd := opts.Redrive
+	if rd != nil && !rd.at.IsZero() {
+		// A redriven execution gets its time again, counted from the redrive.
+		ex.deadline = rd.at.Add(timeout)
+	}
 	ex.hist.sink = opts.Events
 	ex.hist.now = clock.Now
 	if m.tasks > 0 {
@@ -102,7 +107,14 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 			return append(b, '}')
 		}
 	}
-	first := ex.hist.emit(0, "ExecutionStarted", "executionStartedEventDetails", startDetails)
+	var first int64
+	if rd != nil {
+		// The history goes on from the kept events of the runs before.
+		ex.hist.last = rd.last
+		first = ex.hist.emit(rd.last, "ExecutionRedriven", "executionRedrivenEventDetails", detailsIf(ex, redrivenDetails(rd.count)))
+	} else {
+		first = ex.hist.emit(0, "ExecutionStarted", "executionStartedEventDetails", startDetails)
+	}
 
 	var out []byte
 	var serr *stateError
@@ -119,7 +131,11 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		ex.input, ex.compact = doc, true
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
 		if serr = f.enter(); serr == nil {
-			out, serr = f.runProgram(m.top, ex.input)
+			if rd != nil {
+				out, serr = f.resume(m.top, rd.top)
+			} else {
+				out, serr = f.runProgram(m.top, ex.input)
+			}
 			f.leave()
 		}
 		first = f.prev
@@ -206,11 +222,27 @@ type frame struct {
 	// gated says the thread holds a slot of RunOptions.Gate, taken at since.
 	gated bool
 	since time.Time
+	// resumed is the resume point of a redrive for the next state this thread enters (see
+	// resume); nil otherwise.
+	resumed *resumePoint
 }
 
 // runProgram runs a set of states from StartAt to an end, returning the last output.
 func (f *frame) runProgram(p *program, input []byte) ([]byte, *stateError) {
-	i := p.startAt
+	return f.runFrom(p, p.startAt, input)
+}
+
+// resume runs a set of states from a redrive's resume point: its variables restored, its state
+// entered again with its recorded input (and, for a Parallel or Map state, its branches or
+// iterations resumed as the point says).
+func (f *frame) resume(p *program, at *resumePoint) ([]byte, *stateError) {
+	f.vars.restore(at.vars)
+	f.resumed = at
+	return f.runFrom(p, at.state, at.input)
+}
+
+// runFrom runs a set of states from state i to an end, returning the last output.
+func (f *frame) runFrom(p *program, i int, input []byte) ([]byte, *stateError) {
 	for {
 		if f.ctx.Err() != nil {
 			return nil, f.ctxError()
@@ -263,7 +295,8 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 	if ex.traced() {
 		d = stateEnteredDetails(st.name, input)
 	}
-	r := stateRun{f: f, ctx: ctx, st: st, input: input}
+	r := stateRun{f: f, ctx: ctx, st: st, input: input, resumed: f.resumed}
+	f.resumed = nil
 	r.id = ex.hist.emit(f.prev, enteredEvent[st.typ], "stateEnteredEventDetails", d)
 	f.prev = r.id
 	if st.needsContext {
@@ -308,6 +341,7 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 			}
 			r.retryCount = rs.total
 			r.ctxDoc = nil
+			r.resumed = nil // a retry runs every branch or iteration again
 			continue
 		}
 		if c := findCatcher(st.catch, *err); c != nil {
@@ -375,6 +409,9 @@ type stateRun struct {
 	started bool
 	// insp, when set, records the state's intermediate data (TestState's inspectionData).
 	insp *Inspection
+	// resumed, in a redrive, says how the branches or iterations of a Parallel or Map state
+	// entered again resume (its first attempt only).
+	resumed *resumePoint
 }
 
 // runCtx returns the context the state runs in.

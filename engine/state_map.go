@@ -241,6 +241,14 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 			if i >= len(inputs) || ctx.Err() != nil {
 				return
 			}
+			// A redrive keeps the output of an iteration that succeeded, and resumes one that
+			// did not.
+			part := r.resumed.part(i)
+			if part != nil && part.done {
+				outs[i] = part.output
+				outBytes.Add(int64(len(part.output)) + 1)
+				continue
+			}
 			start := ex.hist.emit(f.prev, "MapIterationStarted", "mapIterationStartedEventDetails", iterDetails(i))
 			if it.vars.vars != nil {
 				it.vars.release()
@@ -252,7 +260,13 @@ func (r *stateRun) iterate(inputs [][]byte, maxConc int, tolCount int64, tolPerc
 				s = Step{Kind: StepMapIteration, Name: name, Type: "Map", Index: i}
 				it.ctx = obs.Begin(ctx, s)
 			}
-			out, err := it.runProgram(proc, inputs[i])
+			var out []byte
+			var err *stateError
+			if part != nil {
+				out, err = it.resume(proc, part.at)
+			} else {
+				out, err = it.runProgram(proc, inputs[i])
+			}
 			if obs != nil {
 				obs.End(it.ctx, s, stepEnd(err, 0))
 			}

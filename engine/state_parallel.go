@@ -43,6 +43,12 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 	)
 	obs := ex.opts.Observer
 	for i, p := range branches {
+		// A redrive keeps the output of a branch that succeeded, and resumes one that did not.
+		part := r.resumed.part(i)
+		if part != nil && part.done {
+			outs[i] = part.output
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -55,7 +61,11 @@ func (r *stateRun) parallel() ([]byte, int, *stateError) {
 			err := bf.enter()
 			var out []byte
 			if err == nil {
-				out, err = bf.runProgram(p, input)
+				if part != nil {
+					out, err = bf.resume(p, part.at)
+				} else {
+					out, err = bf.runProgram(p, input)
+				}
 				bf.leave()
 			}
 			if obs != nil {

@@ -119,6 +119,24 @@ func (s *scope) assignAll(obj []byte) {
 	s.set(res)
 }
 
+// restore sets the variables a redrive resumes a thread with (their values as the history
+// recorded them, each within the limits when it was assigned), counting their size.
+func (s *scope) restore(vars map[string][]byte) {
+	if len(vars) == 0 {
+		return
+	}
+	if s.vars == nil {
+		s.vars = make(map[string][]byte, len(vars))
+	}
+	var n int64
+	for k, v := range vars {
+		s.vars[k] = v
+		n += int64(len(v))
+	}
+	s.size += n
+	s.root().stored.Add(n)
+}
+
 func (s *scope) set(obj gjson.Result) {
 	obj.ForEach(func(k, v gjson.Result) bool {
 		if s.vars == nil {

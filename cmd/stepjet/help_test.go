@@ -65,7 +65,7 @@ func helpExamples(help string) []string {
 // load runs of minutes, of the harness in bench/).
 var notExampled = []string{"serve", "bench"}
 
-var exampleOrder = []string{"create", "sync", "start", "logs", "executions", "describe-execution", "history", "replay", "stop", "trigger", "describe", "update", "list", "validate", "run", "version", "", "delete"}
+var exampleOrder = []string{"create", "sync", "start", "logs", "executions", "describe-execution", "history", "replay", "stop", "redrive", "trigger", "describe", "update", "list", "validate", "run", "version", "", "delete"}
 
 // TestHelpExamples runs every example of every command's --help, as written, in a shell with
 // the stepjet binary on PATH, against a real `stepjet serve`, from a directory holding the

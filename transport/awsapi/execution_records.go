@@ -94,6 +94,7 @@ func (s *Server) describeExecution(ctx context.Context, body []byte) (any, error
 	if str(in.IncludedData) == "METADATA_ONLY" {
 		rec.Input, rec.Output = nil, nil
 	}
+	rec.RedriveStatus, rec.RedriveStatusReason = redriveStatus(rec)
 	return rec, nil
 }
 
@@ -182,7 +183,7 @@ func (s *Server) listExecutions(ctx context.Context, body []byte) (any, error) {
 	if e != nil {
 		return nil, e
 	}
-	f := records.ListFilter{Status: str(in.StatusFilter)}
+	f := records.ListFilter{Status: str(in.StatusFilter), Redrive: str(in.RedriveFilter)}
 	switch {
 	case ref.alias != "":
 		reg, err := s.registry(ctx)

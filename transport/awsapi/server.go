@@ -265,6 +265,7 @@ func init() {
 	operations["ListExecutions"] = recordsOr("ListExecutions", (*Server).listExecutions)
 	operations["GetExecutionHistory"] = recordsOr("GetExecutionHistory", (*Server).getExecutionHistory)
 	operations["StopExecution"] = recordsOr("StopExecution", (*Server).stopExecution)
+	operations["RedriveExecution"] = recordsOr("RedriveExecution", (*Server).redriveExecution)
 }
 
 // decode unmarshals a request body; a member of the wrong JSON type is AWS's

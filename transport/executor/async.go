@@ -126,7 +126,7 @@ func (e *Executor) handle(r *asyncRun) {
 		e.done(r)
 		return
 	}
-	r.arn = st.Arn
+	r.arn, r.redrive = st.Arn, st.RedriveCount
 	e.track(st.Arn, r)
 
 	var res wire.Result

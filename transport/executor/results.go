@@ -22,6 +22,8 @@ type asyncRun struct {
 	e   *Executor
 	msg jetstream.Msg
 	arn string
+	// redrive is the start's redrive count: its result's de-duplication id carries it.
+	redrive int
 
 	hbMu      sync.Mutex
 	hb        *time.Timer
@@ -87,7 +89,7 @@ func newResultPublisher(e *Executor) (*resultPublisher, error) {
 
 // store publishes res for r; r's start is acked (or handed back) when the outcome is known.
 func (p *resultPublisher) store(r *asyncRun, res *wire.Result, machine string) {
-	m := p.e.resultMsg(res, machine)
+	m := p.e.resultMsg(res, machine, r.redrive)
 	r.arn = res.ExecutionArn
 	// Registered before publishing: the ack can arrive before PublishMsgAsync returns.
 	p.mu.Lock()
@@ -154,11 +156,12 @@ func (e *Executor) ackStart(r *asyncRun) {
 	e.done(r)
 }
 
-// resultMsg is res as a results-stream message, de-duplicated by its execution ARN.
-func (e *Executor) resultMsg(res *wire.Result, machine string) *nats.Msg {
+// resultMsg is res as a results-stream message, de-duplicated by its execution ARN and redrive
+// count (wire.ResultID).
+func (e *Executor) resultMsg(res *wire.Result, machine string, redrive int) *nats.Msg {
 	m := nats.NewMsg(e.cfg.Layout.ResultSubject(machine))
 	m.Data = e.encodeResult(res)
-	m.Header.Set(wire.HeaderMsgID, res.ExecutionArn)
+	m.Header.Set(wire.HeaderMsgID, wire.ResultID(res.ExecutionArn, redrive))
 	m.Header.Set(wire.HeaderExecutionArn, res.ExecutionArn)
 	return m
 }

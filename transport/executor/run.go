@@ -17,17 +17,24 @@ import (
 // result, as AWS would refuse the start.
 func (e *Executor) execute(ctx context.Context, st wire.Start, bad error, d delivery) wire.Result {
 	c, res, done := e.prepare(ctx, st, bad)
+	var redrive *engine.Redrive
+	startTime, planned := st.Date, true
+	if !done && st.RedriveCount > 0 {
+		// A redrive that cannot be planned still begins (its record keeps the redrive) and
+		// ends FAILED without running.
+		redrive, startTime, planned = e.planRedrive(ctx, c, st, &res)
+	}
 	ctx, span := e.traceExecution(ctx, st, c, d)
 	var sink engine.EventSink
 	if !done && e.cfg.Recorder != nil {
 		var stopped *wire.Result
-		ctx, sink, stopped = e.cfg.Recorder.Begin(ctx, Begin{Start: st, Machine: c.rec, Result: &res, Rerun: d.attempt > 1})
+		ctx, sink, stopped = e.cfg.Recorder.Begin(ctx, Begin{Start: st, Machine: c.rec, Revision: c.rev, Result: &res, Rerun: d.attempt > 1})
 		if stopped != nil {
 			res, done = *stopped, true
 		}
 	}
-	if !done {
-		res = e.runMachine(ctx, c, st, res, sink)
+	if !done && planned {
+		res = e.runMachine(ctx, c, st, res, sink, redrive, startTime)
 	}
 	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) { // (building the arguments costs allocations)
 		e.cfg.Logger.DebugContext(ctx, "execution ended", "executionArn", res.ExecutionArn, "status", res.Status, "error", res.Error)
@@ -115,7 +122,10 @@ func (e *Executor) record(res *wire.Result) {
 	}
 }
 
-func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, res wire.Result, sink engine.EventSink) wire.Result {
+// runMachine runs the engine. A redrive (redrive non-nil) resumes from its plan; startTime is
+// when the execution first started (st.Date, or for a redrive the original start), the
+// deadline counts from st.Date either way.
+func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, res wire.Result, sink engine.EventSink, redrive *engine.Redrive, startTime time.Time) wire.Result {
 	// The deadline runs from when the start was accepted, so a redelivered execution does not
 	// get a fresh five minutes: the engine counts its timeout from StartTime for waits, and
 	// this context ends the execution on time whatever it is doing.
@@ -130,9 +140,10 @@ func (e *Executor) runMachine(ctx context.Context, c *compiled, st wire.Start, r
 		StateMachineArn:  res.StateMachineArn,
 		StateMachineName: st.Machine,
 		RoleArn:          c.rec.RoleArn,
-		StartTime:        st.Date,
+		StartTime:        startTime,
 		Observer:         e.cfg.Telemetry.Observer(),
 		Gate:             e.gate,
+		Redrive:          redrive,
 	}
 	opts.Events = sink
 	if c.logging.level > levelOff {

@@ -27,6 +27,21 @@ type Record struct {
 	StateMachineVersionArn string               `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string               `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int                  `json:"redriveCount"`
+	RedriveDate            float64              `json:"redriveDate,omitempty"`
+	// RedriveStatus and RedriveStatusReason are not stored: the API says them when it answers
+	// (REDRIVABLE or NOT_REDRIVABLE, and why).
+	RedriveStatus       string `json:"redriveStatus,omitempty"`
+	RedriveStatusReason string `json:"redriveStatusReason,omitempty"`
+
+	// Kept in the record message's headers, not answered (see redrive.go).
+	//
+	// Revision is the KV revision of the definition that ran: a redrive runs it again.
+	Revision uint64 `json:"-"`
+	// NotRedrivable says why its history cannot be redriven ("" when it can).
+	NotRedrivable string `json:"-"`
+	// RedriveTokens are the client tokens of its latest redrives (RedriveExecution's
+	// idempotency), newest last, each as TOKEN|REDRIVE-DATE (see RedriveOf).
+	RedriveTokens []string `json:"-"`
 }
 
 // Summary is a ListExecutions item, read from a record's headers alone.
@@ -40,6 +55,7 @@ type Summary struct {
 	StateMachineVersionArn string  `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string  `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int     `json:"redriveCount"`
+	RedriveDate            float64 `json:"redriveDate,omitempty"`
 	// Seq is the record's stream sequence: a listing resumes before it.
 	Seq uint64 `json:"-"`
 }
@@ -55,6 +71,11 @@ const (
 	hdrVersion = "Stepjet-Version-Arn"
 	hdrAlias   = "Stepjet-Alias-Arn"
 	hdrRedrive = "Stepjet-Redrive-Count"
+	// The redrive's headers (redrive.go).
+	hdrRedriveDate   = "Stepjet-Redrive-Date"
+	hdrRevision      = "Stepjet-Machine-Revision"
+	hdrNotRedrivable = "Stepjet-Not-Redrivable"
+	hdrTokens        = "Stepjet-Redrive-Tokens"
 )
 
 func (r *Record) headers(h nats.Header) {
@@ -75,6 +96,7 @@ func (r *Record) headers(h nats.Header) {
 	if r.RedriveCount > 0 {
 		h.Set(hdrRedrive, strconv.Itoa(r.RedriveCount))
 	}
+	r.redriveHeaders(h)
 }
 
 func summaryOf(h nats.Header) Summary {
@@ -83,7 +105,7 @@ func summaryOf(h nats.Header) Summary {
 	return Summary{
 		ExecutionArn: h.Get(hdrArn), StateMachineArn: h.Get(hdrMachine), Name: h.Get(hdrName), Status: h.Get(hdrStatus),
 		StartDate: f(hdrStart), StopDate: f(hdrStop), StateMachineVersionArn: h.Get(hdrVersion), StateMachineAliasArn: h.Get(hdrAlias),
-		RedriveCount: n,
+		RedriveCount: n, RedriveDate: f(hdrRedriveDate),
 	}
 }
 

@@ -255,24 +255,48 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 		return ctx, nil, nil
 	}
 	k := key(machine, name, id)
-	if b.Rerun {
-		// An earlier delivery ran (part of) it: a stop recorded since ends it here, and its
-		// history starts over so that the kept history is one run's.
-		if rec, _, err := r.get(ctx, k); err == nil && rec.Status == "ABORTED" {
+	redrive := b.Start.RedriveCount
+	var tokens []string
+	if b.Rerun || redrive > 0 {
+		// An earlier delivery ran (part of) it, or RedriveExecution stored its record: a stop
+		// recorded since (of this run: a redrive's count) ends it here.
+		stored, _, err := r.get(ctx, k)
+		if err == nil && stored.Status == "ABORTED" && stored.RedriveCount == redrive {
 			res := *b.Result
-			res.Status, res.Error, res.Cause, res.StopDate = "ABORTED", rec.Error, rec.Cause, rec.StopDate
+			res.Status, res.Error, res.Cause, res.StopDate = "ABORTED", stored.Error, stored.Cause, stored.StopDate
 			if res.StopDate == 0 {
 				res.StopDate = epoch(time.Now())
 			}
+			// End writes the stored record again (with its redrive count, revision, ...),
+			// not one made of the result alone.
+			r.running.Store(stored.ExecutionArn, &run{cancel: func(error) {}, rec: stored})
 			return ctx, nil, &res
 		}
+		tokens = stored.RedriveTokens
+	}
+	switch {
+	case b.Rerun && redrive > 0:
+		// The history goes on from the runs before this redrive, without what the earlier
+		// delivery added.
+		r.cutHistory(ctx, k, b.Result.ExecutionArn, redrive)
+	case b.Rerun:
+		// The history starts over so that the kept history is one run's.
 		if s, err := r.js.Stream(ctx, r.cfg.HistoryStream()); err == nil {
 			_ = s.Purge(ctx, jetstream.WithPurgeSubject(r.cfg.historySubject(k)))
 		}
 	}
 	level, data := r.cfg.settings(b.Machine.Tags)
+	if redrive > 0 && level == levelError {
+		// The runs before did not succeed and their history is kept: the redrive's goes on
+		// from it whatever its end, so that the kept history is the execution's whole.
+		level = levelAll
+	}
 	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
 	rec.Status = "RUNNING"
+	rec.Revision, rec.NotRedrivable = b.Revision, notRedrivableReason(level, data)
+	if redrive > 0 {
+		rec.RedriveCount, rec.RedriveDate, rec.RedriveTokens = redrive, epoch(b.Start.Date), tokens
+	}
 	r.enqueue(write{msg: r.recordMsg(k, &rec)})
 	ctx, cancel := context.WithCancelCause(ctx)
 	ru := &run{cancel: cancel, rec: rec}

@@ -60,6 +60,7 @@ func get(ctx context.Context, js jetstream.JetStream, cfg Config, k string) (Rec
 	if err := json.Unmarshal(m.Data, &rec); err != nil {
 		return Record{}, 0, fmt.Errorf("records: record of %s: %w", k, err)
 	}
+	rec.readRedriveHeaders(m.Header)
 	return rec, m.Sequence, nil
 }
 
@@ -68,6 +69,7 @@ type ListFilter struct {
 	Status     string // "" for all
 	VersionArn string // only executions of this version
 	AliasArn   string // only executions started through this alias
+	Redrive    string // "REDRIVEN" or "NOT_REDRIVEN": only those redriven at least once, or never
 }
 
 // List returns every kept execution of machine, newest first, filtered (Page, all pages).
@@ -114,7 +116,7 @@ func (s *Store) Page(ctx context.Context, machine string, f ListFilter, size int
 		err := readRange(ctx, st, filter, from, to, func(seq uint64, h nats.Header) {
 			sum := summaryOf(h)
 			if (f.Status == "" || sum.Status == f.Status) && (f.VersionArn == "" || sum.StateMachineVersionArn == f.VersionArn) &&
-				(f.AliasArn == "" || sum.StateMachineAliasArn == f.AliasArn) {
+				(f.AliasArn == "" || sum.StateMachineAliasArn == f.AliasArn) && f.redriven(sum) {
 				sum.Seq = seq
 				chunk = append(chunk, sum)
 			}

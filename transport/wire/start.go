@@ -57,6 +57,12 @@ type Start struct {
 	Deadline time.Time
 	// Input is the execution input, raw JSON ("{}" when empty).
 	Input []byte
+	// RedriveCount, when > 0, makes the start a redrive (RedriveExecution) of the execution Arn
+	// names, which then runs for the RedriveCount-th time from the plan its kept history gives;
+	// Date is when it was redriven. The start's de-duplication id and its result's carry the
+	// count (DedupID, ResultID), so a redrive is neither swallowed as a repeat of the first
+	// start nor run twice.
+	RedriveCount int
 }
 
 // Headers of start messages (async and sync alike). All are optional for raw publishers; the
@@ -87,11 +93,31 @@ const (
 	HeaderDeadline = "Stepjet-Deadline"
 	// HeaderTraceParent carries the W3C trace context across NATS.
 	HeaderTraceParent = "traceparent"
+	// HeaderRedriveCount marks a redrive start (Start.RedriveCount).
+	HeaderRedriveCount = "Stepjet-Redrive-Count"
 )
+
+// MaxRedrives bounds an execution's redrive count (AWS's limit for Map Runs; AWS sets none for
+// executions).
+const MaxRedrives = 1000
 
 // DedupID is a start's Nats-Msg-Id: the execution name scoped by its machine, so two machines
 // may use the same execution name. (Neither a subject token nor a valid name holds ':'.)
 func DedupID(machine, name string) string { return SubjectToken(machine) + ":" + name }
+
+// redriveSuffix is what a redrive's de-duplication ids end with.
+func redriveSuffix(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return ":redrive:" + strconv.Itoa(n)
+}
+
+// ResultID is the Nats-Msg-Id of an execution's result: its ARN, and for a redrive the redrive
+// count, so each run's result is stored once and a redrive's is not taken for the first's.
+func ResultID(executionArn string, redriveCount int) string {
+	return executionArn + redriveSuffix(redriveCount)
+}
 
 // DeriveName is the execution name of a start published without one: a UUID derived from its
 // stream sequence, so every redelivery agrees on it.
@@ -120,7 +146,7 @@ func (l Layout) StartMsg(s Start) (*nats.Msg, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Header.Set(HeaderMsgID, DedupID(s.Machine, s.Name))
+	m.Header.Set(HeaderMsgID, DedupID(s.Machine, s.Name)+redriveSuffix(s.RedriveCount))
 	return m, nil
 }
 
@@ -167,6 +193,9 @@ func (l Layout) encode(subject string, s Start) (*nats.Msg, error) {
 	if s.TraceParent != "" {
 		h.Set(HeaderTraceParent, s.TraceParent)
 	}
+	if s.RedriveCount > 0 {
+		h.Set(HeaderRedriveCount, strconv.Itoa(s.RedriveCount))
+	}
 	return m, nil
 }
 
@@ -190,6 +219,12 @@ func (l Layout) check(s *Start) error {
 	}
 	if len(s.TraceParent) > maxTraceLen {
 		return &StartError{Type: "ValidationException", Message: "the traceparent is longer than " + strconv.Itoa(maxTraceLen) + " characters"}
+	}
+	if s.RedriveCount < 0 || s.RedriveCount > MaxRedrives {
+		return &StartError{Type: "ValidationException", Message: "the redrive count " + strconv.Itoa(s.RedriveCount) + " is not between 0 and " + strconv.Itoa(MaxRedrives)}
+	}
+	if s.RedriveCount > 0 && (s.Name == "" || s.Arn == "") {
+		return &StartError{Type: "ValidationException", Message: "a redrive start must name the execution and its ARN"}
 	}
 	return nil
 }
@@ -400,6 +435,18 @@ func (l Layout) DecodeStart(subject string, h nats.Header, data []byte, accepted
 			keep(&StartError{Type: "ValidationException", Message: "the " + HeaderMachineRevision + " header '" + truncate(v) + "' is not a revision number"})
 		} else {
 			s.Revision = n
+		}
+	}
+	if v := get(HeaderRedriveCount); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n <= 0 || n > MaxRedrives:
+			keep(&StartError{Type: "ValidationException", Message: "the " + HeaderRedriveCount + " header '" + truncate(v) + "' is not a redrive count (1 to " + strconv.Itoa(MaxRedrives) + ")"})
+		case get(HeaderExecutionArn) == "" || s.Arn != get(HeaderExecutionArn):
+			// A redrive resumes one execution: it must name it.
+			keep(&StartError{Type: "ValidationException", Message: "a redrive start must carry the execution's " + HeaderExecutionName + " and " + HeaderExecutionArn + " headers"})
+		default:
+			s.RedriveCount = n
 		}
 	}
 	if t, err := time.Parse(time.RFC3339Nano, get(HeaderStartDate)); err == nil && !t.After(accepted) && accepted.Sub(t) <= MaxStartSkew {

@@ -240,3 +240,50 @@ func TestDecodeStartCanonicalTraceParent(t *testing.T) {
 		t.Fatalf("TraceParent %q, err %v", st.TraceParent, err)
 	}
 }
+
+// TestRedriveStart: a redrive start carries its count through the one start contract, and its
+// de-duplication ids differ from the first start's and from each other redrive's.
+func TestRedriveStart(t *testing.T) {
+	var l Layout
+	s := l.NewStart("orders", "first", []byte(`{}`))
+	first, err := l.StartMsg(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{first.Header.Get(HeaderMsgID): true}
+	results := map[string]bool{ResultID(s.Arn, 0): true}
+	for n := 1; n <= 3; n++ {
+		s.RedriveCount = n
+		m, err := l.StartMsg(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeMsg(l, m, s.Date, 9)
+		if err != nil || got.RedriveCount != n || got.Arn != s.Arn || got.Name != "first" {
+			t.Fatalf("decoded %+v, %v", got, err)
+		}
+		id := m.Header.Get(HeaderMsgID)
+		if ids[id] || results[ResultID(s.Arn, n)] {
+			t.Fatalf("redrive %d reuses a de-duplication id: %s", n, id)
+		}
+		ids[id], results[ResultID(s.Arn, n)] = true, true
+	}
+	// A redrive that names no execution, or a bad count, is refused.
+	s.Arn = ""
+	if _, err := l.StartMsg(s); err == nil {
+		t.Fatal("a redrive without its ARN was encoded")
+	}
+	for _, bad := range []string{"0", "-1", "x", "1001"} {
+		m, _ := l.StartMsg(l.NewStart("orders", "n", nil))
+		m.Header.Set(HeaderRedriveCount, bad)
+		if got, err := decodeMsg(l, m, time.Now(), 3); err == nil || got.RedriveCount != 0 {
+			t.Fatalf("count %q: %+v %v", bad, got, err)
+		}
+	}
+	m, _ := l.StartMsg(l.NewStart("orders", "n", nil))
+	m.Header.Del(HeaderExecutionArn)
+	m.Header.Set(HeaderRedriveCount, "1")
+	if got, err := decodeMsg(l, m, time.Now(), 3); err == nil || got.RedriveCount != 0 {
+		t.Fatalf("a redrive without its ARN decoded: %+v %v", got, err)
+	}
+}
