@@ -22,6 +22,8 @@ type asyncRun struct {
 	e   *Executor
 	msg jetstream.Msg
 	arn string
+	// waited: the start comes from the waiting stream (a limited machine's, limited.go).
+	waited bool
 
 	hbMu      sync.Mutex
 	hb        *time.Timer
