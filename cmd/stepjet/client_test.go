@@ -152,6 +152,12 @@ func TestClientCommands(t *testing.T) {
 		{"update with a bad --tracing", []string{"update", "hello", "--tracing", "maybe"}, exitUsage, []check{contains("stderr", "--tracing is on or off")}},
 		{"update with an unreadable file", []string{"update", "hello", "--definition", missing}, exitUsage, []check{contains("stderr", "nope.json")}},
 		{"update with an unknown flag", []string{"update", "hello", "--nope"}, exitUsage, nil},
+		{"update --tag sets a machine's limits", []string{"update", "hello", "--tag", "stepjet:max-concurrency=5", "--tag", "stepjet:max-start-rate=2.5"}, exitOK,
+			[]check{contains("stdout", "{}"), empty("stderr")}},
+		{"update --tag with a limit that is not a number", []string{"update", "hello", "--tag", "stepjet:max-start-rate=fast"}, exitFail,
+			[]check{contains("stderr", "ValidationException"), contains("stderr", "stepjet:max-start-rate")}},
+		{"update --untag", []string{"update", "hello", "--untag", "stepjet:max-start-rate"}, exitOK, []check{empty("stderr")}},
+		{"update --tag of a missing machine", []string{"update", "nope", "--tag", "a=b"}, exitFail, []check{contains("stderr", "StateMachineDoesNotExist")}},
 
 		{"list", []string{"list"}, exitOK, []check{func(t *testing.T, out, _ string) {
 			lines := strings.Split(strings.TrimSpace(out), "\n")
