@@ -90,6 +90,9 @@ func newLimiter(ctx context.Context, e *Executor) (*limiter, error) {
 	if p := e.cfg.Provision; p != nil {
 		l.replica, memory = max(p.Replicas, 1), p.Memory
 	}
+	if e.cfg.Replicas > 0 {
+		l.replica = e.cfg.Replicas
+	}
 	if err := provision.EnsureStreams(ctx, e.js, []jetstream.StreamConfig{l.names.StreamConfig(l.replica, memory)}, e.cfg.Logger); err != nil {
 		return nil, err
 	}

@@ -15,7 +15,10 @@ import (
 	"github.com/stepjet/stepjet/transport/client"
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/limits"
+	"github.com/stepjet/stepjet/transport/telemetry"
 	"github.com/stepjet/stepjet/transport/wire"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
 // slowTask is an in-process task that counts the executions inside it: how many at once (the
@@ -206,4 +209,52 @@ func TestLimitTagChangeAppliesWithoutRestart(t *testing.T) {
 	if most, _ := task.stats(); most > 6 {
 		t.Fatalf("%d ran at once", most)
 	}
+}
+
+// TestLimitMetrics: a limited machine's waiting executions, running executions and throttled
+// sync starts are reported, labelled by state machine.
+func TestLimitMetrics(t *testing.T) {
+	env := testenv.New(t)
+	reader := sdkmetric.NewManualReader()
+	tel := telemetry.New(telemetry.Options{MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))})
+	putLimited(t, env, "metered", map[string]string{limits.TagConcurrency: "1"})
+	task := &slowTask{release: make(chan struct{})}
+	defer close(task.release)
+	startExecutor(t, env, executor.Config{Funcs: funcs(slowFn, task), Telemetry: tel})
+	startMany(t, env, "metered", 3)
+	waitFor(t, "one execution to run", func() bool { _, e := task.stats(); return len(e) == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := client.StartSync(ctx, env.NC, env.Layout, "metered", []byte(`{}`), client.StartOptions{}); err == nil {
+		t.Fatal("a sync start over the limit ran")
+	}
+	values := func() map[string]int64 {
+		var rm metricdata.ResourceMetrics
+		if err := reader.Collect(context.Background(), &rm); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				var points []metricdata.DataPoint[int64]
+				switch d := m.Data.(type) {
+				case metricdata.Gauge[int64]:
+					points = d.DataPoints
+				case metricdata.Sum[int64]:
+					points = d.DataPoints
+				}
+				for _, p := range points {
+					if v, ok := p.Attributes.Value("state_machine"); ok && v.AsString() == "metered" {
+						out[m.Name] = p.Value
+					}
+				}
+			}
+		}
+		return out
+	}
+	var got map[string]int64
+	waitFor(t, "the limit metrics", func() bool {
+		got = values()
+		return got[telemetry.MetricLimitRunning] == 1 && got[telemetry.MetricLimitWaiting] == 2 && got[telemetry.MetricLimitThrottled] == 1
+	})
 }
