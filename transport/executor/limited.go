@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -246,9 +247,14 @@ func (l *limiter) drained(ln *lane) bool {
 	return err == nil && info.NumPending == 0 && info.NumAckPending == 0
 }
 
+// rateBatch is how far ahead, in time, a lane takes start times for the starts it holds: a
+// start held for its turn counts in the machine's concurrency, so a lane holds at most this
+// much of the rate (and at least one start).
+const rateBatch = 100 * time.Millisecond
+
 // pull fetches up to a batch of waiting starts and dispatches them; it returns how many came.
-// With a rate limit it fetches one at a time: a start held waiting for its start time counts
-// in the machine's concurrency, so holding few is right.
+// With a rate limit the batch is the starts due within rateBatch, and their start times are
+// taken from the budget together, once they have arrived.
 func (l *limiter) pull(ln *lane, lim limits.Limits) int {
 	e := l.e
 	most := maxBatch
@@ -256,7 +262,7 @@ func (l *limiter) pull(ln *lane, lim limits.Limits) int {
 		most = min(most, lim.Concurrency)
 	}
 	if lim.Rate > 0 {
-		most = 1
+		most = min(most, max(1, int(lim.Rate*rateBatch.Seconds())))
 	}
 	n := e.acquireUpTo(most)
 	if n == 0 {
@@ -275,6 +281,7 @@ func (l *limiter) pull(ln *lane, lim limits.Limits) int {
 		return 0
 	}
 	got := 0
+	var paced []*asyncRun // starts that take their time from the rate budget
 	for msg := range batch.Messages() {
 		n--
 		got++
@@ -285,7 +292,8 @@ func (l *limiter) pull(ln *lane, lim limits.Limits) int {
 		}
 		r := &asyncRun{e: e, msg: msg, waited: true}
 		r.startHeartbeat(e.cfg.AckWait / 3)
-		if lim.Rate > 0 && msg.Headers().Get(hdrRateTaken) == "" && !l.waitTurn(r, ln.machine, lim.Rate) {
+		if lim.Rate > 0 && msg.Headers().Get(hdrRateTaken) == "" {
+			paced = append(paced, r)
 			continue
 		}
 		e.dispatch(job{start: r})
@@ -293,24 +301,29 @@ func (l *limiter) pull(ln *lane, lim limits.Limits) int {
 	for range n {
 		e.release()
 	}
+	if len(paced) > 0 {
+		l.pace(paced, ln.machine, lim)
+	}
 	return got
 }
 
-// waitTurn takes the start's time from the machine's rate budget and waits for it. When it
-// cannot (the budget's bucket failed, or the executor is stopping) it hands the start back and
-// reports false.
-func (l *limiter) waitTurn(r *asyncRun, machine string, rate float64) bool {
+// pace takes the start times of runs from the machine's rate budget and dispatches each at its
+// time. When it cannot (the budget's bucket failed, or the executor is stopping) it hands the
+// starts not yet dispatched back.
+func (l *limiter) pace(runs []*asyncRun, machine string, lim limits.Limits) {
 	e := l.e
-	at, err := l.rate.Reserve(e.bgCtx, machine, rate)
-	if err == nil && sleep(e.bgCtx, time.Until(at)) {
-		return true
-	}
+	at, err := l.rate.Reserve(e.bgCtx, machine, lim.Rate, len(runs))
 	if err != nil && e.bgCtx.Err() == nil {
-		e.cfg.Logger.Warn("limits: the start-rate budget could not be taken; the start is handed back", "machine", machine, "err", err)
+		e.cfg.Logger.Warn("limits: the start-rate budget could not be taken; the starts are handed back", "machine", machine, "err", err)
 	}
-	_ = r.msg.NakWithDelay(time.Second)
-	e.done(r)
-	return false
+	for i, r := range runs {
+		if err != nil || !sleep(e.bgCtx, time.Until(at.Add(time.Duration(i)*lim.Interval()))) {
+			_ = r.msg.NakWithDelay(time.Second)
+			e.done(r)
+			continue
+		}
+		e.dispatch(job{start: r})
+	}
 }
 
 // sleep waits d, or until ctx ends (reported false).
@@ -422,17 +435,18 @@ func (l *limiter) unwrap(msg jetstream.Msg, meta *jetstream.MsgMetadata) (waited
 func (l *limiter) admitSync(ctx context.Context, c *syncCall, machine string, lim limits.Limits) {
 	e := l.e
 	if lim.Concurrency > 0 {
-		cons, err := l.consumer(ctx, machine, lim.Concurrency)
-		if err != nil {
+		// One request reads the consumer's counts; a machine with no consumer yet runs nothing.
+		var busy int
+		cons, err := l.stream.Consumer(ctx, l.names.Consumer(machine))
+		switch {
+		case err == nil:
+			info := cons.CachedInfo()
+			busy = info.NumAckPending + int(info.NumPending)
+		case !errors.Is(err, jetstream.ErrConsumerNotFound):
 			e.unavailable(c, "stepjet could not read the concurrency of this state machine: "+err.Error())
 			return
 		}
-		info, err := cons.Info(ctx)
-		if err != nil {
-			e.unavailable(c, "stepjet could not read the concurrency of this state machine: "+err.Error())
-			return
-		}
-		if busy := int(info.NumAckPending) + int(info.NumPending); busy >= lim.Concurrency {
+		if busy >= lim.Concurrency {
 			l.throttle(c, machine, "Rate exceeded: state machine '"+machine+"' runs its limit of "+strconv.Itoa(lim.Concurrency)+
 				" concurrent executions (tag "+limits.TagConcurrency+"); retry later")
 			return

@@ -124,7 +124,7 @@ func TestConcurrencyLimitHoldsAcrossExecutors(t *testing.T) {
 	}
 }
 
-// TestStartRateLimitHoldsAcrossExecutors: 50 starts of a machine limited to 20 starts per
+// TestStartRateLimitHoldsAcrossExecutors: 100 starts of a machine limited to 20 starts per
 // second, run by two executors: the starts' observed rate over the whole run, (n-1) / (last -
 // first), is at most 20 × 1.05. Counts of starts, not wall-clock speed, are asserted.
 func TestStartRateLimitHoldsAcrossExecutors(t *testing.T) {
@@ -133,7 +133,7 @@ func TestStartRateLimitHoldsAcrossExecutors(t *testing.T) {
 	putLimited(t, env, "paced", map[string]string{limits.TagRate: "20"})
 	task := &slowTask{hold: time.Millisecond}
 	twoExecutors(t, env, task)
-	const n = 50
+	const n = 100
 	startMany(t, env, "paced", n)
 	results.Wait(t, n, 3*time.Minute)
 	_, entered := task.stats()
@@ -147,9 +147,11 @@ func TestStartRateLimitHoldsAcrossExecutors(t *testing.T) {
 	if rate > 20*1.05 {
 		t.Fatalf("observed start rate %.2f/s exceeds the limit 20/s by more than 5%%", rate)
 	}
-	// Every window of 21 consecutive starts spans at least a second (less 5%).
+	// No burst inside the run either: 21 consecutive starts span a second at 20/s. Each start
+	// is seen when its task is entered, which a loaded host delays by up to ~100 ms, so the
+	// bound here is 0.75 s; two executors each starting 20/s would put 21 starts in 0.5 s.
 	for i := 0; i+20 < n; i++ {
-		if d := entered[i+20].Sub(entered[i]); d < 950*time.Millisecond {
+		if d := entered[i+20].Sub(entered[i]); d < 750*time.Millisecond {
 			t.Fatalf("starts %d..%d: 21 starts within %s at a limit of 20/s", i, i+20, d)
 		}
 	}

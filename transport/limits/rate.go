@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -22,6 +23,9 @@ import (
 type Rate struct {
 	KV  jetstream.KeyValue
 	Now func() time.Time // default time.Now
+
+	mu   sync.Mutex
+	last map[string]budget // by key
 }
 
 // ErrContended is returned when the budget's key kept changing under every attempt.
@@ -40,53 +44,93 @@ func (r *Rate) now() time.Time {
 
 func rateKey(machine string) string { return "rate." + wire.EncodeKey(machine) }
 
-// Reserve takes the machine's next start time at rate starts per second: now, or later when
-// the budget is spent. The caller starts the execution at the time returned (waiting until
-// then); the time is taken whether or not it does.
-func (r *Rate) Reserve(ctx context.Context, machine string, rate float64) (time.Time, error) {
-	at, _, err := r.take(ctx, machine, rate, false)
+// Reserve takes the machine's next n start times at rate starts per second: the first is now,
+// or later when the budget is spent, and the others follow it 1/rate apart. The caller starts
+// the executions at those times (waiting until each); they are taken whether or not it does.
+// Taking several at once costs one compare-and-set for the lot.
+func (r *Rate) Reserve(ctx context.Context, machine string, rate float64, n int) (time.Time, error) {
+	at, _, err := r.take(ctx, machine, rate, max(n, 1), false)
 	return at, err
 }
 
 // TryTake takes a start time only if one is due now; it reports false (and takes nothing)
 // when the machine's budget is spent. Sync starts use it: over the rate, they are refused.
 func (r *Rate) TryTake(ctx context.Context, machine string, rate float64) (bool, error) {
-	_, ok, err := r.take(ctx, machine, rate, true)
+	_, ok, err := r.take(ctx, machine, rate, 1, true)
 	return ok, err
 }
 
-func (r *Rate) take(ctx context.Context, machine string, rate float64, onlyNow bool) (time.Time, bool, error) {
+// budget is the last value of a machine's key this process read or wrote: the next take tries
+// a compare-and-set on it at once, and reads the key only when another executor moved it.
+type budget struct {
+	rev  uint64
+	next time.Time
+}
+
+func (r *Rate) cached(key string) (budget, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, ok := r.last[key]
+	return b, ok
+}
+
+func (r *Rate) remember(key string, b budget) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.last == nil {
+		r.last = map[string]budget{}
+	}
+	if len(r.last) >= maxCached {
+		clear(r.last) // a budget not cached is read: only a little slower
+	}
+	r.last[key] = b
+}
+
+// maxCached bounds the budgets a process remembers.
+const maxCached = 4096
+
+func (r *Rate) take(ctx context.Context, machine string, rate float64, n int, onlyNow bool) (time.Time, bool, error) {
 	interval := Limits{Rate: rate}.Interval()
 	key := rateKey(machine)
+	b, known := r.cached(key)
 	for range maxAttempts {
-		var next time.Time
-		var rev uint64
-		e, err := r.KV.Get(ctx, key)
-		switch {
-		case errors.Is(err, jetstream.ErrKeyNotFound):
-		case err != nil:
-			return time.Time{}, false, err
-		default:
-			rev = e.Revision()
-			if n, err := strconv.ParseInt(string(e.Value()), 10, 64); err == nil {
-				next = time.Unix(0, n)
+		if !known {
+			b = budget{}
+			e, err := r.KV.Get(ctx, key)
+			switch {
+			case errors.Is(err, jetstream.ErrKeyNotFound):
+			case err != nil:
+				return time.Time{}, false, err
+			default:
+				b.rev = e.Revision()
+				if v, err := strconv.ParseInt(string(e.Value()), 10, 64); err == nil {
+					b.next = time.Unix(0, v)
+				}
 			}
 		}
 		now := r.now()
 		at := now
-		if next.After(now) {
+		if b.next.After(now) {
 			if onlyNow {
+				if known { // the cached value may be stale: read the key before refusing
+					known = false
+					continue
+				}
 				return time.Time{}, false, nil
 			}
-			at = next
+			at = b.next
 		}
-		val := []byte(strconv.FormatInt(at.Add(interval).UnixNano(), 10))
-		if rev == 0 {
-			_, err = r.KV.Create(ctx, key, val)
+		next := at.Add(time.Duration(n) * interval)
+		val := []byte(strconv.FormatInt(next.UnixNano(), 10))
+		var rev uint64
+		var err error
+		if b.rev == 0 {
+			rev, err = r.KV.Create(ctx, key, val)
 		} else {
-			_, err = r.KV.Update(ctx, key, val, rev)
+			rev, err = r.KV.Update(ctx, key, val, b.rev)
 		}
 		if err == nil {
+			r.remember(key, budget{rev: rev, next: next})
 			return at, true, nil
 		}
 		if !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongSequence(err) {
@@ -95,6 +139,7 @@ func (r *Rate) take(ctx context.Context, machine string, rate float64, onlyNow b
 		if ctx.Err() != nil {
 			return time.Time{}, false, ctx.Err()
 		}
+		known = false // another executor took a turn: read the key
 	}
 	return time.Time{}, false, ErrContended
 }
