@@ -148,7 +148,7 @@ func (e *Executor) handle(r *asyncRun) {
 	}
 	if !r.waited && meta.NumDelivered < uint64(e.cfg.MaxDeliver) {
 		if lim := e.limitsOf(e.runCtx, st.Machine); !lim.None() {
-			e.wait(r, meta, st.Machine)
+			e.moveToWait(r, meta, st.Machine)
 			return
 		}
 	}
@@ -190,9 +190,9 @@ func (e *Executor) handle(r *asyncRun) {
 	e.results.store(r, &res, st.Machine)
 }
 
-// wait moves a start of a limited machine to the waiting stream and acks it there; when the
+// moveToWait moves a start of a limited machine to the waiting stream and acks it there; when the
 // move fails the start is handed back, to be moved (or run, if its limits went) later.
-func (e *Executor) wait(r *asyncRun, meta *jetstream.MsgMetadata, machine string) {
+func (e *Executor) moveToWait(r *asyncRun, meta *jetstream.MsgMetadata, machine string) {
 	ctx, cancel := context.WithTimeout(e.bgCtx, 10*time.Second)
 	err := e.limiter.move(ctx, r.msg, meta, machine)
 	cancel()

@@ -63,18 +63,16 @@ const rescanEvery = 5 * time.Second
 
 // limiter holds an executor's lanes: one pull loop per limited machine with starts waiting.
 type limiter struct {
-	e       *Executor
-	names   limits.Names
-	js      jetstream.JetStream
-	stream  jetstream.Stream
-	rate    limits.Rate
-	replica int
+	e      *Executor
+	names  limits.Names
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	rate   *limits.Rate
 
 	mu    sync.Mutex
 	lanes map[string]*lane
 	wg    sync.WaitGroup // lanes and the rescan loop
 
-	moved     atomic.Int64
 	throttled sync.Map // machine -> *atomic.Int64: sync starts refused by a limit
 }
 
@@ -86,15 +84,15 @@ type lane struct {
 }
 
 func newLimiter(ctx context.Context, e *Executor) (*limiter, error) {
-	l := &limiter{e: e, names: limits.Names{Layout: e.cfg.Layout}, js: e.js, lanes: map[string]*lane{}, replica: 1}
-	memory := false
+	l := &limiter{e: e, names: limits.Names{Layout: e.cfg.Layout}, js: e.js, lanes: map[string]*lane{}}
+	replicas, memory := 1, false
 	if p := e.cfg.Provision; p != nil {
-		l.replica, memory = max(p.Replicas, 1), p.Memory
+		replicas, memory = max(p.Replicas, 1), p.Memory
 	}
 	if e.cfg.Replicas > 0 {
-		l.replica = e.cfg.Replicas
+		replicas = e.cfg.Replicas
 	}
-	if err := provision.EnsureStreams(ctx, e.js, []jetstream.StreamConfig{l.names.StreamConfig(l.replica, memory)}, e.cfg.Logger); err != nil {
+	if err := provision.EnsureStreams(ctx, e.js, []jetstream.StreamConfig{l.names.StreamConfig(replicas, memory)}, e.cfg.Logger); err != nil {
 		return nil, err
 	}
 	s, err := e.js.Stream(ctx, l.names.Stream())
@@ -102,11 +100,11 @@ func newLimiter(ctx context.Context, e *Executor) (*limiter, error) {
 		return nil, err
 	}
 	l.stream = s
-	kv, err := provision.EnsureBucket(ctx, e.js, l.names.BucketConfig(l.replica, memory))
+	kv, err := provision.EnsureBucket(ctx, e.js, l.names.BucketConfig(replicas, memory))
 	if err != nil {
 		return nil, err
 	}
-	l.rate = limits.Rate{KV: kv}
+	l.rate = &limits.Rate{KV: kv}
 	return l, nil
 }
 
@@ -148,21 +146,20 @@ func (l *limiter) rescan() {
 // wait waits for the lanes and the rescan loop to end (after bgCtx ends).
 func (l *limiter) wait() { l.wg.Wait() }
 
-// of returns machine's limits, from its current record's tags (the machines cache, which a
+// limitsOf returns machine's limits, from its current record's tags (the machines cache, which a
 // watch keeps current: a changed tag applies to the next start without a restart).
 func (e *Executor) limitsOf(ctx context.Context, machine string) limits.Limits {
 	if e.limiter == nil {
 		return limits.Limits{}
 	}
 	c, err := e.machines.get(ctx, wire.MachineKey(machine), machine)
-	if err != nil || c == nil || len(c.rec.Tags) == 0 {
+	if err != nil || c == nil {
 		return limits.Limits{}
 	}
-	lim, err := limits.Parse(c.rec.Tags)
-	if err != nil {
-		e.cfg.Logger.Warn("limits: a machine's limit tag is invalid; it is ignored", "machine", machine, "err", err)
+	if c.limitsErr != nil && c.warned.CompareAndSwap(false, true) {
+		e.cfg.Logger.Warn("limits: a machine's limit tag is invalid; it is ignored", "machine", machine, "err", c.limitsErr)
 	}
-	return lim
+	return c.limits
 }
 
 // ensureLane starts machine's lane unless it runs, and returns it.
@@ -268,41 +265,52 @@ func (l *limiter) pull(ln *lane, lim limits.Limits) int {
 	if n == 0 {
 		return 0
 	}
-	batch, err := ln.cons.Fetch(n, jetstream.FetchMaxWait(fetchWait))
-	if err != nil {
-		for range n {
-			e.release()
-		}
-		if e.bgCtx.Err() == nil {
-			e.cfg.Logger.Warn("limits: fetch failed", "machine", ln.machine, "err", err)
-			ln.cons = nil // the consumer may be gone (deleted while idle): set it again
-			sleep(e.bgCtx, time.Second)
-		}
-		return 0
+	// With a rate limit, the starts are paced once the whole batch is in: the batch is what
+	// is waiting now (FetchNoWait), or, when nothing is, the first one to come. A pull that
+	// waited for a full batch would hold the starts that came first for its whole expiry.
+	paced := lim.Rate > 0
+	var batch jetstream.MessageBatch
+	var err error
+	if paced {
+		batch, err = ln.cons.FetchNoWait(n)
+	} else {
+		batch, err = ln.cons.Fetch(n, jetstream.FetchMaxWait(fetchWait))
 	}
 	got := 0
-	var paced []*asyncRun // starts that take their time from the rate budget
-	for msg := range batch.Messages() {
-		n--
-		got++
-		if !e.admit() {
-			_ = msg.NakWithDelay(handBackDelay)
-			e.release()
-			continue
+	var runs []*asyncRun // starts that take their time from the rate budget
+	for waited := false; err == nil; waited = true {
+		for msg := range batch.Messages() {
+			n--
+			got++
+			if !e.admit() {
+				_ = msg.NakWithDelay(handBackDelay)
+				e.release()
+				continue
+			}
+			r := &asyncRun{e: e, msg: msg, waited: true}
+			r.startHeartbeat(e.cfg.AckWait / 3)
+			if paced && msg.Headers().Get(hdrRateTaken) == "" {
+				runs = append(runs, r)
+				continue
+			}
+			e.dispatch(job{start: r})
 		}
-		r := &asyncRun{e: e, msg: msg, waited: true}
-		r.startHeartbeat(e.cfg.AckWait / 3)
-		if lim.Rate > 0 && msg.Headers().Get(hdrRateTaken) == "" {
-			paced = append(paced, r)
-			continue
+		if !paced || got > 0 || waited {
+			break
 		}
-		e.dispatch(job{start: r})
+		// Nothing was waiting: wait (once) for the next start, which is paced as well.
+		batch, err = ln.cons.Fetch(1, jetstream.FetchMaxWait(fetchWait))
 	}
 	for range n {
 		e.release()
 	}
-	if len(paced) > 0 {
-		l.pace(paced, ln.machine, lim)
+	if len(runs) > 0 {
+		l.pace(runs, ln.machine, lim)
+	}
+	if err != nil && e.bgCtx.Err() == nil {
+		e.cfg.Logger.Warn("limits: fetch failed", "machine", ln.machine, "err", err)
+		ln.cons = nil // the consumer may be gone (deleted while idle): set it again
+		sleep(e.bgCtx, time.Second)
 	}
 	return got
 }
@@ -362,7 +370,6 @@ func (l *limiter) move(ctx context.Context, msg jetstream.Msg, meta *jetstream.M
 	if _, err := l.js.PublishMsg(ctx, m); err != nil {
 		return err
 	}
-	l.moved.Add(1)
 	l.ensureLane(machine)
 	return nil
 }
@@ -385,7 +392,6 @@ func (l *limiter) moveSync(ctx context.Context, c *syncCall, machine string, rat
 	if _, err := l.js.PublishMsg(ctx, m); err != nil {
 		return err
 	}
-	l.moved.Add(1)
 	l.ensureLane(machine)
 	return nil
 }
