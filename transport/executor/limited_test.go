@@ -260,3 +260,47 @@ func TestLimitMetrics(t *testing.T) {
 		return got[telemetry.MetricLimitRunning] == 1 && got[telemetry.MetricLimitWaiting] == 2 && got[telemetry.MetricLimitThrottled] == 1
 	})
 }
+
+// TestWaitingStartsSurviveAnExecutorStopping: an executor stopped at its drain deadline with a
+// limited machine's executions running hands them back; another executor runs every start
+// exactly once, within the limit. At-least-once holds through the wait.
+func TestWaitingStartsSurviveAnExecutorStopping(t *testing.T) {
+	env := testenv.New(t)
+	results := env.WatchResults()
+	putLimited(t, env, "handed", map[string]string{limits.TagConcurrency: "2"})
+	hung := &slowTask{hold: time.Hour}
+	a, err := executor.New(executor.Config{NC: env.Connect(), Logger: quietLogger(), Funcs: funcs(slowFn, hung)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	startMany(t, env, "handed", n)
+	waitFor(t, "two executions running in the first executor", func() bool { _, e := hung.stats(); return len(e) == 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	_ = a.Shutdown(ctx)
+	cancel()
+	if most, _ := hung.stats(); most != 2 {
+		t.Fatalf("%d ran at once in the first executor; the limit is 2", most)
+	}
+
+	task := &slowTask{hold: 20 * time.Millisecond}
+	startExecutor(t, env, executor.Config{Funcs: funcs(slowFn, task)})
+	got := results.Wait(t, n, 2*time.Minute)
+	arns := map[string]bool{}
+	for _, r := range got {
+		if r.Status != "SUCCEEDED" {
+			t.Fatalf("execution %s: %s %s %s", r.Name, r.Status, r.Error, r.Cause)
+		}
+		arns[r.ExecutionArn] = true
+	}
+	most, entered := task.stats()
+	if len(arns) != n || len(entered) != n {
+		t.Fatalf("%d results for %d executions; the second executor ran %d", len(arns), n, len(entered))
+	}
+	if most > 2 {
+		t.Fatalf("%d ran at once; the limit is 2", most)
+	}
+}
