@@ -162,7 +162,8 @@ func (e *Executor) limitsOf(ctx context.Context, machine string) limits.Limits {
 	return c.limits
 }
 
-// ensureLane starts machine's lane unless it runs, and returns it.
+// ensureLane starts machine's lane unless one runs. (A lane ending just now may miss this
+// call; the rescan finds the machine's waiting starts within rescanEvery.)
 func (l *limiter) ensureLane(machine string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -238,6 +239,9 @@ func (l *limiter) run(ln *lane) {
 
 // drained reports that nothing of the lane's machine waits or runs.
 func (l *limiter) drained(ln *lane) bool {
+	if ln.cons == nil { // its fetch failed: the consumer is set again before the next pull
+		return false
+	}
 	ctx, cancel := context.WithTimeout(l.e.bgCtx, 2*time.Second)
 	defer cancel()
 	info, err := ln.cons.Info(ctx)
