@@ -114,6 +114,8 @@ func TestClientCommands(t *testing.T) {
 		{"create with an invalid name", []string{"create", "bad name", def}, exitFail, []check{contains("stderr", "InvalidName")}},
 		{"create with a bad logging level", []string{"create", "x", def, "--logging-level", "LOUD"}, exitFail, []check{contains("stderr", "ValidationException")}},
 		{"create with a bad tag", []string{"create", "x", def, "--tag", "novalue"}, exitUsage, []check{contains("stderr", "want key=value")}},
+		{"create with a limit tag out of range", []string{"create", "x", def, "--tag", "stepjet:max-concurrency=0"}, exitFail,
+			[]check{contains("stderr", "ValidationException"), contains("stderr", "stepjet:max-concurrency"), empty("stdout")}},
 		{"create with one argument", []string{"create", "x"}, exitUsage, []check{contains("stderr", "want NAME and DEFINITION")}},
 		{"create with an unknown flag", []string{"create", "x", def, "--colour", "red"}, exitUsage, []check{contains("stderr", "flag provided but not defined: -colour")}},
 
