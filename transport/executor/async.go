@@ -190,15 +190,17 @@ func (e *Executor) handle(r *asyncRun) {
 	e.results.store(r, &res, st.Machine)
 }
 
-// moveToWait moves a start of a limited machine to the waiting stream and acks it there; when the
-// move fails the start is handed back, to be moved (or run, if its limits went) later.
+// moveToWait moves a start of a limited machine to the waiting stream and acks it; when the
+// move fails the start is handed back, to be moved (or run, if its limits went) later. A
+// draining executor still moves the starts it holds: the move is quick and leaves them where
+// every executor finds them.
 func (e *Executor) moveToWait(r *asyncRun, meta *jetstream.MsgMetadata, machine string) {
-	ctx, cancel := context.WithTimeout(e.bgCtx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	err := e.limiter.move(ctx, r.msg, meta, machine)
 	cancel()
 	if err != nil {
 		e.cfg.Logger.Warn("limits: a start could not be moved to wait for its machine's limits; handed back", "machine", machine, "err", err)
-		_ = r.msg.NakWithDelay(time.Second)
+		_ = r.msg.NakWithDelay(handBackDelay)
 	} else {
 		_ = r.msg.Ack()
 	}
