@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/stepjet/stepjet/transport/limits"
 )
 
 const usageText = `Usage: stepjet-bench [options]     (also: stepjet bench [options])
@@ -50,6 +52,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.Env.TaskDelay, "task-delay", 0, "make every task take this long (slow workers)")
 	fs.StringVar(&c.Env.Telemetry, "telemetry", TelemetryOff, "the executor's telemetry: off, metrics (as serve without an OTLP endpoint) or traces (every execution traced to an in-process OTLP endpoint)")
 	fs.IntVar(&c.Env.MaxInFlight, "max-inflight", 0, "the executor's MaxInFlight (default max(4096, --inflight))")
+	maxConcurrency := fs.String("max-concurrency", "", "tag the benchmark's machines stepjet:max-concurrency N (executions at once, across executors)")
+	maxStartRate := fs.String("max-start-rate", "", "tag the benchmark's machines stepjet:max-start-rate R (starts per second, across executors)")
 	phases := fs.String("phases", strings.Join(AllPhases, ","), "phases to run, comma-separated")
 	fs.IntVar(&c.CeilingN, "ceiling-n", 50000, "messages for the JetStream ceiling")
 	fs.IntVar(&c.AsyncN, "n", 20000, "executions in the async burst")
@@ -104,6 +108,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		c.Rates = append(c.Rates, v)
+	}
+	for tag, v := range map[string]string{limits.TagConcurrency: *maxConcurrency, limits.TagRate: *maxStartRate} {
+		if v == "" {
+			continue
+		}
+		if err := limits.Check(map[string]string{tag: v}); err != nil {
+			fmt.Fprintln(stderr, "stepjet-bench:", err)
+			return 2
+		}
+		if c.Env.Tags == nil {
+			c.Env.Tags = map[string]string{}
+		}
+		c.Env.Tags[tag] = v
 	}
 	if c.Warmup < 0 {
 		c.Warmup = -1

@@ -68,6 +68,9 @@ type EnvConfig struct {
 	Log io.Writer
 	// Telemetry is TelemetryOff (default), TelemetryMetrics or TelemetryTraces.
 	Telemetry string
+	// Tags are put on every machine the harness registers: e.g. the limits
+	// stepjet:max-concurrency and stepjet:max-start-rate (package transport/limits).
+	Tags map[string]string
 }
 
 // Env is a running system: a server (embedded or not), provisioned streams, an executor and
@@ -292,6 +295,7 @@ func (e *Env) RegisterMachine(ctx context.Context, base string, def []byte) (str
 		RoleArn:      "arn:aws:iam::123456789012:role/stepjet-bench",
 		Type:         "EXPRESS",
 		CreationDate: time.Now().UTC(),
+		Tags:         e.cfg.Tags,
 	})
 	if err != nil {
 		return "", err

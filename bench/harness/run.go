@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/bench"
+	"github.com/stepjet/stepjet/transport/limits"
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
 )
@@ -342,6 +343,11 @@ func (e *Env) describe() string {
 		fmt.Fprintf(&b, ", each task takes %s", e.cfg.TaskDelay)
 	}
 	fmt.Fprintf(&b, "; executor MaxInFlight %d", e.cfg.MaxInFlight)
+	for _, tag := range []string{limits.TagConcurrency, limits.TagRate} {
+		if v, ok := e.cfg.Tags[tag]; ok {
+			fmt.Fprintf(&b, "; machines tagged %s=%s", tag, v)
+		}
+	}
 	if e.srv != nil {
 		b.WriteString("; everything in one process")
 	}

@@ -275,6 +275,18 @@ func (t *tagsFlag) Set(s string) error {
 	return nil
 }
 
+// keysFlag collects a repeated flag's values (--untag KEY).
+type keysFlag []string
+
+func (k *keysFlag) String() string { return "" }
+func (k *keysFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("want a tag key")
+	}
+	*k = append(*k, s)
+	return nil
+}
+
 // loggingConfig builds a LoggingConfiguration from the --logging-level, --include-execution-data
 // and --log-group-arn flags; nil when no level is given. stepjet publishes log events to its
 // logs stream whatever the destination says; AWS requires one destination for levels above OFF,

@@ -114,6 +114,8 @@ func TestClientCommands(t *testing.T) {
 		{"create with an invalid name", []string{"create", "bad name", def}, exitFail, []check{contains("stderr", "InvalidName")}},
 		{"create with a bad logging level", []string{"create", "x", def, "--logging-level", "LOUD"}, exitFail, []check{contains("stderr", "ValidationException")}},
 		{"create with a bad tag", []string{"create", "x", def, "--tag", "novalue"}, exitUsage, []check{contains("stderr", "want key=value")}},
+		{"create with a limit tag out of range", []string{"create", "x", def, "--tag", "stepjet:max-concurrency=0"}, exitFail,
+			[]check{contains("stderr", "ValidationException"), contains("stderr", "stepjet:max-concurrency"), empty("stdout")}},
 		{"create with one argument", []string{"create", "x"}, exitUsage, []check{contains("stderr", "want NAME and DEFINITION")}},
 		{"create with an unknown flag", []string{"create", "x", def, "--colour", "red"}, exitUsage, []check{contains("stderr", "flag provided but not defined: -colour")}},
 
@@ -152,6 +154,12 @@ func TestClientCommands(t *testing.T) {
 		{"update with a bad --tracing", []string{"update", "hello", "--tracing", "maybe"}, exitUsage, []check{contains("stderr", "--tracing is on or off")}},
 		{"update with an unreadable file", []string{"update", "hello", "--definition", missing}, exitUsage, []check{contains("stderr", "nope.json")}},
 		{"update with an unknown flag", []string{"update", "hello", "--nope"}, exitUsage, nil},
+		{"update --tag sets a machine's limits", []string{"update", "hello", "--tag", "stepjet:max-concurrency=5", "--tag", "stepjet:max-start-rate=2.5"}, exitOK,
+			[]check{contains("stdout", "{}"), empty("stderr")}},
+		{"update --tag with a limit that is not a number", []string{"update", "hello", "--tag", "stepjet:max-start-rate=fast"}, exitFail,
+			[]check{contains("stderr", "ValidationException"), contains("stderr", "stepjet:max-start-rate")}},
+		{"update --untag", []string{"update", "hello", "--untag", "stepjet:max-start-rate"}, exitOK, []check{empty("stderr")}},
+		{"update --tag of a missing machine", []string{"update", "nope", "--tag", "a=b"}, exitFail, []check{contains("stderr", "StateMachineDoesNotExist")}},
 
 		{"list", []string{"list"}, exitOK, []check{func(t *testing.T, out, _ string) {
 			lines := strings.Split(strings.TrimSpace(out), "\n")

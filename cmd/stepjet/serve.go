@@ -297,7 +297,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	router := executor.DefaultTasks(nc, js, layout, nil)
 	router.HTTP.Policy = tasks.HTTPPolicy{Allow: taskAllow.prefixes, Deny: taskDeny.prefixes, NoDefaultDeny: taskDeny.none}
 	ec := executor.Config{NC: nc, Layout: layout, Tasks: router, MaxInFlight: *maxInFlight, MaxComputing: *maxComputing, Timeout: *timeout,
-		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log, Telemetry: tel.Telemetry}
+		AckWait: *ackWait, MaxDeliver: *maxDeliver, Logger: log, Telemetry: tel.Telemetry, Replicas: *replicas}
 	if rec != nil { // a nil *Recorder in the interface would not be nil
 		ec.Recorder = rec
 	}

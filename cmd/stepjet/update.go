@@ -11,16 +11,22 @@ func init() {
 
 const updateHelp = `
 Usage: stepjet update NAME|ARN [--definition FILE] [--role-arn ARN] [--logging-level L] [--publish]
+                              [--tag KEY=VALUE]... [--untag KEY]...
 
 Changes a state machine's definition, role, logging or tracing, as AWS's UpdateStateMachine
 does, and prints the answer (updateDate, revisionId, and stateMachineVersionArn with --publish).
-Executions already running keep the definition they started with.
+Executions already running keep the definition they started with. --tag and --untag set and
+remove tags (TagResource, UntagResource), such as the machine's limits
+stepjet:max-concurrency and stepjet:max-start-rate, which apply to the next start without a
+restart; with only tags to change, the answer printed is {}.
 
 Exit status: 0 on success; 1 when the API refuses the request (AWS's error name and message on
 stderr); 2 on bad usage, an unreadable file, or when the server cannot be reached.
 
 Example:
   stepjet update hello --definition examples/hello/hello.asl.json --publish --version-description "v2"
+  stepjet update hello --tag stepjet:max-concurrency=10 --tag stepjet:max-start-rate=50
+  stepjet update hello --untag stepjet:max-start-rate
 `
 
 func updateCmd(args []string, stdout, stderr io.Writer) int {
@@ -35,6 +41,10 @@ func updateCmd(args []string, stdout, stderr io.Writer) int {
 	tracing := fs.String("tracing", "", "set tracing: on or off")
 	publish := fs.Bool("publish", false, "publish the result as a new version")
 	versionDesc := fs.String("version-description", "", "description of the published version (with --publish)")
+	var tags tagsFlag
+	fs.Var(&tags, "tag", "set a tag key=value (repeatable; TagResource)")
+	var untags keysFlag
+	fs.Var(&untags, "untag", "remove the tag KEY (repeatable; UntagResource)")
 	pos, code, ok := parseCommandArgs(fs, args)
 	if !ok {
 		return code
@@ -80,10 +90,22 @@ func updateCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportCallError(stderr, "update", err)
 	}
-	in["stateMachineArn"] = arn
-	var out map[string]any
-	if err := c.call("UpdateStateMachine", in, &out); err != nil {
-		return reportCallError(stderr, "update", err)
+	out := map[string]any{}
+	if len(in) > 0 || len(tags)+len(untags) == 0 {
+		in["stateMachineArn"] = arn
+		if err := c.call("UpdateStateMachine", in, &out); err != nil {
+			return reportCallError(stderr, "update", err)
+		}
+	}
+	if len(tags) > 0 {
+		if err := c.call("TagResource", map[string]any{"resourceArn": arn, "tags": tags}, nil); err != nil {
+			return reportCallError(stderr, "update", err)
+		}
+	}
+	if len(untags) > 0 {
+		if err := c.call("UntagResource", map[string]any{"resourceArn": arn, "tagKeys": untags}, nil); err != nil {
+			return reportCallError(stderr, "update", err)
+		}
 	}
 	printJSON(stdout, out)
 	return exitOK

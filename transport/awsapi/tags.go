@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sort"
 
+	"github.com/stepjet/stepjet/transport/limits"
 	"github.com/stepjet/stepjet/transport/registry"
 )
 
@@ -32,10 +33,29 @@ func tagMap(existing map[string]string, tags []tag) (map[string]string, *Error) 
 	if err := v.err(); err != nil {
 		return nil, err.(*Error)
 	}
+	if e := checkLimitTags(tags); e != nil {
+		return nil, e
+	}
 	if len(out) > maxTags {
 		return nil, errBadRequest("TooManyTags", "Too many tags: a resource can have at most %d tags", maxTags)
 	}
 	return out, nil
+}
+
+// checkLimitTags refuses a limit tag being set (package limits: stepjet:max-concurrency,
+// stepjet:max-start-rate) whose value the executors could not enforce; tags already stored
+// are not checked again, so an untouched one never blocks other tag changes.
+func checkLimitTags(tags []tag) *Error {
+	set := map[string]string{}
+	for _, t := range tags {
+		if t.Key != nil {
+			set[*t.Key] = str(t.Value)
+		}
+	}
+	if err := limits.Check(set); err != nil {
+		return errBadRequest("ValidationException", "Invalid tag value: %s", err.Error())
+	}
+	return nil
 }
 
 type tagInput struct {

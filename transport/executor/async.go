@@ -27,18 +27,9 @@ const handBackDelay = fetchWait + 2*time.Second
 func (e *Executor) pull(cons jetstream.Consumer) {
 	defer close(e.pullDone)
 	for {
-		if !e.acquire(e.bgCtx) {
+		n := e.acquireUpTo(maxBatch)
+		if n == 0 {
 			return
-		}
-		n := 1
-		for n < maxBatch {
-			select {
-			case e.sem <- struct{}{}:
-				n++
-				continue
-			default:
-			}
-			break
 		}
 		// The pull expires at the server after fetchWait, and the client waits a second longer
 		// for the expiry status: every message the server delivered before it is read, even
@@ -84,6 +75,25 @@ func (e *Executor) pull(cons jetstream.Consumer) {
 	}
 }
 
+// acquireUpTo waits for one in-flight slot and takes up to most-1 more that are free; it
+// returns how many it took (0 once shutdown began).
+func (e *Executor) acquireUpTo(most int) int {
+	if !e.acquire(e.bgCtx) {
+		return 0
+	}
+	n := 1
+	for n < most {
+		select {
+		case e.sem <- struct{}{}:
+			n++
+			continue
+		default:
+		}
+		break
+	}
+	return n
+}
+
 // admit counts a delivered start in flight unless Shutdown has begun. Shutdown waits for the
 // in-flight count without waiting for the pull under way to end, so the check and the count
 // are made under the lock Shutdown sets stopping with.
@@ -116,7 +126,17 @@ func (e *Executor) handle(r *asyncRun) {
 		e.done(r)
 		return
 	}
-	st, bad := e.cfg.Layout.DecodeStart(msg.Subject(), msg.Headers(), msg.Data(), meta.Timestamp, meta.Sequence.Stream)
+	subject, header, accepted, seq := msg.Subject(), msg.Headers(), meta.Timestamp, meta.Sequence.Stream
+	var waited waitedStart
+	var bad error
+	if r.waited {
+		waited, bad = e.limiter.unwrap(msg, meta)
+		subject, header, accepted, seq = waited.subject, waited.header, waited.accepted, waited.seq
+	}
+	var st wire.Start
+	if bad == nil {
+		st, bad = e.cfg.Layout.DecodeStart(subject, header, msg.Data(), accepted, seq)
+	}
 	var se *wire.StartError
 	if errors.As(bad, &se) && se.Fatal {
 		// No machine to store a result for: nothing from this start may reach a NATS request.
@@ -125,6 +145,22 @@ func (e *Executor) handle(r *asyncRun) {
 		_ = msg.TermWithReason(truncate(bad.Error()))
 		e.done(r)
 		return
+	}
+	if !r.waited && meta.NumDelivered < uint64(e.cfg.MaxDeliver) {
+		if lim := e.limitsOf(e.runCtx, st.Machine); !lim.None() {
+			e.moveToWait(r, meta, st.Machine)
+			return
+		}
+	}
+	if waited.reply != "" {
+		e.serveWaitedSync(r, meta, st, bad, waited)
+		return
+	}
+	if r.waited {
+		// A waiting start's execution begins when it leaves the wait: its startDate and its
+		// 5-minute deadline count from now, not from when it was accepted (st.Accepted still
+		// chooses the definition's revision).
+		st.Date = time.Now().UTC()
 	}
 	r.arn, r.redrive = st.Arn, st.RedriveCount
 	e.track(st.Arn, r)
@@ -152,6 +188,23 @@ func (e *Executor) handle(r *asyncRun) {
 	e.untrack(st.Arn)
 	e.record(&res)
 	e.results.store(r, &res, st.Machine)
+}
+
+// moveToWait moves a start of a limited machine to the waiting stream and acks it; when the
+// move fails the start is handed back, to be moved (or run, if its limits went) later. A
+// draining executor still moves the starts it holds: the move is quick and leaves them where
+// every executor finds them.
+func (e *Executor) moveToWait(r *asyncRun, meta *jetstream.MsgMetadata, machine string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err := e.limiter.move(ctx, r.msg, meta, machine)
+	cancel()
+	if err != nil {
+		e.cfg.Logger.Warn("limits: a start could not be moved to wait for its machine's limits; handed back", "machine", machine, "err", err)
+		_ = r.msg.NakWithDelay(handBackDelay)
+	} else {
+		_ = r.msg.Ack()
+	}
+	e.done(r)
 }
 
 // done ends an async start's hold on the executor: its heartbeat, slot and in-flight count.

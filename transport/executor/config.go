@@ -52,6 +52,10 @@ type Config struct {
 	Consumer string
 	// Provision, when set, makes Start create or update the streams and buckets first.
 	Provision *provision.Config
+	// Replicas of the stream and bucket the executor creates itself for machines' limits (the
+	// waiting stream and the start-rate budgets; package limits). Default: Provision's
+	// replicas when set, else 1. On a cluster, set it as the other streams' (serve --replicas).
+	Replicas int
 	// DisableSync and DisableTriggers turn off the sync responder and trigger subscriptions.
 	DisableSync     bool
 	DisableTriggers bool

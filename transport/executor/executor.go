@@ -49,6 +49,7 @@ type Executor struct {
 	subsMu   sync.Mutex
 	syncSub  *nats.Subscription
 	triggers *triggerSet
+	limiter  *limiter // per-machine limits (limited.go)
 
 	syncQ      chan *syncCall // sync requests waiting for a slot (bounded)
 	syncBytes  atomic.Int64   // their input bytes
@@ -111,6 +112,9 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 			}
 			e.stopping.Store(true)
 			close(e.pullDone)
+			if e.limiter != nil {
+				e.limiter.wait()
+			}
 		}
 	}()
 	if e.cfg.Provision != nil {
@@ -127,6 +131,9 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 	e.machines = newMachineCache(kv, e.cfg.Layout)
 	if err := e.machines.watch(e.bgCtx); err != nil {
 		return fmt.Errorf("executor: watch machines: %w", err)
+	}
+	if e.limiter, err = newLimiter(ctx, e); err != nil {
+		return fmt.Errorf("executor: limits: %w", err)
 	}
 	cons, err := e.js.CreateOrUpdateConsumer(ctx, e.cfg.Layout.ExecutionsStream(), jetstream.ConsumerConfig{
 		Durable:       e.cfg.Consumer,
@@ -161,6 +168,7 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 	if err := e.observe(); err != nil {
 		return fmt.Errorf("executor: metrics: %w", err)
 	}
+	e.limiter.start()
 	go e.pull(cons)
 	e.cfg.Logger.Info("executor started", "consumer", e.cfg.Consumer, "maxInFlight", e.cfg.MaxInFlight,
 		"timeout", e.cfg.Timeout, "ackWait", e.cfg.AckWait, "maxDeliver", e.cfg.MaxDeliver)
@@ -233,6 +241,9 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 	}
 	if e.started.Load() {
 		<-e.pullDone // ends with its pull: at most fetchWait and a second later
+		if e.limiter != nil {
+			e.limiter.wait() // its lanes end with their pulls too
+		}
 	}
 	e.runCancel()
 	e.workers.Wait()

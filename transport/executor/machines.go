@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/transport/limits"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -30,6 +32,12 @@ type compiled struct {
 	err      error // the definition did not compile
 	deleted  bool  // a tombstone: the key was deleted at rev
 	logging  logConfig
+	// limits are the machine's limit tags, read once per revision (limited.go); limitsErr an
+	// invalid one (the API refuses them; a record written to the bucket directly may hold
+	// one), logged once.
+	limits    limits.Limits
+	limitsErr error
+	warned    atomic.Bool
 }
 
 // keepRevisions bounds the older revisions kept per key: starts accepted before an update run
@@ -279,6 +287,7 @@ func compile(rev uint64, created time.Time, value []byte) *compiled {
 	}
 	e.machine, e.err = engine.Compile([]byte(e.rec.Definition), engine.CompileOptions{Type: typ})
 	e.logging = parseLogging(e.rec.LoggingConfiguration)
+	e.limits, e.limitsErr = limits.Parse(e.rec.Tags)
 	return e
 }
 

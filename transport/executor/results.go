@@ -24,6 +24,8 @@ type asyncRun struct {
 	arn string
 	// redrive is the start's redrive count: its result's de-duplication id carries it.
 	redrive int
+	// waited: the start comes from the waiting stream (a limited machine's, limited.go).
+	waited bool
 
 	hbMu      sync.Mutex
 	hb        *time.Timer

@@ -1,12 +1,14 @@
 package executor
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -161,7 +163,6 @@ func (e *Executor) serveSync(c *syncCall) {
 	defer e.unhold(c)
 	e.metrics.inflight.Add(1)
 	defer e.metrics.inflight.Add(-1)
-	e.metrics.syncStarted.Add(1)
 	st, bad := e.cfg.Layout.DecodeStart(c.m.Subject, c.m.Header, c.m.Data, time.Now(), 0)
 	var se *wire.StartError
 	if errors.As(bad, &se) && se.Fatal {
@@ -169,6 +170,15 @@ func (e *Executor) serveSync(c *syncCall) {
 		c.answer(wire.SyncErrorReply(se.Type, se.Message))
 		return
 	}
+	if lim := e.limitsOf(e.runCtx, st.Machine); !lim.None() {
+		// Counted in the machine's limits: moved to wait its turn (run and answered by the
+		// executor that takes it), or refused now (limited.go).
+		ctx, cancel := context.WithTimeout(e.bgCtx, 10*time.Second)
+		e.limiter.admitSync(ctx, c, st.Machine, lim)
+		cancel()
+		return
+	}
+	e.metrics.syncStarted.Add(1)
 	e.track(st.Arn, nil)
 	res := e.execute(e.runCtx, st, bad, delivery{header: c.m.Header, sync: true})
 	e.untrack(st.Arn)
@@ -179,4 +189,37 @@ func (e *Executor) serveSync(c *syncCall) {
 	e.record(&res)
 	c.answer(e.encodeResult(&res))
 	e.cfg.Telemetry.RecordSync(time.Since(c.at), res.Status)
+}
+
+// serveWaitedSync runs a sync start that waited for its machine's limits (moved there by the
+// executor that received it) and answers its caller on the reply subject it carries. Sync
+// starts are at-most-once: a redelivered one (the executor that took it stopped) is not run
+// again; its caller, if still waiting, is told so.
+func (e *Executor) serveWaitedSync(r *asyncRun, meta *jetstream.MsgMetadata, st wire.Start, bad error, w waitedStart) {
+	defer e.done(r)
+	reply := func(b []byte) { _ = e.cfg.NC.Publish(w.reply, b) }
+	if meta.NumDelivered > 1 {
+		reply(wire.SyncErrorReply(wire.SyncUnavailable, "the stepjet executor running this execution stopped before it answered; sync executions are not run twice"))
+		_ = r.msg.Term()
+		return
+	}
+	if !st.Deadline.IsZero() && time.Now().After(st.Deadline) {
+		e.metrics.syncDropped.Add(1) // its caller stopped waiting
+		_ = r.msg.Term()
+		return
+	}
+	e.metrics.syncStarted.Add(1)
+	st.Date = time.Now().UTC() // it begins now, as async waited starts do
+	e.track(st.Arn, r)
+	res := e.execute(e.runCtx, st, bad, delivery{header: w.header, sync: true})
+	e.untrack(st.Arn)
+	if e.runCtx.Err() != nil {
+		reply(wire.SyncErrorReply(wire.SyncUnavailable, "this stepjet executor stopped the execution at its drain deadline; it did not complete"))
+		_ = r.msg.Term()
+		return
+	}
+	e.record(&res)
+	reply(e.encodeResult(&res))
+	_ = r.msg.Ack()
+	e.cfg.Telemetry.RecordSync(time.Since(w.accepted), res.Status)
 }

@@ -58,7 +58,12 @@ func (e *Executor) observe() error {
 	if err != nil {
 		return err
 	}
-	e.stopObserving = stop
+	stopLimits, err := e.cfg.Telemetry.ObserveLimits(e.limiter.stats)
+	if err != nil {
+		stop()
+		return err
+	}
+	e.stopObserving = func() { stop(); stopLimits() }
 	return nil
 }
 

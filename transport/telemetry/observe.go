@@ -44,6 +44,9 @@ const (
 	MetricNATSReconnects        = "stepjet_nats_reconnects_total"
 	MetricRecordsWritten        = "stepjet_records_written_total"
 	MetricRecordsDropped        = "stepjet_records_dropped_total"
+	MetricLimitWaiting          = "stepjet_limit_waiting_executions"
+	MetricLimitRunning          = "stepjet_limit_running_executions"
+	MetricLimitThrottled        = "stepjet_limit_sync_throttled_total"
 )
 
 // ObserveExecutor reports the executor's totals, read by stats at each collection. It returns
@@ -169,6 +172,55 @@ func (t *Telemetry) ObserveRecords(stats func() (written, dropped int64)) (stop 
 		o.ObserveInt64(dropped, d)
 		return nil
 	}, written, dropped)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = reg.Unregister() }, nil
+}
+
+// LimitStats are one limited machine's figures (see package transport/limits).
+type LimitStats struct {
+	Machine string
+	// Waiting are its starts waiting for their turn, Running its executions running (started
+	// and not yet acknowledged), across every executor; negative when unknown.
+	Waiting, Running int64
+	// Throttled are the sync starts this process refused with ThrottlingException.
+	Throttled int64
+}
+
+// ObserveLimits reports the limited machines' figures, read by stats at each collection,
+// labelled by state_machine (the machines with limits: a set the operator chose). stop
+// unregisters it.
+func (t *Telemetry) ObserveLimits(stats func(ctx context.Context) []LimitStats) (stop func(), err error) {
+	if t == nil {
+		return func() {}, nil
+	}
+	m := t.meter
+	waiting, err := m.Int64ObservableGauge(MetricLimitWaiting, metric.WithDescription("Executions waiting on their state machine's limits (max-concurrency, max-start-rate), by state machine."))
+	if err != nil {
+		return nil, err
+	}
+	running, err := m.Int64ObservableGauge(MetricLimitRunning, metric.WithDescription("Executions of a limited state machine running now across every executor, by state machine."))
+	if err != nil {
+		return nil, err
+	}
+	throttled, err := m.Int64ObservableCounter(MetricLimitThrottled, metric.WithDescription("Sync starts refused with ThrottlingException by their state machine's limits, by state machine."))
+	if err != nil {
+		return nil, err
+	}
+	reg, err := m.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		for _, s := range stats(ctx) {
+			opt := metric.WithAttributeSet(attribute.NewSet(attrMachine.String(s.Machine)))
+			if s.Waiting >= 0 {
+				o.ObserveInt64(waiting, s.Waiting, opt)
+			}
+			if s.Running >= 0 {
+				o.ObserveInt64(running, s.Running, opt)
+			}
+			o.ObserveInt64(throttled, s.Throttled, opt)
+		}
+		return nil
+	}, waiting, running, throttled)
 	if err != nil {
 		return nil, err
 	}
