@@ -27,11 +27,12 @@ const Prefix = "/console/"
 
 // CSP is the console's Content-Security-Policy: everything from this origin only, no inline or
 // evaluated scripts, no plugins, no framing (clickjacking), API calls to this origin only.
-// Styles come from the bundled CSS file; CodeMirror adds its styles as constructed style sheets
-// and the pages set element styles through the CSSOM, neither of which style-src restricts, so
-// no 'unsafe-inline' is needed. data: and blob: images are the graph's PNG export and the
-// favicon.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+// Styles allow 'unsafe-inline' because CodeMirror 6 (the designer's code editor) mounts its
+// themes as <style> elements in a document (style-mod uses constructed style sheets only in
+// shadow roots); a nonce would need index.html rendered per request and the nonce handed to
+// the editor. Inline styles cannot run code; scripts stay 'self' only. data: and blob: images
+// are the graph's PNG export and the favicon.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
 	"frame-ancestors 'none'"
 

@@ -110,7 +110,7 @@ export function ExecutionPage({ arn }: { arn: string }) {
           <div class="columns">
             <div class="grow">
               {view === 'graph' && definition && (
-                <div class="panel"><DefinitionGraph definition={definition} status={status} selected={selected} onSelect={setSelected} /><Legend /></div>
+                <div class="panel"><DefinitionGraph definition={definition} status={status} selected={selected} onSelect={setSelected} /></div>
               )}
               {view === 'table' && <StateTable derived={derived} picked={picked} selectedName={selectedName} onSelect={selectByName} />}
               {view === 'events' && <EventTable events={events} start={derived.start} />}
@@ -142,21 +142,11 @@ function Summary({ exec }: { exec: any }) {
       )}
       <div class="columns">
         <details class="grow"><summary>Input</summary><Json text={exec.input} /></details>
-        <details class="grow" open={exec.status !== 'RUNNING'}><summary>Output</summary><Json text={exec.output} /></details>
+        <details class="grow" open={exec.status !== 'RUNNING'}><summary>Output</summary>
+          {exec.output === undefined && exec.status !== 'SUCCEEDED' ? <p class="muted">none: the execution {exec.status === 'RUNNING' ? 'is running' : 'did not succeed'}</p> : <Json text={exec.output} />}
+        </details>
       </div>
     </div>
-  );
-}
-
-const LEGEND: [string, string][] = [
-  ['succeeded', 'Succeeded'], ['caught', 'Caught error'], ['retried', 'Retried'], ['failed', 'Failed'], ['running', 'In progress'], ['notreached', 'Not reached'],
-];
-
-function Legend() {
-  return (
-    <p class="legend">
-      {LEGEND.map(([k, label]) => <span key={k}><span class={`swatch status-${k}`} /> {label}</span>)}
-    </p>
   );
 }
 

@@ -27,7 +27,7 @@ export function Designer(p: DesignerProps) {
   const [err, setErr] = useState('');
   return (
     <div data-testid="designer-fallback" class="panel">
-      <label>Name <input data-testid="field-name" value={name} disabled={!!p.name} onInput={(e) => setName(e.currentTarget.value)} /></label>
+      <label>Name <input data-testid="config-name" value={name} disabled={!!p.name} onInput={(e) => setName(e.currentTarget.value)} /></label>
       <textarea class="code" rows={20} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       {err && <p class="error">{err}</p>}
       <button data-testid="save" onClick={() => p.onSave(text, { ...(p.config ?? { type: 'EXPRESS' }), name }).catch((e) => setErr(String(e.message ?? e)))}>Save</button>
