@@ -247,6 +247,55 @@ scenario('a failed execution shows the failed state with its error and cause', a
   await shot('execution-failed');
 });
 
+scenario('a running execution is followed live until it ends', async () => {
+  await createMachine('slow', JSON.stringify({
+    StartAt: 'First', States: { First: { Type: 'Pass', Next: 'Pause' }, Pause: { Type: 'Wait', Seconds: 3, Next: 'Last' }, Last: { Type: 'Pass', End: true } },
+  }));
+  await open('#/machines/slow');
+  await node('Pause').waitFor();
+  await page.getByTestId('start-execution').click();
+  await page.waitForURL(/#\/executions\//);
+  await page.locator('[data-testid=execution-status]', { hasText: 'RUNNING' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=graph] [data-state-name="Pause"]')?.getAttribute('data-status') === 'running');
+  assert.equal(await node('Last').getAttribute('data-status'), 'notreached');
+  await page.locator('[data-testid=execution-status]', { hasText: 'SUCCEEDED' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=graph] [data-state-name="Last"]')?.getAttribute('data-status') === 'succeeded');
+});
+
+scenario('a Map execution is coloured per iteration', async () => {
+  await createMachine('iterate', JSON.stringify({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemProcessor: {
+          StartAt: 'Which',
+          States: {
+            Which: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'One' }], Default: 'Other' },
+            One: { Type: 'Pass', End: true },
+            Other: { Type: 'Pass', End: true },
+          },
+        },
+        End: true,
+      },
+    },
+  }));
+  await open('#/machines/iterate');
+  await node('Which').waitFor();
+  await page.getByTestId('execution-input').fill('[1, 2]');
+  await page.getByTestId('execution-sync').check();
+  await page.getByTestId('start-execution').click();
+  await page.locator('[data-testid=sync-result] [data-testid=execution-status]', { hasText: 'SUCCEEDED' }).waitFor();
+  await page.locator('[data-testid=sync-result] a').click();
+  await page.getByTestId('iteration-Each').waitFor();
+  const status = (n) => page.evaluate((name) => document.querySelector(`[data-testid=graph] [data-state-name="${name}"]`)?.getAttribute('data-status'), n);
+  await page.waitForFunction(() => document.querySelector('[data-testid=graph] [data-state-name="One"]')?.getAttribute('data-status') === 'succeeded');
+  assert.equal(await status('Other'), 'notreached', 'iteration 0 took the rule to One');
+  await page.getByTestId('iteration-Each').selectOption('1');
+  await page.waitForFunction(() => document.querySelector('[data-testid=graph] [data-state-name="Other"]')?.getAttribute('data-status') === 'succeeded');
+  assert.equal(await status('One'), 'notreached', 'iteration 1 took the default to Other');
+});
+
 scenario('the executions list filters by status', async () => {
   await open('#/machines/uncaught');
   await page.locator('[data-testid=executions] tbody tr').first().waitFor();
