@@ -333,6 +333,17 @@ scenario('round-trip every example definition through the designer without edits
   }
 });
 
+scenario('a machine shows its versions and aliases', async () => {
+  const r = await api('CreateStateMachine', {
+    name: 'versioned', type: 'EXPRESS', roleArn: ROLE, publish: true,
+    definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }),
+  });
+  await api('CreateStateMachineAlias', { name: 'live', routingConfiguration: [{ stateMachineVersionArn: r.stateMachineVersionArn, weight: 100 }] });
+  await open('#/machines/versioned');
+  await page.locator('[data-testid=versions] li', { hasText: 'version 1' }).waitFor();
+  await page.locator('[data-testid=versions] li', { hasText: 'alias live' }).waitFor();
+});
+
 scenario('delete a machine', async () => {
   await createMachine('doomed', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }));
   await open('#/machines/doomed');

@@ -59,7 +59,11 @@ export function setCredentials(c: Credentials | null) {
 /** The region requests are signed for: a setting, else the one the server's ARNs name. */
 let learnedRegion = '';
 export function getRegion(): string {
-  return storage()?.getItem(REGION_KEY) || learnedRegion || 'us-east-1';
+  return getRegionSetting() || learnedRegion || 'us-east-1';
+}
+/** The region set in Settings ("" when the server's is used). */
+export function getRegionSetting(): string {
+  return storage()?.getItem(REGION_KEY) ?? '';
 }
 export function setRegion(r: string) {
   const s = storage();

@@ -1,7 +1,7 @@
 // The settings dialog: the SigV4 key the console signs with when the server requires one (kept
 // in sessionStorage, gone with the tab) and the region to sign for.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getCredentials, getRegion, setCredentials, setRegion } from '../api';
+import { getCredentials, getRegion, getRegionSetting, setCredentials, setRegion } from '../api';
 
 export function SettingsDialog({ open, reason, onClose }: { open: boolean; reason?: string; onClose: (saved: boolean) => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -9,7 +9,7 @@ export function SettingsDialog({ open, reason, onClose }: { open: boolean; reaso
   const [key, setKey] = useState(c?.accessKeyId ?? '');
   const [secret, setSecret] = useState(c?.secretAccessKey ?? '');
   const [token, setToken] = useState(c?.sessionToken ?? '');
-  const [region, setReg] = useState(sessionStorage.getItem('stepjet.region') ?? '');
+  const [region, setReg] = useState(getRegionSetting());
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
