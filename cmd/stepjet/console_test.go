@@ -57,3 +57,15 @@ func TestServeConsole(t *testing.T) {
 		}
 	})
 }
+
+// serve --help says where the console is and how to turn it off.
+func TestServeHelpMentionsTheConsole(t *testing.T) {
+	var out, errOut strings.Builder
+	dispatch([]string{"serve", "--help"}, &out, &errOut)
+	help := out.String() + errOut.String()
+	for _, want := range []string{"http://127.0.0.1:8083/console/", "--console=false", "-console", "docs/console.md"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("serve --help does not mention %q:\n%s", want, help)
+		}
+	}
+}
