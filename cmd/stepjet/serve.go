@@ -15,6 +15,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/console"
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/transport/embedded"
 	"github.com/stepjet/stepjet/transport/executor"
@@ -56,6 +57,11 @@ Usage: stepjet serve [options]
 Runs stepjet as a service in one process: an embedded NATS server with JetStream (data under
 --data-dir, clients on --listen), the executor, and the HTTP API on --http-addr with /metrics,
 /healthz and /readyz (200 once NATS is connected and the streams exist).
+
+The web console (docs/console.md) is at http://127.0.0.1:8083/console/ (GET / redirects there):
+design state machines as graphs, start executions, follow and debug them. It is built into the
+binary, needs nothing from the internet, and uses the same API (signed when SigV4 is on: enter
+the key in its settings). --console=false turns it off.
 
 With --nats-url it joins an existing NATS server or cluster instead and embeds nothing; start as
 many such processes as you like: they share the work. Only --nats-url does that: $NATS_URL is not
@@ -111,7 +117,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Lookup("nkey").Usage = "NKey seed `file`: logs in to --nats-url, or the embedded server requires its public key"
 	dataDir := fs.String("data-dir", embedded.DefaultDir, "JetStream store directory of the embedded server")
 	listen := fs.String("listen", "127.0.0.1:4222", "client address of the embedded NATS server")
-	httpAddr := fs.String("http-addr", "127.0.0.1:8083", "HTTP listen address (API, /metrics, /healthz, /readyz)")
+	httpAddr := fs.String("http-addr", "127.0.0.1:8083", "HTTP listen address (API, /console/, /metrics, /healthz, /readyz)")
+	consoleOn := fs.Bool("console", true, "serve the web console at /console/ on --http-addr (GET / points there); false answers 404")
 	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
 	region := fs.String("region", "us-east-1", "region in ARNs")
 	account := fs.String("account", "123456789012", "account id in ARNs")
@@ -345,6 +352,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// The OTel Prometheus exporter serves every metric (docs/observability.md lists them).
 	mux.Handle("GET /metrics", tel.Handler)
+	mountConsole(mux, *consoleOn)
 	if mountAPI != nil {
 		if err := mountAPI(mux, serveDeps{NC: nc, JS: js, Layout: layout, Logger: log, Executor: ex, Timeout: *timeout, Telemetry: tel.Telemetry, Records: store}); err != nil {
 			log.Error("cannot mount the API", "err", err)
@@ -386,6 +394,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// mountConsole serves the web console (docs/console.md) at /console/ and points GET / there: the
+// SDKs only POST to /, so a browser opening the server's address is the only GET it sees. With
+// the console off, /console/ answers 404 and GET / keeps answering 405 as the API does.
+func mountConsole(mux *http.ServeMux, on bool) {
+	if !on {
+		mux.Handle("GET /console/", http.NotFoundHandler())
+		return
+	}
+	h := &console.Handler{}
+	mux.Handle("GET /console/", h)
+	mux.Handle("GET /console", h)
+	mux.HandleFunc("GET /{$}", console.Root)
 }
 
 // newLogger is serve's process log: slog, text on a terminal and JSON otherwise (or as format

@@ -262,3 +262,16 @@ func TestStoppedStartIsNotRerun(t *testing.T) {
 		return err == nil && info.NumAckPending == 0 && info.NumPending == 0
 	})
 }
+
+// A server that has kept no execution yet lists none for a machine, rather than failing to make
+// a consumer at sequence 0 (the console lists a new machine's executions before its first run).
+func TestListBeforeAnyExecution(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "ok", passDef, nil)
+	startRecorded(t, env, env.Connect(), executor.Config{})
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	list, err := st.List(context.Background(), "ok", records.ListFilter{})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("List on an empty records stream: %v, %v", list, err)
+	}
+}

@@ -100,6 +100,10 @@ func (s *Store) Page(ctx context.Context, machine string, f ListFilter, size int
 	}
 	state := st.CachedInfo().State
 	first, last := state.FirstSeq, state.LastSeq
+	if last == 0 {
+		// nothing ever written (FirstSeq is 0 too, and a consumer cannot start at sequence 0)
+		return nil, 0, nil
+	}
 	if before == 0 || before > last+1 {
 		before = last + 1
 	}
