@@ -1,0 +1,172 @@
+// Graph → Layout: a layered (Sugiyama) layout by @dagrejs/dagre, top to bottom, nested groups
+// inside-out: each Parallel branch / Map item processor is laid out on its own first, the
+// container is then sized to hold its groups side by side under a header and placed as one box at
+// its parent's level. Edges never cross a level (ASL transitions stay inside their branch), so
+// each level is an ordinary flat graph for dagre, which it lays out well; dagre's own compound
+// mode is not needed. Why dagre and not elkjs: docs/console.md, "Graph layout".
+//
+// Deterministic: dagre has no randomness, and every level's nodes and edges are given to it in an
+// order computed here from the graph's content (breadth-first from the start marker, edges by
+// id), never from array order, so the same machine always gets the same coordinates.
+
+import dagre from '@dagrejs/dagre';
+import type { Box, Graph, GraphEdge, GraphNode, Layout, Point } from './model';
+import {
+  CONTAINER_HEADER, CONTAINER_PAD, GROUP_GAP, GROUP_PAD, edgeLabelSize, isContainer, nodeSize,
+} from './metrics';
+
+/** Space around the whole drawing. */
+export const MARGIN = 24;
+
+const edgeWeight: Record<GraphEdge['kind'], number> = { start: 4, next: 4, default: 2, choice: 2, catch: 1, end: 1 };
+
+export function layoutGraph(g: Graph): Layout {
+  const index = new GraphIndex(g);
+  const top = layoutLevel(index, null);
+  const out: Layout = { nodes: {}, groups: {}, edges: {}, width: round(top.width + 2 * MARGIN), height: round(top.height + 2 * MARGIN) };
+  top.place(out, MARGIN, MARGIN);
+  return out;
+}
+
+/** The graph's nodes, edges and groups by the level (group) they belong to. */
+class GraphIndex {
+  readonly nodesOf = new Map<string | null, GraphNode[]>();
+  readonly edgesOf = new Map<string | null, GraphEdge[]>();
+  readonly groupsOf = new Map<string, string[]>(); // owner node → group ids, in Branches order
+  constructor(g: Graph) {
+    const parentOf = new Map<string, string | null>();
+    for (const n of g.nodes) {
+      parentOf.set(n.id, n.parent);
+      push(this.nodesOf, n.parent, n);
+    }
+    for (const e of g.edges) {
+      const level = parentOf.get(e.from);
+      // An edge whose ends are not in one level cannot be drawn inside-out (ASL forbids it).
+      if (level === undefined || parentOf.get(e.to) !== level) continue;
+      push(this.edgesOf, level, e);
+    }
+    for (const gr of g.groups) push(this.groupsOf, gr.owner, gr.id);
+    for (const ids of this.groupsOf.values()) ids.sort(compareNatural);
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** A level laid out at the origin; place() writes it, moved by (dx, dy), into the layout. */
+interface Placed {
+  width: number;
+  height: number;
+  place(out: Layout, dx: number, dy: number): void;
+}
+
+function layoutLevel(ix: GraphIndex, level: string | null): Placed {
+  const edges = [...(ix.edgesOf.get(level) ?? [])].sort((a, b) => compareNatural(a.id, b.id));
+  const nodes = canonicalOrder(ix.nodesOf.get(level) ?? [], edges);
+
+  // Inside-out: the groups of each container first.
+  const inner = new Map<string, { groups: { id: string; placed: Placed }[]; width: number; height: number }>();
+  for (const n of nodes) {
+    if (!isContainer(n)) continue;
+    const groups = (ix.groupsOf.get(n.id) ?? []).map((id) => ({ id, placed: layoutLevel(ix, id) }));
+    const contentW = groups.reduce((w, gr) => w + gr.placed.width + 2 * GROUP_PAD, 0) + GROUP_GAP * Math.max(0, groups.length - 1);
+    const contentH = groups.reduce((h, gr) => Math.max(h, gr.placed.height + 2 * GROUP_PAD), 0);
+    const own = nodeSize(n);
+    inner.set(n.id, {
+      groups,
+      width: Math.max(own.width, contentW + 2 * CONTAINER_PAD),
+      height: CONTAINER_HEADER + (groups.length ? contentH + CONTAINER_PAD : 0),
+    });
+  }
+
+  const dg = new dagre.graphlib.Graph({ multigraph: true });
+  dg.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 44, edgesep: 14, marginx: 0, marginy: 0 });
+  dg.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) {
+    const size = inner.get(n.id) ?? nodeSize(n);
+    dg.setNode(n.id, { width: size.width, height: size.height });
+  }
+  for (const e of edges) {
+    const label = e.label ? edgeLabelSize(e.label) : { width: 0, height: 0 };
+    dg.setEdge(e.from, e.to, { ...label, labelpos: 'c', minlen: 1, weight: edgeWeight[e.kind] ?? 1 }, e.id);
+  }
+  dagre.layout(dg);
+  const size = dg.graph() as { width?: number; height?: number };
+
+  return {
+    width: size.width ?? 0,
+    height: size.height ?? 0,
+    place(out, dx, dy) {
+      for (const n of nodes) {
+        const d = dg.node(n.id) as { x: number; y: number; width: number; height: number };
+        const box: Box = { x: round(dx + d.x - d.width / 2), y: round(dy + d.y - d.height / 2), width: round(d.width), height: round(d.height) };
+        out.nodes[n.id] = box;
+        const content = inner.get(n.id);
+        if (!content) continue;
+        // The groups, side by side and centred under the header.
+        const total = content.groups.reduce((w, gr) => w + gr.placed.width + 2 * GROUP_PAD, 0) + GROUP_GAP * Math.max(0, content.groups.length - 1);
+        let x = box.x + (box.width - total) / 2;
+        const y = box.y + CONTAINER_HEADER;
+        const rowH = box.height - CONTAINER_HEADER - CONTAINER_PAD;
+        for (const gr of content.groups) {
+          const w = gr.placed.width + 2 * GROUP_PAD;
+          out.groups[gr.id] = { x: round(x), y: round(y), width: round(w), height: round(rowH) };
+          gr.placed.place(out, x + GROUP_PAD, y + GROUP_PAD + (rowH - 2 * GROUP_PAD - gr.placed.height) / 2);
+          x += w + GROUP_GAP;
+        }
+      }
+      for (const e of edges) {
+        const d = dg.edge(e.from, e.to, e.id) as { points?: Point[]; x?: number; y?: number };
+        const points = (d.points ?? []).map((p) => ({ x: round(dx + p.x), y: round(dy + p.y) }));
+        out.edges[e.id] = e.label && d.x !== undefined && d.y !== undefined
+          ? { points, label: { x: round(dx + d.x), y: round(dy + d.y) } }
+          : { points };
+      }
+    },
+  };
+}
+
+/** The level's nodes breadth-first from its start marker along edges in id order, then the rest by id. */
+function canonicalOrder(nodes: GraphNode[], edges: GraphEdge[]): GraphNode[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const out = new Map<string, string[]>();
+  for (const e of edges) push(out, e.from, e.to);
+  const order: GraphNode[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    const queue = [id];
+    for (let i = 0; i < queue.length; i++) {
+      const n = byId.get(queue[i]);
+      if (!n || seen.has(n.id)) continue;
+      seen.add(n.id);
+      order.push(n);
+      queue.push(...(out.get(n.id) ?? []));
+    }
+  };
+  const ids = [...byId.keys()].sort(compareNatural);
+  for (const id of ids) if (byId.get(id)!.kind === 'Start') visit(id);
+  for (const id of ids) visit(id);
+  return order;
+}
+
+/** Orders "…:2" before "…:10" and is the same on every machine (no locale). */
+export function compareNatural(a: string, b: string): number {
+  const ra = a.split(/(\d+)/);
+  const rb = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(ra.length, rb.length); i++) {
+    if (ra[i] === rb[i]) continue;
+    if (i % 2 === 1) {
+      const d = Number(ra[i]) - Number(rb[i]);
+      if (d !== 0) return d;
+    }
+    return ra[i] < rb[i] ? -1 : 1;
+  }
+  return ra.length - rb.length;
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
