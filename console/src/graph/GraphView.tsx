@@ -67,9 +67,11 @@ export function GraphView(props: GraphViewProps) {
     return () => ro.disconnect();
   }, []);
 
+  // Keep the toolbar (top) and the legend (bottom, with a status) clear of the fitted graph.
+  const insets = { top: 44, bottom: status ? 48 : 8 };
   useEffect(() => {
-    if (!touched.current) setView(fitView(layout, size));
-  }, [layout.width, layout.height, size.width, size.height]);
+    if (!touched.current) setView(fitView(layout, size, insets));
+  }, [layout.width, layout.height, size.width, size.height, !!status]);
 
   const change = (v: ViewTransform) => {
     touched.current = true;
@@ -78,7 +80,7 @@ export function GraphView(props: GraphViewProps) {
   const zoomBy = (factor: number) => change(zoomAt(view, factor, { x: size.width / 2, y: size.height / 2 }));
   const fit = () => {
     touched.current = false;
-    setView(fitView(layout, size));
+    setView(fitView(layout, size, insets));
   };
 
   const local = (e: { clientX: number; clientY: number }) => {

@@ -6,7 +6,7 @@ import { choiceRuleText } from './rules';
 const node = (g: Graph, id: string) => g.nodes.find((n) => n.id === id);
 const edge = (g: Graph, id: string) => g.edges.find((e) => e.id === id);
 
-describe('buildGraph', () => {
+describe('buildGraph', { timeout: 60_000 }, () => {
   test('every state type becomes a node of its kind, with start and end markers', () => {
     const g = buildGraph({
       StartAt: 'T',

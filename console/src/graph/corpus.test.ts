@@ -38,7 +38,7 @@ function definitions(): [string, unknown][] {
 
 const all = definitions();
 
-describe('every definition on disk', () => {
+describe('every definition on disk', { timeout: 120_000 }, () => {
   test('there are definitions to check', () => {
     expect(all.filter(([n]) => n.startsWith('examples/')).length).toBeGreaterThanOrEqual(3);
     expect(all.length).toBeGreaterThan(400);

@@ -63,7 +63,8 @@ function big(n: number): unknown {
   return { StartAt: 'S0', States: states };
 }
 
-describe('layoutGraph', () => {
+// Generous timeouts: the machine running the tests may be loaded; speed is not asserted here.
+describe('layoutGraph', { timeout: 120_000 }, () => {
   test.each([['ecommerce', ecommerce], ['nested', nested], ['120 states', big(120)]])('%s: every node, group and edge is placed, nested inside-out, without overlaps', (_, def) => {
     const g = buildGraph(def);
     expect(problems(def, g, layoutGraph(g))).toEqual([]);
@@ -117,6 +118,20 @@ describe('layoutGraph', () => {
     expect(l.nodes['/@start'].y).toBeLessThan(l.nodes['/States/A'].y);
     expect(l.nodes['/States/A'].y).toBeLessThan(l.nodes['/States/B'].y);
     expect(l.nodes['/States/B'].y).toBeLessThan(l.nodes['/@end'].y);
+  });
+
+  test('a half-written machine keeps Start above and End below every state', () => {
+    const g = buildGraph({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: {}, C: { Type: 'Succeed' } } });
+    const l = layoutGraph(g);
+    for (const n of g.nodes) {
+      if (n.kind === 'Start' || n.kind === 'End') continue;
+      expect(l.nodes['/@start'].y, n.id).toBeLessThan(l.nodes[n.id].y);
+      expect(l.nodes['/@end'].y, n.id).toBeGreaterThan(l.nodes[n.id].y);
+    }
+    // Only the real edges are in the layout.
+    expect(Object.keys(l.edges).sort()).toEqual(g.edges.map((e) => e.id).sort());
+    const empty = layoutGraph(buildGraph({}));
+    expect(empty.nodes['/@start'].y).toBeLessThan(empty.nodes['/@end'].y);
   });
 
   test('an empty or unparsable definition lays out without throwing', () => {

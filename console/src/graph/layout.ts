@@ -93,6 +93,17 @@ function layoutLevel(ix: GraphIndex, level: string | null): Placed {
     const label = e.label ? edgeLabelSize(e.label) : { width: 0, height: 0 };
     dg.setEdge(e.from, e.to, { ...label, labelpos: 'c', minlen: 1, weight: edgeWeight[e.kind] ?? 1 }, e.id);
   }
+  // Hidden edges (ranking only, never drawn) keep the markers at the ends of a half-written
+  // machine: Start above every state nothing leads to, End below every state that leads nowhere.
+  const start = nodes.find((n) => n.kind === 'Start');
+  const end = nodes.find((n) => n.kind === 'End');
+  const hasIn = new Set(edges.map((e) => e.to));
+  const hasOut = new Set(edges.map((e) => e.from));
+  for (const n of nodes) {
+    if (start && n !== start && !hasIn.has(n.id)) dg.setEdge(start.id, n.id, { minlen: 1, weight: 0 }, `~from-start:${n.id}`);
+    if (end && n !== end && n !== start && !hasOut.has(n.id)) dg.setEdge(n.id, end.id, { minlen: 1, weight: 0 }, `~to-end:${n.id}`);
+  }
+  if (start && end && !hasOut.has(start.id) && !hasIn.has(end.id)) dg.setEdge(start.id, end.id, { minlen: 1, weight: 0 }, '~start-end');
   dagre.layout(dg);
   const size = dg.graph() as { width?: number; height?: number };
 

@@ -14,8 +14,8 @@ export const CONTAINER_HEADER = 40;
 export const CONTAINER_PAD = 14;
 export const GROUP_GAP = 20;
 export const GROUP_PAD = 12;
-/** Average glyph widths of the name (13px) and small (11px) fonts in graph.css. */
-export const NAME_CHAR = 7.4;
+/** Average glyph widths of the name (13px, semibold) and small (11px) fonts in graph.css, on the wide side. */
+export const NAME_CHAR = 8;
 export const SMALL_CHAR = 6.2;
 export const LABEL_MAX_CHARS = 34;
 export const NAME_MAX_CHARS = 28;

@@ -17,6 +17,8 @@ describe('view transform', () => {
     expect(fitView({ width: 100, height: 100 }, { width: 500, height: 300 })).toEqual({ scale: 1, x: 200, y: 100 });
     expect(fitView({ width: 100, height: 100 }, { width: 0, height: 0 })).toEqual({ scale: 1, x: 0, y: 0 });
     expect(fitView({ width: 1e7, height: 1e7 }, { width: 100, height: 100 }).scale).toBe(MIN_SCALE);
+    // The toolbar's and the legend's room is kept free.
+    expect(fitView({ width: 100, height: 400 }, { width: 500, height: 500 }, { top: 40, bottom: 60 })).toEqual({ scale: 1, x: 200, y: 40 });
   });
 
   test('zoom keeps the point under the cursor in place and stays within bounds', () => {

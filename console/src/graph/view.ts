@@ -13,11 +13,15 @@ export function clampScale(s: number): number {
   return Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
 }
 
-/** The transform that shows all of a content × width/height, centred, never enlarged past 100%. */
-export function fitView(content: { width: number; height: number }, viewport: { width: number; height: number }): ViewTransform {
-  if (content.width <= 0 || content.height <= 0 || viewport.width <= 0 || viewport.height <= 0) return { scale: 1, x: 0, y: 0 };
-  const scale = clampScale(Math.min(1, viewport.width / content.width, viewport.height / content.height));
-  return { scale, x: (viewport.width - content.width * scale) / 2, y: (viewport.height - content.height * scale) / 2 };
+/** Room kept free along the viewport's edges (for the toolbar and the legend drawn over it). */
+export interface Insets { top: number; bottom: number }
+
+/** The transform that shows all of a content × width/height, centred between the insets, never enlarged past 100%. */
+export function fitView(content: { width: number; height: number }, viewport: { width: number; height: number }, insets: Insets = { top: 0, bottom: 0 }): ViewTransform {
+  const height = viewport.height - insets.top - insets.bottom;
+  if (content.width <= 0 || content.height <= 0 || viewport.width <= 0 || height <= 0) return { scale: 1, x: 0, y: 0 };
+  const scale = clampScale(Math.min(1, viewport.width / content.width, height / content.height));
+  return { scale, x: (viewport.width - content.width * scale) / 2, y: insets.top + (height - content.height * scale) / 2 };
 }
 
 /** Zooms by factor keeping the content point under the screen point `at` where it is. */
