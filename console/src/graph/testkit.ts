@@ -1,46 +1,24 @@
 // Checks shared by the graph's tests: that a graph and its layout hold every state and every
-// transition of a definition, and that boxes nest and do not overlap.
+// transition of a definition (drawn.mjs, over the graph), and that boxes nest and do not overlap.
 
-import { pointerToken } from './build';
+import { drawnProblems, type DrawnRoot } from './drawn.mjs';
 import type { Box, Graph, Layout } from './model';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Every state pointer and every transition (from pointer → to pointer) of a definition. */
-export function expectedOf(def: unknown, prefix = ''): { states: string[]; transitions: [string, string][] } {
-  const states: string[] = [];
-  const transitions: [string, string][] = [];
-  const walk = (m: unknown, p: string) => {
-    if (!isObject(m) || !isObject(m.States)) return;
-    const id = (n: string) => `${p}/States/${pointerToken(n)}`;
-    for (const [name, s] of Object.entries(m.States)) {
-      states.push(id(name));
-      if (!isObject(s)) continue;
-      const to = (n: unknown) => { if (typeof n === 'string') transitions.push([id(name), id(n)]); };
-      to(s.Next);
-      to(s.Default);
-      if (Array.isArray(s.Choices)) for (const c of s.Choices) if (isObject(c)) to(c.Next);
-      if (Array.isArray(s.Catch)) for (const c of s.Catch) if (isObject(c)) to(c.Next);
-      if (s.Type === 'Parallel' && Array.isArray(s.Branches)) s.Branches.forEach((b, i) => walk(b, `${id(name)}/Branches/${i}`));
-      if (s.Type === 'Map') {
-        if (isObject(s.ItemProcessor)) walk(s.ItemProcessor, `${id(name)}/ItemProcessor`);
-        else if (isObject(s.Iterator)) walk(s.Iterator, `${id(name)}/Iterator`);
-      }
-    }
-  };
-  walk(def, prefix);
-  return { states, transitions };
+/** The graph as drawnProblems sees the DOM: its nodes and edges with GraphView's data-* attributes. */
+export function graphRoot(g: Graph): DrawnRoot {
+  const el = (attrs: Record<string, string>) => ({ getAttribute: (name: string) => attrs[name] ?? null });
+  const nodes = g.nodes.map((n) => el({ 'data-node-id': n.id, 'data-state-name': n.name, 'data-kind': n.kind }));
+  const edges = g.edges.map((e) => el({ 'data-edge-id': e.id, 'data-edge-kind': e.kind, 'data-from': e.from, 'data-to': e.to }));
+  return { querySelectorAll: (selector: string) => (selector === '[data-node-id]' ? nodes : selector === '[data-edge-id]' ? edges : []) };
 }
 
 /** Problems found (empty when the graph and layout hold the whole definition, drawn sanely). */
 export function problems(def: unknown, g: Graph, l: Layout): string[] {
-  const out: string[] = [];
-  const ids = new Set(g.nodes.map((n) => n.id));
-  const { states, transitions } = expectedOf(def);
-  for (const s of states) if (!ids.has(s)) out.push(`state ${s} has no node`);
-  const pairs = new Set(g.edges.map((e) => `${e.from}→${e.to}`));
-  for (const [f, t] of transitions) if (!pairs.has(`${f}→${t}`)) out.push(`transition ${f} → ${t} has no edge`);
+  // Every state, marker and transition is in the graph: the check the browser tests make on the page.
+  const out = drawnProblems(def, graphRoot(g));
   for (const n of g.nodes) {
     const b = l.nodes[n.id];
     if (!b) { out.push(`node ${n.id} has no box`); continue; }
