@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import ecommerceText from '../../../examples/ecommerce/order-processing.asl.json?raw';
 import { buildGraph } from './build';
-import { compareNatural, layoutGraph } from './layout';
+import { clearLayoutCache, compareNatural, layoutGraph } from './layout';
 import type { Graph } from './model';
 import { problems, shuffleStates } from './testkit';
 
@@ -70,20 +70,43 @@ describe('layoutGraph', { timeout: 120_000 }, () => {
     expect(problems(def, g, layoutGraph(g))).toEqual([]);
   });
 
+  // Each layout below starts from an empty cache, so dagre itself is what must be deterministic.
+  const fresh = (def: unknown) => {
+    clearLayoutCache();
+    return layoutGraph(buildGraph(def));
+  };
+
   test('the same definition always gets the same coordinates', () => {
     for (const def of [ecommerce, nested, big(60)]) {
-      expect(layoutGraph(buildGraph(def))).toEqual(layoutGraph(buildGraph(structuredClone(def))));
+      expect(fresh(def)).toEqual(fresh(structuredClone(def)));
     }
+  });
+
+  test('a cached level gives the same answer, and an edit inside one level moves only what it must', () => {
+    clearLayoutCache();
+    const first = layoutGraph(buildGraph(nested));
+    expect(layoutGraph(buildGraph(nested))).toEqual(first);
+    expect(fresh(nested)).toEqual(first);
+    // A Parameters edit changes nothing drawn.
+    const edited = structuredClone(nested) as any;
+    edited.States.Fan.Branches[1].States.Solo.Parameters = { x: 1 };
+    expect(layoutGraph(buildGraph(edited))).toEqual(first);
+    // A new state in one branch changes the layout, and matches a layout from scratch.
+    edited.States.Fan.Branches[1].States.Solo = { Type: 'Pass', Next: 'Two' };
+    edited.States.Fan.Branches[1].States.Two = { Type: 'Pass', End: true };
+    const warm = layoutGraph(buildGraph(edited));
+    expect(warm).not.toEqual(first);
+    expect(fresh(edited)).toEqual(warm);
   });
 
   test('the key order of States does not move anything', () => {
     for (const def of [ecommerce, nested, big(60)]) {
-      const want = layoutGraph(buildGraph(def));
+      const want = fresh(def);
       let moved = 0;
       for (const seed of [1, 7, 42]) {
         const shuffled = shuffleStates(def, seed);
         if (JSON.stringify(shuffled) !== JSON.stringify(def)) moved++;
-        expect(layoutGraph(buildGraph(shuffled))).toEqual(want);
+        expect(fresh(shuffled)).toEqual(want);
       }
       expect(moved, 'the shuffles changed the key order').toBeGreaterThan(0);
     }
@@ -92,7 +115,10 @@ describe('layoutGraph', { timeout: 120_000 }, () => {
   test('the order of the graph arrays does not move anything', () => {
     const g = buildGraph(nested);
     const reversed: Graph = { nodes: [...g.nodes].reverse(), edges: [...g.edges].reverse(), groups: [...g.groups].reverse() };
-    expect(layoutGraph(reversed)).toEqual(layoutGraph(g));
+    clearLayoutCache();
+    const want = layoutGraph(g);
+    clearLayoutCache();
+    expect(layoutGraph(reversed)).toEqual(want);
   });
 
   test('a container holds its groups side by side under its header, edges start and end at their boxes', () => {

@@ -82,38 +82,16 @@ function layoutLevel(ix: GraphIndex, level: string | null): Placed {
     });
   }
 
-  const dg = new dagre.graphlib.Graph({ multigraph: true });
-  dg.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 44, edgesep: 14, marginx: 0, marginy: 0 });
-  dg.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) {
-    const size = inner.get(n.id) ?? nodeSize(n);
-    dg.setNode(n.id, { width: size.width, height: size.height });
-  }
-  for (const e of edges) {
-    const label = e.label ? edgeLabelSize(e.label) : { width: 0, height: 0 };
-    dg.setEdge(e.from, e.to, { ...label, labelpos: 'c', minlen: 1, weight: edgeWeight[e.kind] ?? 1 }, e.id);
-  }
-  // Hidden edges (ranking only, never drawn) keep the markers at the ends of a half-written
-  // machine: Start above every state nothing leads to, End below every state that leads nowhere.
-  const start = nodes.find((n) => n.kind === 'Start');
-  const end = nodes.find((n) => n.kind === 'End');
-  const hasIn = new Set(edges.map((e) => e.to));
-  const hasOut = new Set(edges.map((e) => e.from));
-  for (const n of nodes) {
-    if (start && n !== start && !hasIn.has(n.id)) dg.setEdge(start.id, n.id, { minlen: 1, weight: 0 }, `~from-start:${n.id}`);
-    if (end && n !== end && n !== start && !hasOut.has(n.id)) dg.setEdge(n.id, end.id, { minlen: 1, weight: 0 }, `~to-end:${n.id}`);
-  }
-  if (start && end && !hasOut.has(start.id) && !hasIn.has(end.id)) dg.setEdge(start.id, end.id, { minlen: 1, weight: 0 }, '~start-end');
-  dagre.layout(dg);
-  const size = dg.graph() as { width?: number; height?: number };
+  const sizes = new Map(nodes.map((n) => [n.id, inner.get(n.id) ?? nodeSize(n)]));
+  const flat = flatLayout(nodes, edges, sizes);
 
   return {
-    width: size.width ?? 0,
-    height: size.height ?? 0,
+    width: flat.width,
+    height: flat.height,
     place(out, dx, dy) {
       for (const n of nodes) {
-        const d = dg.node(n.id) as { x: number; y: number; width: number; height: number };
-        const box: Box = { x: round(dx + d.x - d.width / 2), y: round(dy + d.y - d.height / 2), width: round(d.width), height: round(d.height) };
+        const d = flat.nodes.get(n.id)!;
+        const box: Box = { x: round(dx + d.x), y: round(dy + d.y), width: round(d.width), height: round(d.height) };
         out.nodes[n.id] = box;
         const content = inner.get(n.id);
         if (!content) continue;
@@ -130,14 +108,85 @@ function layoutLevel(ix: GraphIndex, level: string | null): Placed {
         }
       }
       for (const e of edges) {
-        const d = dg.edge(e.from, e.to, e.id) as { points?: Point[]; x?: number; y?: number };
-        const points = (d.points ?? []).map((p) => ({ x: round(dx + p.x), y: round(dy + p.y) }));
-        out.edges[e.id] = e.label && d.x !== undefined && d.y !== undefined
-          ? { points, label: { x: round(dx + d.x), y: round(dy + d.y) } }
-          : { points };
+        const d = flat.edges.get(e.id)!;
+        const points = d.points.map((p) => ({ x: round(dx + p.x), y: round(dy + p.y) }));
+        out.edges[e.id] = d.label ? { points, label: { x: round(dx + d.label.x), y: round(dy + d.label.y) } } : { points };
       }
     },
   };
+}
+
+/** One level laid out by dagre at the origin: boxes by their top-left corner, edge routes. */
+interface Flat {
+  width: number;
+  height: number;
+  nodes: Map<string, Box>;
+  edges: Map<string, { points: Point[]; label?: Point }>;
+}
+
+/**
+ * Results of flatLayout by their input. The designer builds and lays out the graph again on every
+ * edit, and most edits (a Parameters value, a Comment) leave every level's shape as it was; an
+ * edit inside a Map leaves the other levels alone. dagre is deterministic, so a level whose nodes,
+ * sizes and edges are the same gets the same answer; the cache only saves the time. Bounded: the
+ * oldest entries go first.
+ */
+const flatCache = new Map<string, Flat>();
+const FLAT_CACHE_SIZE = 256;
+
+/** Forgets every cached level (the tests use it to check that dagre itself is deterministic). */
+export function clearLayoutCache(): void {
+  flatCache.clear();
+}
+
+function flatLayout(nodes: GraphNode[], edges: GraphEdge[], sizes: Map<string, { width: number; height: number }>): Flat {
+  const key = JSON.stringify([
+    nodes.map((n) => [n.id, n.kind, sizes.get(n.id)!.width, sizes.get(n.id)!.height]),
+    edges.map((e) => [e.id, e.from, e.to, e.kind, e.label ? edgeLabelSize(e.label).width : 0]),
+  ]);
+  const hit = flatCache.get(key);
+  if (hit) {
+    flatCache.delete(key); // most recently used last
+    flatCache.set(key, hit);
+    return hit;
+  }
+
+  const dg = new dagre.graphlib.Graph({ multigraph: true });
+  dg.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 44, edgesep: 14, marginx: 0, marginy: 0 });
+  dg.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) dg.setNode(n.id, { width: sizes.get(n.id)!.width, height: sizes.get(n.id)!.height });
+  for (const e of edges) {
+    const label = e.label ? edgeLabelSize(e.label) : { width: 0, height: 0 };
+    dg.setEdge(e.from, e.to, { ...label, labelpos: 'c', minlen: 1, weight: edgeWeight[e.kind] ?? 1 }, e.id);
+  }
+  // Hidden edges (ranking only, never drawn) keep the markers at the ends of a half-written
+  // machine: Start above every state nothing leads to, End below every state that leads nowhere.
+  const start = nodes.find((n) => n.kind === 'Start');
+  const end = nodes.find((n) => n.kind === 'End');
+  const hasIn = new Set(edges.map((e) => e.to));
+  const hasOut = new Set(edges.map((e) => e.from));
+  for (const n of nodes) {
+    if (start && n !== start && !hasIn.has(n.id)) dg.setEdge(start.id, n.id, { minlen: 1, weight: 0 }, `~from-start:${n.id}`);
+    if (end && n !== end && n !== start && !hasOut.has(n.id)) dg.setEdge(n.id, end.id, { minlen: 1, weight: 0 }, `~to-end:${n.id}`);
+  }
+  if (start && end && !hasOut.has(start.id) && !hasIn.has(end.id)) dg.setEdge(start.id, end.id, { minlen: 1, weight: 0 }, '~start-end');
+  dagre.layout(dg);
+
+  const size = dg.graph() as { width?: number; height?: number };
+  const flat: Flat = { width: size.width ?? 0, height: size.height ?? 0, nodes: new Map(), edges: new Map() };
+  for (const n of nodes) {
+    const d = dg.node(n.id) as { x: number; y: number; width: number; height: number };
+    flat.nodes.set(n.id, { x: d.x - d.width / 2, y: d.y - d.height / 2, width: d.width, height: d.height });
+  }
+  for (const e of edges) {
+    const d = dg.edge(e.from, e.to, e.id) as { points?: Point[]; x?: number; y?: number };
+    const route: { points: Point[]; label?: Point } = { points: (d.points ?? []).map((p) => ({ x: p.x, y: p.y })) };
+    if (e.label && d.x !== undefined && d.y !== undefined) route.label = { x: d.x, y: d.y };
+    flat.edges.set(e.id, route);
+  }
+  flatCache.set(key, flat);
+  if (flatCache.size > FLAT_CACHE_SIZE) flatCache.delete(flatCache.keys().next().value!);
+  return flat;
 }
 
 /** The level's nodes breadth-first from its start marker along edges in id order, then the rest by id. */
