@@ -207,6 +207,19 @@ describe('GraphView in chromium', () => {
     await expect.poll(events).toContainEqual(['drop', { node: '/@start' }, '{"Type":"Pass"}']);
   }, 60_000);
 
+  test('a real drag from a palette item onto an edge drops there', async (ctx) => {
+    if (skip) return ctx.skip();
+    await mount({ definition: ecommerce, droppable: true });
+    const edge = '/States/ShipOrder>next';
+    // The middle of the edge's line (a straight edge has a zero-width box: aim at the point itself).
+    const line = (await page.locator(`[data-edge-id="${edge}"] .sj-edge-line`).boundingBox())!;
+    const svg = (await page.locator('[data-testid="graph"]').boundingBox())!;
+    await page.dragAndDrop('[data-testid="palette-Pass"]', '[data-testid="graph"]', {
+      targetPosition: { x: line.x + line.width / 2 - svg.x, y: line.y + line.height / 2 - svg.y },
+    });
+    await expect.poll(events).toContainEqual(['drop', { edge }, '{"Type":"Pass"}']);
+  }, 60_000);
+
   test('nested Parallel in Map in Parallel draws every group and state; dark theme changes colours', async (ctx) => {
     if (skip) return ctx.skip();
     const leaf = { StartAt: 'L', States: { L: { Type: 'Pass', End: true } } };

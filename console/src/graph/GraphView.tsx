@@ -73,11 +73,12 @@ export function GraphView(props: GraphViewProps) {
     if (!touched.current) setView(fitView(layout, size, insets));
   }, [layout.width, layout.height, size.width, size.height, !!status]);
 
-  const change = (v: ViewTransform) => {
+  // Updates go through the previous value: several wheel events can arrive before a render.
+  const change = (next: (v: ViewTransform) => ViewTransform) => {
     touched.current = true;
-    setView(v);
+    setView(next);
   };
-  const zoomBy = (factor: number) => change(zoomAt(view, factor, { x: size.width / 2, y: size.height / 2 }));
+  const zoomBy = (factor: number) => change((v) => zoomAt(v, factor, { x: size.width / 2, y: size.height / 2 }));
   const fit = () => {
     touched.current = false;
     setView(fitView(layout, size, insets));
@@ -91,7 +92,9 @@ export function GraphView(props: GraphViewProps) {
   const onWheel = (e: WheelEvent) => {
     e.preventDefault();
     const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
-    change(zoomAt(view, Math.exp(-e.deltaY * unit * 0.0015), local(e)));
+    const at = local(e);
+    const factor = Math.exp(-e.deltaY * unit * 0.0015);
+    change((v) => zoomAt(v, factor, at));
   };
 
   const onPointerDown = (e: PointerEvent) => {
@@ -107,7 +110,7 @@ export function GraphView(props: GraphViewProps) {
     if (!p.moved && Math.hypot(dx, dy) < 4) return;
     if (!p.moved) svgRef.current?.setPointerCapture(e.pointerId);
     p.moved = true;
-    change({ scale: p.view.scale, x: p.view.x + dx, y: p.view.y + dy });
+    change(() => ({ scale: p.view.scale, x: p.view.x + dx, y: p.view.y + dy }));
   };
   const onPointerUp = (e: PointerEvent) => {
     const p = pan.current;
@@ -183,6 +186,7 @@ export function GraphView(props: GraphViewProps) {
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
+        onDragEnter={onDragOver}
         onDragOver={onDragOver}
         onDragLeave={onDragLeave}
         onDrop={onDropEvent}
@@ -195,11 +199,11 @@ export function GraphView(props: GraphViewProps) {
         <button type="button" data-testid="graph-zoom-in" title="Zoom in (+)" aria-label="Zoom in" onClick={() => zoomBy(1.25)}>+</button>
         <button type="button" data-testid="graph-zoom-out" title="Zoom out (-)" aria-label="Zoom out" onClick={() => zoomBy(0.8)}>−</button>
         <button type="button" data-testid="graph-fit" title="Fit to view (0)" onClick={fit}>Fit</button>
-        <button type="button" data-testid="graph-reset" title="Actual size" onClick={() => change({ ...view, ...zoomAt(view, 1 / view.scale, { x: size.width / 2, y: size.height / 2 }) })}>100%</button>
+        <button type="button" data-testid="graph-reset" title="Actual size" onClick={() => change((v) => zoomAt(v, 1 / v.scale, { x: size.width / 2, y: size.height / 2 }))}>100%</button>
         <button type="button" data-testid="graph-export-svg" title="Export as SVG" onClick={() => void exportAs('svg')}>SVG</button>
         <button type="button" data-testid="graph-export-png" title="Export as PNG" onClick={() => void exportAs('png')}>PNG</button>
       </div>
-      {overflows && <Minimap graph={graph} layout={layout} status={status} shown={shown} onMove={(p) => change(centreOn(view, p, size))} />}
+      {overflows && <Minimap graph={graph} layout={layout} status={status} shown={shown} onMove={(p) => change((v) => centreOn(v, p, size))} />}
       {status && <Legend />}
     </div>
   );

@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { buildGraph } from '../build';
-import { exportPng, exportSvg, GraphView } from '../GraphView';
+import { DROP_TYPE, exportPng, exportSvg, GraphView } from '../GraphView';
 import { layoutGraph } from '../layout';
 import type { StateStatus } from '../model';
 
@@ -50,4 +50,6 @@ Object.assign(window, {
     },
   },
 });
+// A palette item as the designer's: dragging it carries a state under DROP_TYPE.
+document.getElementById('palette')!.addEventListener('dragstart', (e) => e.dataTransfer!.setData(DROP_TYPE, '{"Type":"Pass"}'));
 document.body.setAttribute('data-ready', 'true');
