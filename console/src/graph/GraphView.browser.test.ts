@@ -97,6 +97,20 @@ describe('GraphView in chromium', () => {
     await expect.poll(events).toContainEqual(['select', null]);
   }, 60_000);
 
+  test('a state selected from outside is brought into view', async (ctx) => {
+    if (skip) return ctx.skip();
+    await mount({ definition: ecommerce });
+    for (let i = 0; i < 6; i++) await page.click('[data-testid="graph-zoom-in"]');
+    const inView = () => page.evaluate(() => {
+      const svg = document.querySelector('[data-testid="graph"]')!.getBoundingClientRect();
+      const n = document.querySelector('[data-node-id="/States/OutOfStock"]')!.getBoundingClientRect();
+      return n.left >= svg.left && n.top >= svg.top && n.right <= svg.right && n.bottom <= svg.bottom;
+    });
+    expect(await inView()).toBe(false);
+    await page.evaluate(() => (window as any).sj.select('/States/OutOfStock'));
+    await expect.poll(inView).toBe(true);
+  }, 60_000);
+
   test('zoom with the buttons and the wheel, pan by dragging, fit again', async (ctx) => {
     if (skip) return ctx.skip();
     await mount({ definition: ecommerce });

@@ -84,6 +84,15 @@ export function GraphView(props: GraphViewProps) {
     setView(fitView(layout, size, insets));
   };
 
+  // A state selected from outside (the execution table, the inspector) is brought into view.
+  useEffect(() => {
+    const b = selected ? layout.nodes[selected] : undefined;
+    if (!b || !size.width) return;
+    const shown = visibleBox(view, size);
+    const inside = b.x >= shown.x && b.y >= shown.y && b.x + b.width <= shown.x + shown.width && b.y + b.height <= shown.y + shown.height;
+    if (!inside) change((v) => centreOn(v, { x: b.x + b.width / 2, y: b.y + b.height / 2 }, size));
+  }, [selected]);
+
   const local = (e: { clientX: number; clientY: number }) => {
     const r = svgRef.current!.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -179,7 +188,7 @@ export function GraphView(props: GraphViewProps) {
         class={`sj-graph-svg${pan.current?.moved ? ' sj-panning' : ''}`}
         data-width={layout.width}
         data-height={layout.height}
-        role="img"
+        role="group"
         aria-label="State machine graph"
         onWheel={onWheel}
         onPointerDown={onPointerDown}

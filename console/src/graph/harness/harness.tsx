@@ -14,9 +14,11 @@ export interface MountOptions {
 }
 
 const events: unknown[] = [];
+let select: (id: string | null) => void = () => {};
 
 function Harness(o: MountOptions) {
   const [selected, setSelected] = useState<string | null>(null);
+  select = setSelected;
   const graph = useMemo(() => buildGraph(o.definition), [o.definition]);
   const layout = useMemo(() => layoutGraph(graph), [graph]);
   return (
@@ -43,6 +45,7 @@ Object.assign(window, {
       events.length = 0;
       render(<Harness {...o} />, host);
     },
+    select: (id: string | null) => select(id),
     exportSvg: () => exportSvg(svg()),
     async exportPng() {
       const b = await exportPng(svg());
