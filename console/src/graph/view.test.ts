@@ -5,7 +5,7 @@ import { iconPaths } from './icons';
 import { edgeLabelSize, edgeLabelText, iconOf, integration, nodeSize, subtitle, truncate, NODE_MAX_WIDTH, NODE_MIN_WIDTH } from './metrics';
 import type { GraphNode } from './model';
 import {
-  arrowHead, centreOn, choicePath, edgeMiddle, edgePath, fitView, minimapToContent, nodeStatus, takenEdges, visibleBox, zoomAt,
+  arrowHead, centreOn, choicePath, edgeMiddle, edgePath, fitView, minimapToContent, nodeStatus, statusByNodeId, takenEdges, visibleBox, zoomAt,
   MAX_SCALE, MIN_SCALE,
 } from './view';
 
@@ -137,5 +137,13 @@ describe('execution status', () => {
     const taken = takenEdges(g, { '/States/Pay': 'retried', '/States/Ship': 'succeeded' });
     expect([...taken].sort()).toEqual(['/@start>start', '/States/Pay>next', '/States/Ship>end']);
     expect(takenEdges(g, undefined).size).toBe(0);
+  });
+
+  test('statuses by state name become statuses by node id, nested states included', () => {
+    const nested = buildGraph({ StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'In', States: { In: { Type: 'Pass', End: true } } }] } } });
+    expect(statusByNodeId(nested, { P: 'succeeded', In: 'failed', Other: 'running' })).toEqual({
+      '/States/P': 'succeeded',
+      '/States/P/Branches/0/States/In': 'failed',
+    });
   });
 });

@@ -144,3 +144,17 @@ export function minimapToContent(client: Point, box: Box, content: { width: numb
   const oy = (box.height - content.height * s) / 2;
   return { x: (client.x - box.x - ox) / s, y: (client.y - box.y - oy) / s };
 }
+
+/**
+ * Statuses by node id from statuses by state name (an execution's history names states, not
+ * pointers). ASL state names are unique in the whole machine, nested ones included; should a
+ * half-valid definition repeat one, every state of that name gets the status.
+ */
+export function statusByNodeId(g: Graph, byName: Record<string, StateStatus>): Record<string, StateStatus> {
+  const out: Record<string, StateStatus> = {};
+  for (const n of g.nodes) {
+    if (n.kind === 'Start' || n.kind === 'End' || n.missing) continue;
+    if (Object.prototype.hasOwnProperty.call(byName, n.name)) out[n.id] = byName[n.name];
+  }
+  return out;
+}
