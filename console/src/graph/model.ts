@@ -7,9 +7,12 @@ export type StateType = 'Task' | 'Pass' | 'Choice' | 'Wait' | 'Succeed' | 'Fail'
 
 export interface GraphNode {
   /** JSON pointer of the state: "/States/Pay", "/States/P/Branches/0/States/A",
-   *  "/States/M/ItemProcessor/States/B"; markers: "<group or ''>/@start" and "/@end". */
+   *  "/States/M/ItemProcessor/States/B"; state names are escaped as RFC 6901 tokens ("~0", "~1").
+   *  Start and end markers, one pair per level: "<group id or ''>/@start" and "<group id or ''>/@end". */
   id: string;
-  kind: StateType | 'Start' | 'End';
+  /** 'Unknown': a state whose Type is missing or not an ASL type yet (while editing), or a
+   *  placeholder for a state that a Next/Default/Catch names but that does not exist (missing). */
+  kind: StateType | 'Start' | 'End' | 'Unknown';
   /** The state's name ("" for the start and end markers). */
   name: string;
   /** Id of the enclosing group (a Parallel branch or a Map item processor), null at top level. */
@@ -21,6 +24,8 @@ export interface GraphNode {
   /** The state is the machine's (or its group's) StartAt / ends the machine (End or terminal). */
   start?: boolean;
   end?: boolean;
+  /** A placeholder: a transition names this state but the definition does not have it. */
+  missing?: boolean;
 }
 
 export interface GraphGroup {
