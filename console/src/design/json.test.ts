@@ -98,3 +98,16 @@ describe('lossless JSON round trip', () => {
     expect(printDoc(doc)).toBe('{"a": {"b": 1}}');
   });
 });
+
+describe('spans', () => {
+  it('say where each value is, an object member from its key', () => {
+    const text = '{\n  "States": {"a/b": {"Next": "x"}},\n  "L": [1, {"k": 2}]\n}';
+    const spans = new Map<string, { from: number; to: number }>();
+    parseJson(text, spans);
+    const at = (p: string) => text.slice(spans.get(p)!.from, spans.get(p)!.to);
+    expect(at('/States/a~1b/Next')).toBe('"Next": "x"');
+    expect(at('/L/1/k')).toBe('"k": 2');
+    expect(at('/L/0')).toBe('1');
+    expect(at('')).toBe(text);
+  });
+});

@@ -56,8 +56,10 @@ export class JsonSyntaxError extends Error {
 
 const WS = new Set([' ', '\t', '\n', '\r']);
 
-/** Parse JSON text (RFC 8259, strict: no comments, no trailing commas) into the lossless tree. */
-export function parseJson(text: string): JDoc {
+/** Parse JSON text (RFC 8259, strict: no comments, no trailing commas) into the lossless tree.
+ *  With `spans`, also record where each value is in the text by its JSON pointer (an object
+ *  member's span starts at its key), for placing diagnostics in Code mode. */
+export function parseJson(text: string, spans?: Map<string, { from: number; to: number }>): JDoc {
   let i = 0;
   const fail = (msg: string, at = i): never => {
     let line = 1, col = 1;
@@ -92,57 +94,72 @@ export function parseJson(text: string): JDoc {
     }
     return fail('unterminated string', start);
   };
-  const value = (depth: number): JNode => {
+  const tok = (key: string | number) => '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+  const value = (depth: number, ptr: string, from?: number): JNode => {
     if (depth > 512) fail('nesting deeper than 512');
     skip();
-    const c = text[i];
     const start = i;
-    if (c === '{') {
-      i++;
-      const entries: JEntry[] = [];
-      skip();
-      if (text[i] === '}') { i++; return { t: 'obj', entries, src: text.slice(start, i), indent: lineIndent(start) }; }
-      for (;;) {
-        skip();
-        if (text[i] !== '"') fail('expected a "key"');
-        const rawKey = str();
-        skip();
-        if (text[i] !== ':') fail('expected ":" after a key');
-        i++;
-        const v = value(depth + 1);
-        entries.push({ rawKey, key: JSON.parse(rawKey), value: v });
-        skip();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; break; }
-        fail('expected "," or "}"');
-      }
-      return { t: 'obj', entries, src: text.slice(start, i), indent: lineIndent(start) };
-    }
-    if (c === '[') {
-      i++;
-      const items: JNode[] = [];
-      skip();
-      if (text[i] === ']') { i++; return { t: 'arr', items, src: text.slice(start, i), indent: lineIndent(start) }; }
-      for (;;) {
-        items.push(value(depth + 1));
-        skip();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; break; }
-        fail('expected "," or "]"');
-      }
-      return { t: 'arr', items, src: text.slice(start, i), indent: lineIndent(start) };
-    }
+    const node = scalar() ?? container(depth, ptr, start);
+    spans?.set(ptr, { from: from ?? start, to: i });
+    return node;
+  };
+  const scalar = (): JNode | undefined => {
+    const c = text[i];
     if (c === '"') return { t: 'str', raw: str() };
     const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
     if (m && m[0] !== '' && m[0] !== '-') { i += m[0].length; return { t: 'num', raw: m[0] }; }
     for (const lit of ['true', 'false', 'null']) {
       if (text.startsWith(lit, i)) { i += lit.length; return { t: 'lit', raw: lit }; }
     }
+    return undefined;
+  };
+  const container = (depth: number, ptr: string, start: number): JNode => {
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const entries: JEntry[] = [];
+      skip();
+      if (text[i] !== '}') {
+        for (;;) {
+          skip();
+          if (text[i] !== '"') fail('expected a "key"');
+          const keyAt = i;
+          const rawKey = str();
+          const key = JSON.parse(rawKey) as string;
+          skip();
+          if (text[i] !== ':') fail('expected ":" after a key');
+          i++;
+          entries.push({ rawKey, key, value: value(depth + 1, ptr + tok(key), keyAt) });
+          skip();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === '}') break;
+          fail('expected "," or "}"');
+        }
+      }
+      i++;
+      return { t: 'obj', entries, src: text.slice(start, i), indent: lineIndent(start) };
+    }
+    if (c === '[') {
+      i++;
+      const items: JNode[] = [];
+      skip();
+      if (text[i] !== ']') {
+        for (;;) {
+          items.push(value(depth + 1, ptr + tok(items.length)));
+          skip();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === ']') break;
+          fail('expected "," or "]"');
+        }
+      }
+      i++;
+      return { t: 'arr', items, src: text.slice(start, i), indent: lineIndent(start) };
+    }
     return fail(i >= text.length ? 'unexpected end of JSON' : `unexpected character ${JSON.stringify(c)}`);
   };
   skip();
   const lead = text.slice(0, i);
-  const root = value(0);
+  const root = value(0, '');
   const end = i;
   skip();
   if (i < text.length) fail('unexpected text after the JSON value');
