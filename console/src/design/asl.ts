@@ -58,6 +58,12 @@ export function stateOfLocation(root: JNode, location: string): StateRef | undef
   return undefined;
 }
 
+/** The scope (the machine, a Parallel branch, a Map processor) a graph group id names. */
+export function resolveScope(root: JNode, ptr: string): Path | undefined {
+  const path = resolvePointer(root, ptr);
+  return path && getIn(root, path)?.t === 'obj' ? path : undefined;
+}
+
 export function pointerOf(path: Path): string {
   return toPointer(path);
 }

@@ -1,0 +1,146 @@
+// Code mode's editor: CodeMirror 6 with the JSON language, the `{% … %}` JSONata expressions
+// marked, and diagnostics drawn inline: the JSON syntax error and JSONata structure problems at
+// once (as you type), ValidateStateMachineDefinition's when the designer has them (debounced
+// there) placed on the member their location points at.
+
+import { useEffect, useRef } from 'preact/hooks';
+import { basicSetup } from 'codemirror';
+import { EditorView, Decoration, ViewPlugin, type DecorationSet, type ViewUpdate } from '@codemirror/view';
+import { EditorState, RangeSetBuilder } from '@codemirror/state';
+import { json } from '@codemirror/lang-json';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { parseJson, JsonSyntaxError } from './json';
+import { checkJsonata, findExpressions } from './jsonata';
+
+/** A validator diagnostic (ValidateStateMachineDefinition's shape). */
+export interface ApiDiagnostic {
+  severity: string;
+  code: string;
+  message: string;
+  location?: string;
+}
+
+export interface CodeEditorProps {
+  value: string;
+  onChange: (text: string) => void;
+  diagnostics: ApiDiagnostic[];
+  /** Which text the diagnostics were computed for (they are placed only on that text). */
+  diagnosticsFor?: string;
+}
+
+const jsonataMark = Decoration.mark({ class: 'sj-jsonata' });
+const jsonataDelim = Decoration.mark({ class: 'sj-jsonata-delim' });
+
+function jsonataDecorations(view: EditorView): DecorationSet {
+  const b = new RangeSetBuilder<Decoration>();
+  for (const { from, to } of view.visibleRanges) {
+    const text = view.state.doc.sliceString(from, to);
+    for (const e of findExpressions(text)) {
+      const s = from + e.expr.from, t = from + e.expr.to;
+      b.add(s - 2, s, jsonataDelim);
+      if (t > s) b.add(s, t, jsonataMark);
+      b.add(t, t + 2, jsonataDelim);
+    }
+  }
+  return b.finish();
+}
+
+const jsonataHighlight = ViewPlugin.fromClass(class {
+  decorations: DecorationSet;
+  constructor(view: EditorView) { this.decorations = jsonataDecorations(view); }
+  update(u: ViewUpdate) {
+    if (u.docChanged || u.viewportChanged) this.decorations = jsonataDecorations(u.view);
+  }
+}, { decorations: (v) => v.decorations });
+
+/** Where the text is wrong, from the local checks and the validator's findings. */
+export function diagnose(text: string, api: ApiDiagnostic[], apiFor: string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const spans = new Map<string, { from: number; to: number }>();
+  try {
+    parseJson(text, spans);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) {
+      const from = Math.min(e.offset, text.length);
+      out.push({ from, to: Math.min(from + 1, text.length), severity: 'error', source: 'JSON', message: e.message });
+    }
+    return out;
+  }
+  for (const p of checkJsonata(text)) out.push({ ...p, severity: 'error', source: 'JSONata' });
+  if (apiFor === text) {
+    for (const d of api) {
+      const span = locate(spans, d.location, text);
+      out.push({
+        from: span.from, to: span.to,
+        severity: d.severity === 'WARNING' ? 'warning' : 'error',
+        source: d.code,
+        message: d.message,
+      });
+    }
+  }
+  return out;
+}
+
+/** The span of the longest prefix of a JSON pointer that exists (a location may name a member
+ *  the definition lacks, e.g. a missing Next), or the document's start. */
+function locate(spans: Map<string, { from: number; to: number }>, location: string | undefined, text: string) {
+  if (location) {
+    const segs = location.split('/');
+    for (let n = segs.length; n >= 1; n--) {
+      const s = spans.get(segs.slice(0, n).join('/'));
+      if (s) {
+        // Underline the member's first line only, not a whole state.
+        const eol = text.indexOf('\n', s.from);
+        const to = Math.min(s.to, eol < 0 ? text.length : eol);
+        return { from: s.from, to: Math.max(to, Math.min(s.from + 1, text.length)) };
+      }
+    }
+  }
+  return { from: 0, to: Math.min(1, text.length) };
+}
+
+export function CodeEditor(props: CodeEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const onChange = useRef(props.onChange);
+  onChange.current = props.onChange;
+
+  useEffect(() => {
+    const v = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: props.value,
+        extensions: [
+          basicSetup,
+          json(),
+          jsonataHighlight,
+          lintGutter(),
+          EditorView.lineWrapping,
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) onChange.current(u.state.doc.toString());
+          }),
+          EditorView.contentAttributes.of({ 'aria-label': 'State machine definition (Amazon States Language JSON)' }),
+        ],
+      }),
+    });
+    view.current = v;
+    return () => { v.destroy(); view.current = null; };
+  }, []);
+
+  // The text changed outside the editor (undo in Design mode, Format): replace it.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== props.value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
+    }
+  }, [props.value]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    const text = v.state.doc.toString();
+    v.dispatch(setDiagnostics(v.state, diagnose(text, props.diagnostics, props.diagnosticsFor)));
+  }, [props.value, props.diagnostics, props.diagnosticsFor]);
+
+  return <div class="sj-code" data-testid="code-editor" ref={host} />;
+}
