@@ -10,12 +10,12 @@ import { call } from '../api';
 import { buildGraph } from '../graph/build';
 import { layoutGraph } from '../graph/layout';
 import { GraphView } from '../graph/GraphView';
-import type { Graph } from '../graph/model';
-import { parseJson, printDoc, formatNode, toJS, getIn, strAt, JsonSyntaxError, type JDoc, type JNode } from './json';
+import { parseJson, printDoc, formatNode, toJS, JsonSyntaxError, type JDoc, type JNode } from './json';
 import {
-  allStates, chains, deleteState, duplicateState, findState, insertState, moveDown, moveUp, pointerOf, resolveScope,
+  allStates, deleteState, duplicateState, findState, insertState, moveDown, moveUp, pointerOf,
   stateAtPointer, stateOfLocation, unreachable, type InsertTarget,
 } from './asl';
+import { afterTarget, edgeTarget, nodeTarget } from './targets';
 import { History } from './history';
 import { PALETTE, PALETTE_MIME, paletteItem } from './palette';
 import { Inspector } from './Inspector';
@@ -347,57 +347,4 @@ function Diagnostics(props: { diags: ApiDiagnostic[]; note: string; onPick: (loc
       ))}
     </ul>
   );
-}
-
-// ---- from the graph's drop targets to the model's insert targets ----
-
-/** An edge of the graph (ids per console/src/graph/build.ts: "<from>>kind[:index]"). */
-export function edgeTarget(root: JNode, graph: Graph, id: string): InsertTarget | undefined {
-  const e = graph.edges.find((x) => x.id === id);
-  if (!e) return undefined;
-  if (e.kind === 'start') {
-    const scope = resolveScope(root, e.from.replace(/\/@start$/, ''));
-    return scope ? { kind: 'start', scope } : undefined;
-  }
-  const from = stateAtPointer(root, e.from);
-  if (!from) return undefined;
-  if (e.kind === 'choice' || e.kind === 'catch') {
-    const m = /:(\d+)$/.exec(e.id);
-    return m ? { kind: e.kind, from: from.name, index: Number(m[1]) } : undefined;
-  }
-  return { kind: e.kind, from: from.name };
-}
-
-/** A node or a group: into an empty group, at the start of a non-empty one, after a state. */
-export function nodeTarget(root: JNode, graph: Graph, id: string): InsertTarget | undefined {
-  if (graph.groups.some((g) => g.id === id)) {
-    const scope = resolveScope(root, id);
-    if (!scope) return undefined;
-    const states = getIn(root, [...scope, 'States']);
-    return states?.t === 'obj' && states.entries.length > 0 ? { kind: 'start', scope } : { kind: 'empty', scope };
-  }
-  if (id.endsWith('/@start')) {
-    const scope = resolveScope(root, id.replace(/\/@start$/, ''));
-    return scope ? { kind: 'start', scope } : undefined;
-  }
-  const s = stateAtPointer(root, id);
-  return s ? afterTarget(root, s.name) : undefined;
-}
-
-/** Right after a state (its Next, its End, a Choice's Default); with none selected, at the end
- *  of the machine's main path. */
-export function afterTarget(root: JNode, name: string | null): InsertTarget {
-  if (name) {
-    const s = findState(root, name);
-    const state = s && getIn(root, s.path);
-    if (s && state) {
-      if (strAt(state, ['Next']) !== undefined) return { kind: 'next', from: name };
-      if (chains(state)) return { kind: 'end', from: name };
-      if (strAt(state, ['Default']) !== undefined) return { kind: 'default', from: name };
-    }
-  }
-  const top = allStates(root).filter((s) => s.scope.length === 0);
-  if (top.length === 0) return { kind: 'empty', scope: [] };
-  const last = top.find((s) => chains(getIn(root, s.path)) && strAt(getIn(root, s.path), ['Next']) === undefined);
-  return last ? { kind: 'end', from: last.name } : { kind: 'start', scope: [] };
 }
