@@ -210,6 +210,7 @@ export function Designer(props: DesignerProps) {
     try {
       const d = parseJson(t);
       setCodeErr('');
+      setMessage(null); // a "fix the JSON first" no longer applies
       if (hist.current.present === codeBase.current) hist.current.push(d.root);
       else hist.current.replace(d.root);
       setWs({ lead: d.lead, trail: d.trail });

@@ -253,6 +253,12 @@ function ResultPathField(c: Ctx) {
   </>;
 }
 
+/** Where a new catcher goes: the scope's first Fail state (where errors usually end), else the
+ *  first other state. */
+function catchTarget(c: Ctx, others: string[]): string {
+  return others.find((n) => strAt(c.root, [...c.ref.scope, 'States', n, 'Type']) === 'Fail') ?? others[0];
+}
+
 function ErrorHandling(c: Ctx) {
   const retry = member(c.state, 'Retry');
   const catches = member(c.state, 'Catch');
@@ -300,6 +306,6 @@ function ErrorHandling(c: Ctx) {
       </fieldset>
     ))}
     <button type="button" data-testid="catch-add" disabled={others.length === 0} title={others.length === 0 ? 'Add a state to go to first' : undefined}
-      onClick={() => add('Catch', { ErrorEquals: ['States.ALL'], Next: others[0], ...(c.jsonata ? {} : { ResultPath: '$.error' }) })}>Add catcher</button>
+      onClick={() => add('Catch', { ErrorEquals: ['States.ALL'], Next: catchTarget(c, others), ...(c.jsonata ? {} : { ResultPath: '$.error' }) })}>Add catcher</button>
   </>;
 }
