@@ -18,7 +18,7 @@ import {
 import { afterTarget, edgeTarget, nodeTarget } from './targets';
 import { History } from './history';
 import { PALETTE, PALETTE_MIME, paletteItem } from './palette';
-import { Inspector } from './Inspector';
+import { Inspector, MachineInspector } from './Inspector';
 import { CodeEditor, type ApiDiagnostic } from './CodeEditor';
 import { ConfigForm, nameProblem, type MachineConfig } from './ConfigForm';
 import type { TestStateFn } from './TestState';
@@ -306,7 +306,7 @@ export function Designer(props: DesignerProps) {
                   up: () => edit((r) => moveUp(r, selected)),
                   down: () => edit((r) => moveDown(r, selected)),
                 }} />
-            : <aside class="sj-inspector" data-testid="inspector"><p class="sj-muted">Select a state to edit it, or drag one from the palette onto an arrow.</p></aside>}
+            : <MachineInspector root={root} edit={(fn) => { edit(fn); }} />}
         </div>
       )}
       {mode === 'code' && (

@@ -20,6 +20,29 @@ export interface InspectorProps {
   actions: { duplicate: () => void; remove: () => void; up: () => void; down: () => void };
 }
 
+/** With no state selected: the machine's own fields (Comment, QueryLanguage, StartAt,
+ *  TimeoutSeconds). */
+export function MachineInspector(props: { root: JNode; edit: (fn: (root: JNode) => JNode) => void }) {
+  const { root, edit } = props;
+  const set = (key: string) => (n: JNode | undefined) => edit((r) => setIn(r, [key], n));
+  const states = getIn(root, ['States']);
+  const names = states?.t === 'obj' ? states.entries.map((e) => e.key) : [];
+  return (
+    <aside class="sj-inspector" data-testid="inspector" aria-label="Inspector: state machine">
+      <header class="sj-inspector-head"><strong>State machine</strong></header>
+      <p class="sj-muted">Select a state to edit it, or drag one from the palette onto an arrow.</p>
+      <TextField label="Comment" testid="field-Comment" value={strAt(root, ['Comment'])} onCommit={(v) => set('Comment')(v === undefined ? undefined : fromJS(v))} />
+      <SelectField label="Query language" testid="field-QueryLanguage" value={strAt(root, ['QueryLanguage']) ?? ''}
+        options={[['', 'JSONPath (default)'], 'JSONPath', 'JSONata']} hint="States inherit it unless they set their own"
+        onCommit={(v) => set('QueryLanguage')(v ? fromJS(v) : undefined)} />
+      <SelectField label="Start at" testid="field-StartAt" value={strAt(root, ['StartAt']) ?? ''} options={names.length ? names : ['']}
+        onCommit={(v) => set('StartAt')(fromJS(v))} />
+      <NumberField label="TimeoutSeconds" testid="field-TimeoutSeconds" integer node={member(root, 'TimeoutSeconds')} onCommit={set('TimeoutSeconds')}
+        hint="Express executions end at 5 minutes in any case" />
+    </aside>
+  );
+}
+
 type Tab = 'configuration' | 'input' | 'output' | 'errors' | 'test';
 
 export const TASK_RESOURCES = [
