@@ -54,6 +54,15 @@ describe('drop targets', () => {
     expect(nodeTarget(root, graph, '/States/C')).toEqual({ kind: 'default', from: 'C' });
   });
 
+  it('markers: start puts the state first, end last; an empty level takes it either way', () => {
+    expect(nodeTarget(root, graph, '/@start')).toEqual({ kind: 'start', scope: [] });
+    expect(nodeTarget(root, graph, '/@end')).toEqual({ kind: 'end', from: 'T' });
+    expect(nodeTarget(root, graph, '/States/P/Branches/0/@end')).toEqual({ kind: 'end', from: 'a/b' });
+    expect(nodeTarget(root, graph, '/States/P/Branches/1/@start')).toEqual({ kind: 'empty', scope: ['States', 'P', 'Branches', 1] });
+    expect(nodeTarget(root, graph, '/States/P/Branches/1/@end')).toEqual({ kind: 'empty', scope: ['States', 'P', 'Branches', 1] });
+    expect(nodeTarget(root, graph, '/States/Nope/Branches/0/@end')).toBeUndefined();
+  });
+
   it('a click with nothing selected adds at the end of the main path', () => {
     expect(afterTarget(root, null)).toEqual({ kind: 'end', from: 'T' });
     expect(afterTarget(parseJson('{"StartAt": "", "States": {}}').root, null)).toEqual({ kind: 'empty', scope: [] });

@@ -3,7 +3,7 @@
 // the model inserts a state (asl.ts InsertTarget).
 
 import type { Graph } from '../graph/model';
-import { getIn, strAt, type JNode } from './json';
+import { getIn, strAt, type JNode, type Path } from './json';
 import { allStates, chains, findState, resolveScope, stateAtPointer, type InsertTarget } from './asl';
 
 
@@ -32,9 +32,15 @@ export function nodeTarget(root: JNode, graph: Graph, id: string): InsertTarget 
     const states = getIn(root, [...scope, 'States']);
     return states?.t === 'obj' && states.entries.length > 0 ? { kind: 'start', scope } : { kind: 'empty', scope };
   }
-  if (id.endsWith('/@start')) {
-    const scope = resolveScope(root, id.replace(/\/@start$/, ''));
-    return scope ? { kind: 'start', scope } : undefined;
+  // Markers: the start one puts the state first in its level, the end one last (an empty
+  // level, e.g. a new Parallel branch with no states, has only its markers to drop on).
+  const marker = /\/@(start|end)$/.exec(id);
+  if (marker) {
+    const scope = resolveScope(root, id.slice(0, -marker[0].length));
+    if (!scope) return undefined;
+    const states = getIn(root, [...scope, 'States']);
+    if (states?.t !== 'obj' || states.entries.length === 0) return { kind: 'empty', scope };
+    return marker[1] === 'start' ? { kind: 'start', scope } : endOfPath(root, scope);
   }
   const s = stateAtPointer(root, id);
   return s ? afterTarget(root, s.name) : undefined;
@@ -52,8 +58,14 @@ export function afterTarget(root: JNode, name: string | null): InsertTarget {
       if (strAt(state, ['Default']) !== undefined) return { kind: 'default', from: name };
     }
   }
-  const top = allStates(root).filter((s) => s.scope.length === 0);
-  if (top.length === 0) return { kind: 'empty', scope: [] };
-  const last = top.find((s) => chains(getIn(root, s.path)) && strAt(getIn(root, s.path), ['Next']) === undefined);
-  return last ? { kind: 'end', from: last.name } : { kind: 'start', scope: [] };
+  return endOfPath(root, []);
+}
+
+/** After the last state of a level's path (the first one that ends with End), or first in the
+ *  level when none does (every path ends in Succeed, Fail or a Choice). */
+export function endOfPath(root: JNode, scope: Path): InsertTarget {
+  const here = allStates(root, scope).filter((s) => s.scope.length === scope.length);
+  if (here.length === 0) return { kind: 'empty', scope };
+  const last = here.find((s) => chains(getIn(root, s.path)) && strAt(getIn(root, s.path), ['Next']) === undefined);
+  return last ? { kind: 'end', from: last.name } : { kind: 'start', scope };
 }
