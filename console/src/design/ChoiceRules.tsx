@@ -51,12 +51,12 @@ export function ChoiceRules(p: ChoiceRulesProps) {
     return setIn(setIn(r, [...p.path, 'Choices', k], b), [...p.path, 'Choices', k + d], a);
   });
   return (
-    <div class="sj-choices" data-testid="choice-rules">
+    <div class="sjd-choices" data-testid="choice-rules">
       <h4>Choice rules</h4>
       {rules.map((rule, k) => {
         const rp = [...p.path, 'Choices', k];
         return (
-          <fieldset class="sj-item" key={k} data-testid={`rule-${k}`}>
+          <fieldset class="sjd-item" key={k} data-testid={`rule-${k}`}>
             <legend>Rule {k + 1}</legend>
             {p.jsonata || member(rule, 'Condition')
               ? <TextField label="Condition" testid={`field-Choices-${k}-Condition`} value={strAt(rule, ['Condition'])} hint="A {% … %} expression that is true or false"
@@ -64,7 +64,7 @@ export function ChoiceRules(p: ChoiceRulesProps) {
               : <RuleEditor {...p} at={rp} prefix={`field-Choices-${k}`} />}
             <SelectField label="Then go to" testid={`field-Choices-${k}-Next`} value={strAt(rule, ['Next']) ?? ''} options={['', ...p.targets]}
               onCommit={(v) => p.edit((r) => setIn(r, [...rp, 'Next'], fromJS(v)))} />
-            <div class="sj-actions">
+            <div class="sjd-actions">
               <button type="button" disabled={k === 0} onClick={() => move(k, -1)} title="Rules are tried in order">↑</button>
               <button type="button" disabled={k === rules.length - 1} onClick={() => move(k, 1)}>↓</button>
               <button type="button" data-testid={`rule-remove-${k}`} onClick={() => p.edit((r) => setIn(r, rp, undefined))}>Remove rule</button>
@@ -102,17 +102,17 @@ function RuleEditor(p: ChoiceRulesProps & { at: Path; prefix: string }) {
     return setIn(r, p.at, { t: 'obj', entries });
   });
   return (
-    <div class="sj-rule">
+    <div class="sjd-rule">
       <SelectField label="Rule" testid={`${p.prefix}-kind`} value={kind} options={[['compare', 'Compare'], ['And', 'And'], ['Or', 'Or'], ['Not', 'Not']]} onCommit={setKind} />
       {kind === 'compare' && <Comparison {...p} rule={rule} />}
-      {kind === 'Not' && <div class="sj-nested"><RuleEditor {...p} at={[...p.at, 'Not']} prefix={`${p.prefix}-Not`} /></div>}
+      {kind === 'Not' && <div class="sjd-nested"><RuleEditor {...p} at={[...p.at, 'Not']} prefix={`${p.prefix}-Not`} /></div>}
       {(kind === 'And' || kind === 'Or') && (() => {
         const list = member(rule, kind);
         const items = list?.t === 'arr' ? list.items : [];
         return (
-          <div class="sj-nested">
+          <div class="sjd-nested">
             {items.map((_, i) => (
-              <div key={i} class="sj-subrule">
+              <div key={i} class="sjd-subrule">
                 <RuleEditor {...p} at={[...p.at, kind, i]} prefix={`${p.prefix}-${kind}-${i}`} />
                 <button type="button" disabled={items.length <= 1} onClick={() => p.edit((r) => setIn(r, [...p.at, kind, i], undefined))}>Remove condition</button>
               </div>

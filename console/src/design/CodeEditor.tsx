@@ -28,8 +28,8 @@ export interface CodeEditorProps {
   diagnosticsFor?: string;
 }
 
-const jsonataMark = Decoration.mark({ class: 'sj-jsonata' });
-const jsonataDelim = Decoration.mark({ class: 'sj-jsonata-delim' });
+const jsonataMark = Decoration.mark({ class: 'sjd-jsonata' });
+const jsonataDelim = Decoration.mark({ class: 'sjd-jsonata-delim' });
 
 function jsonataDecorations(view: EditorView): DecorationSet {
   const b = new RangeSetBuilder<Decoration>();
@@ -142,5 +142,5 @@ export function CodeEditor(props: CodeEditorProps) {
     v.dispatch(setDiagnostics(v.state, diagnose(text, props.diagnostics, props.diagnosticsFor)));
   }, [props.value, props.diagnostics, props.diagnosticsFor]);
 
-  return <div class="sj-code" data-testid="code-editor" ref={host} />;
+  return <div class="sjd-code" data-testid="code-editor" ref={host} />;
 }

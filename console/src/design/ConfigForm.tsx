@@ -49,7 +49,7 @@ export function ConfigForm(props: { config: MachineConfig; onChange: (c: Machine
   const dest = log.destinations?.[0]?.cloudWatchLogsLogGroup?.logGroupArn ?? '';
 
   return (
-    <form class="sj-config" data-testid="config" onSubmit={(e) => e.preventDefault()}>
+    <form class="sjd-config" data-testid="config" onSubmit={(e) => e.preventDefault()}>
       <section>
         <h3>State machine</h3>
         <TextField label="Name" testid="config-name" value={c.name} disabled={props.existing}
@@ -85,7 +85,7 @@ export function ConfigForm(props: { config: MachineConfig; onChange: (c: Machine
       </section>
       <section>
         <h3>Tags</h3>
-        <table class="sj-tags">
+        <table class="sjd-tags">
           <tbody>
             {tags.map((t, k) => (
               <tr key={t.key}>
@@ -97,7 +97,7 @@ export function ConfigForm(props: { config: MachineConfig; onChange: (c: Machine
             ))}
           </tbody>
         </table>
-        <div class="sj-actions">
+        <div class="sjd-actions">
           <input type="text" aria-label="New tag key" placeholder="key" data-testid="config-tag-new" value={newKey} onInput={(e) => setNewKey((e.target as HTMLInputElement).value)} />
           <button type="button" disabled={!newKey.trim() || tags.some((t) => t.key === newKey.trim())}
             onClick={() => { set({ tags: [...tags, { key: newKey.trim(), value: '' }] }); setNewKey(''); }}>Add tag</button>

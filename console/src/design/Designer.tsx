@@ -241,15 +241,15 @@ export function Designer(props: DesignerProps) {
   const topEmpty = allStates(root).length === 0;
 
   const palette = (
-    <nav class="sj-palette" aria-label="States">
+    <nav class="sjd-palette" aria-label="States">
       {(['Flow', 'Actions'] as const).map((g) => (
         <section key={g}>
           <h3>{g}</h3>
           {PALETTE.filter((p) => p.group === g).map((p) => (
-            <button type="button" key={p.id} class="sj-palette-item" data-testid={`palette-${p.id}`} draggable title={`${p.hint}. Drag onto an arrow, or click to add after the selected state.`}
+            <button type="button" key={p.id} class="sjd-palette-item" data-testid={`palette-${p.id}`} draggable title={`${p.hint}. Drag onto an arrow, or click to add after the selected state.`}
               onDragStart={(e) => { e.dataTransfer?.setData(PALETTE_MIME, p.id); e.dataTransfer?.setData('text/plain', p.id); if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy'; }}
               onClick={() => insert(afterTarget(hist.current.present, selected), p.id)}>
-              <span class={`sj-icon sj-icon-${p.id}`} aria-hidden="true" />{p.label}
+              <span class={`sjd-icon sjd-icon-${p.id}`} aria-hidden="true" />{p.label}
             </button>
           ))}
         </section>
@@ -258,12 +258,12 @@ export function Designer(props: DesignerProps) {
   );
 
   const graphPane = (
-    <div class="sj-graph" data-testid="designer-graph">
+    <div class="sjd-graph" data-testid="designer-graph">
       <GraphView graph={graph} layout={layout} selected={selectedRef ? pointerOf(selectedRef.path) : null} diagnostics={graphDiags}
         onSelect={(id) => setSelected(id ? stateAtPointer(root, id)?.name ?? null : null)}
         onDrop={mode === 'design' ? onDrop : undefined} />
       {topEmpty && mode === 'design' && (
-        <div class="sj-drop-empty" data-testid="drop-empty" onDragOver={(e) => { e.preventDefault(); if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'; }}
+        <div class="sjd-drop-empty" data-testid="drop-empty" onDragOver={(e) => { e.preventDefault(); if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'; }}
           onDrop={(e) => { e.preventDefault(); insert({ kind: 'empty', scope: [] }, e.dataTransfer?.getData(PALETTE_MIME) ?? ''); }}>
           Drag a state here from the palette, or click one
         </div>
@@ -272,11 +272,11 @@ export function Designer(props: DesignerProps) {
   );
 
   return (
-    <div class="sj-designer" data-testid="designer">
-      <div class="sj-toolbar">
-        <div class="sj-modes" role="tablist" aria-label="Mode">
+    <div class="sjd-designer" data-testid="designer">
+      <div class="sjd-toolbar">
+        <div class="sjd-modes" role="tablist" aria-label="Mode">
           {(['design', 'code', 'config'] as const).map((m) => (
-            <button type="button" role="tab" key={m} aria-selected={mode === m} class={mode === m ? 'sj-on' : ''} data-testid={`mode-${m}`}
+            <button type="button" role="tab" key={m} aria-selected={mode === m} class={mode === m ? 'sjd-on' : ''} data-testid={`mode-${m}`}
               title={mode === 'code' && codeErr && m !== 'code' ? 'Fix the JSON first' : undefined} onClick={() => switchMode(m)}>
               {m === 'design' ? 'Design' : m === 'code' ? 'Code' : 'Config'}
             </button>
@@ -288,14 +288,14 @@ export function Designer(props: DesignerProps) {
         </>}
         {mode === 'code' && <button type="button" data-testid="format" disabled={!!codeErr} title="Indent the whole definition with 2 spaces"
           onClick={() => onCode(formatNode(hist.current.present) + ws.trail)}>Format</button>}
-        <span class="sj-spacer" />
+        <span class="sjd-spacer" />
         <DiagnosticCount diags={diags} stale={diagsFor !== text} />
-        <button type="button" class="sj-primary" data-testid="save" disabled={saving || !valid} onClick={save}>{saving ? 'Saving…' : 'Save'}</button>
+        <button type="button" class="sjd-primary" data-testid="save" disabled={saving || !valid} onClick={save}>{saving ? 'Saving…' : 'Save'}</button>
       </div>
-      {message && <p class={message.kind === 'error' ? 'sj-error' : 'sj-info'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="designer-message">{message.text}</p>}
-      {mode === 'code' && codeErr && <p class="sj-error" data-testid="code-error">Invalid JSON: {codeErr}</p>}
+      {message && <p class={message.kind === 'error' ? 'sjd-error' : 'sjd-info'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="designer-message">{message.text}</p>}
+      {mode === 'code' && codeErr && <p class="sjd-error" data-testid="code-error">Invalid JSON: {codeErr}</p>}
       {mode === 'design' && (
-        <div class="sj-design">
+        <div class="sjd-design">
           {palette}
           {graphPane}
           {selected && findState(root, selected)
@@ -310,7 +310,7 @@ export function Designer(props: DesignerProps) {
         </div>
       )}
       {mode === 'code' && (
-        <div class="sj-codepane">
+        <div class="sjd-codepane">
           <CodeEditor value={code} onChange={onCode} diagnostics={diags} diagnosticsFor={diagsFor} />
           {graphPane}
         </div>
@@ -328,7 +328,7 @@ function DiagnosticCount(props: { diags: ApiDiagnostic[]; stale: boolean }) {
   const errors = props.diags.filter((d) => d.severity !== 'WARNING').length;
   const warnings = props.diags.length - errors;
   return (
-    <span class={`sj-count ${errors ? 'sj-bad' : 'sj-good'}`} data-testid="diagnostic-count" aria-live="polite">
+    <span class={`sjd-count ${errors ? 'sjd-bad' : 'sjd-good'}`} data-testid="diagnostic-count" aria-live="polite">
       {props.stale ? 'Checking…' : errors || warnings ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'Valid'}
     </span>
   );
@@ -337,11 +337,11 @@ function DiagnosticCount(props: { diags: ApiDiagnostic[]; stale: boolean }) {
 function Diagnostics(props: { diags: ApiDiagnostic[]; note: string; onPick: (location: string | undefined) => void }) {
   if (!props.diags.length && !props.note) return null;
   return (
-    <ul class="sj-diagnostics" data-testid="diagnostics">
-      {props.note && <li class="sj-muted">{props.note}</li>}
+    <ul class="sjd-diagnostics" data-testid="diagnostics">
+      {props.note && <li class="sjd-muted">{props.note}</li>}
       {props.diags.map((d, k) => (
-        <li key={k} data-testid="diagnostic" class={d.severity === 'WARNING' ? 'sj-warn' : 'sj-bad'}>
-          <button type="button" class="sj-link" onClick={() => props.onPick(d.location)}>
+        <li key={k} data-testid="diagnostic" class={d.severity === 'WARNING' ? 'sjd-warn' : 'sjd-bad'}>
+          <button type="button" class="sjd-link" onClick={() => props.onPick(d.location)}>
             <strong>{d.code}</strong> {d.message}{d.location ? <code> {d.location}</code> : null}
           </button>
         </li>

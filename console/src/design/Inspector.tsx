@@ -28,9 +28,9 @@ export function MachineInspector(props: { root: JNode; edit: (fn: (root: JNode) 
   const states = getIn(root, ['States']);
   const names = states?.t === 'obj' ? states.entries.map((e) => e.key) : [];
   return (
-    <aside class="sj-inspector" data-testid="inspector" aria-label="Inspector: state machine">
-      <header class="sj-inspector-head"><strong>State machine</strong></header>
-      <p class="sj-muted">Select a state to edit it, or drag one from the palette onto an arrow.</p>
+    <aside class="sjd-inspector" data-testid="inspector" aria-label="Inspector: state machine">
+      <header class="sjd-inspector-head"><strong>State machine</strong></header>
+      <p class="sjd-muted">Select a state to edit it, or drag one from the palette onto an arrow.</p>
       <TextField label="Comment" testid="field-Comment" value={strAt(root, ['Comment'])} onCommit={(v) => set('Comment')(v === undefined ? undefined : fromJS(v))} />
       <SelectField label="Query language" testid="field-QueryLanguage" value={strAt(root, ['QueryLanguage']) ?? ''}
         options={[['', 'JSONPath (default)'], 'JSONPath', 'JSONata']} hint="States inherit it unless they set their own"
@@ -56,7 +56,7 @@ export const TASK_RESOURCES = [
 export function Inspector(props: InspectorProps) {
   const [tab, setTab] = useState<Tab>('configuration');
   const ref = findState(props.root, props.name);
-  if (!ref) return <aside class="sj-inspector" data-testid="inspector"><p class="sj-muted">Select a state to edit it.</p></aside>;
+  if (!ref) return <aside class="sjd-inspector" data-testid="inspector"><p class="sjd-muted">Select a state to edit it.</p></aside>;
   const state = getIn(props.root, ref.path)!;
   const type = strAt(state, ['Type']) ?? '';
   const jsonata = queryLanguage(props.root, ref.path) === 'JSONata';
@@ -70,24 +70,24 @@ export function Inspector(props: InspectorProps) {
   const ctx: Ctx = { ...props, ref, state, type, jsonata, set, setStr };
 
   return (
-    <aside class="sj-inspector" data-testid="inspector" aria-label={`Inspector: ${props.name}`}>
-      <header class="sj-inspector-head">
+    <aside class="sjd-inspector" data-testid="inspector" aria-label={`Inspector: ${props.name}`}>
+      <header class="sjd-inspector-head">
         <strong title={type}>{props.name}</strong>
-        <span class="sj-badge">{type || 'no Type'}</span>
-        <span class="sj-badge">{jsonata ? 'JSONata' : 'JSONPath'}</span>
+        <span class="sjd-badge">{type || 'no Type'}</span>
+        <span class="sjd-badge">{jsonata ? 'JSONata' : 'JSONPath'}</span>
       </header>
-      <div class="sj-actions">
+      <div class="sjd-actions">
         <button type="button" data-testid="state-up" title="Move up the path" onClick={props.actions.up}>↑</button>
         <button type="button" data-testid="state-down" title="Move down the path" onClick={props.actions.down}>↓</button>
         <button type="button" data-testid="state-duplicate" onClick={props.actions.duplicate}>Duplicate</button>
-        <button type="button" data-testid="state-delete" class="sj-danger" onClick={props.actions.remove}>Delete</button>
+        <button type="button" data-testid="state-delete" class="sjd-danger" onClick={props.actions.remove}>Delete</button>
       </div>
-      <div class="sj-tabs" role="tablist">
+      <div class="sjd-tabs" role="tablist">
         {tabs.map(([t, label]) => (
-          <button type="button" role="tab" key={t} aria-selected={current === t} data-testid={`tab-${t}`} class={current === t ? 'sj-on' : ''} onClick={() => setTab(t)}>{label}</button>
+          <button type="button" role="tab" key={t} aria-selected={current === t} data-testid={`tab-${t}`} class={current === t ? 'sjd-on' : ''} onClick={() => setTab(t)}>{label}</button>
         ))}
       </div>
-      <div class="sj-tabpanel" role="tabpanel">
+      <div class="sjd-tabpanel" role="tabpanel">
         {current === 'configuration' && <Configuration {...ctx} />}
         {current === 'input' && <InputTab {...ctx} />}
         {current === 'output' && <OutputTab {...ctx} />}
@@ -127,9 +127,9 @@ function Configuration(c: Ctx) {
       <SelectField label="Query language" testid="field-QueryLanguage" value={strAt(state, ['QueryLanguage']) ?? ''}
         options={[['', 'Inherit'], 'JSONPath', 'JSONata']} onCommit={(v) => setStr('QueryLanguage')(v || undefined)} />
       {type === 'Task' && <>
-        <TextField label="Resource" testid="field-Resource" value={strAt(state, ['Resource'])} list="sj-resources"
+        <TextField label="Resource" testid="field-Resource" value={strAt(state, ['Resource'])} list="sjd-resources"
           hint="A NATS worker: lambda:invoke with FunctionName, or arn:aws:lambda:…:function:NAME" onCommit={setStr('Resource')} />
-        <datalist id="sj-resources">{TASK_RESOURCES.map((r) => <option key={r} value={r} />)}</datalist>
+        <datalist id="sjd-resources">{TASK_RESOURCES.map((r) => <option key={r} value={r} />)}</datalist>
         {jsonata
           ? <JsonField label="Arguments" testid="field-Arguments" jsonata node={member(state, 'Arguments')} onCommit={set('Arguments')} />
           : <JsonField label="Parameters" testid="field-Parameters" node={member(state, 'Parameters')} onCommit={set('Parameters')} hint='Keys ending in ".$" take a path' />}
@@ -212,9 +212,9 @@ function ParallelFields(c: Ctx) {
   const branches = member(c.state, 'Branches');
   const n = branches?.t === 'arr' ? branches.items.length : 0;
   return (
-    <div class="sj-row">
+    <div class="sjd-row">
       <span>Branches: {n}</span>
-      <div class="sj-actions">
+      <div class="sjd-actions">
         <button type="button" data-testid="branch-add" onClick={() => c.edit((r) => addBranch(r, c.ref.path))}>Add branch</button>
         {branches?.t === 'arr' && branches.items.map((_, k) => (
           <button type="button" key={k} data-testid={`branch-remove-${k}`} disabled={n <= 1} title="A Parallel state needs a branch"
@@ -237,20 +237,20 @@ function addBranch(root: JNode, path: Path): JNode {
 function InputTab(c: Ctx) {
   const { state, set, setStr, jsonata, type } = c;
   if (jsonata) {
-    return <p class="sj-muted">In JSONata mode a state reads its input as <code>$states.input</code> in its Arguments
+    return <p class="sjd-muted">In JSONata mode a state reads its input as <code>$states.input</code> in its Arguments
       {type === 'Task' ? ' (Configuration tab)' : ''}; InputPath and Parameters are JSONPath fields.</p>;
   }
   const params = type === 'Pass' || type === 'Map' || type === 'Parallel';
   return <>
     {type !== 'Fail' && <TextField label="InputPath" testid="field-InputPath" value={strAt(state, ['InputPath'])} placeholder="$" onCommit={setStr('InputPath')} hint="The part of the input the state sees" />}
     {params && <JsonField label="Parameters" testid="field-Parameters" node={member(state, 'Parameters')} onCommit={set('Parameters')} />}
-    {type === 'Task' && <p class="sj-muted">A Task's Parameters are on the Configuration tab.</p>}
+    {type === 'Task' && <p class="sjd-muted">A Task's Parameters are on the Configuration tab.</p>}
   </>;
 }
 
 function OutputTab(c: Ctx) {
   const { state, set, setStr, jsonata, type } = c;
-  if (type === 'Fail') return <p class="sj-muted">A Fail state has no output.</p>;
+  if (type === 'Fail') return <p class="sjd-muted">A Fail state has no output.</p>;
   if (jsonata) {
     return <>
       <JsonField label="Output" testid="field-Output" jsonata node={member(state, 'Output')} onCommit={set('Output')} hint="The state's output; $states.result is the result" />
@@ -301,7 +301,7 @@ function ErrorHandling(c: Ctx) {
   return <>
     <h4>Retry</h4>
     {retry?.t === 'arr' && retry.items.map((r, k) => (
-      <fieldset class="sj-item" key={`r${k}`} data-testid={`retry-${k}`}>
+      <fieldset class="sjd-item" key={`r${k}`} data-testid={`retry-${k}`}>
         <legend>Retrier {k + 1}</legend>
         <ListField label="Errors" testid={`field-Retry-${k}-ErrorEquals`} value={names(member(r, 'ErrorEquals'))} hint="e.g. States.ALL, States.Timeout, a worker's error name"
           onCommit={(v) => arrEdit('Retry', k, 'ErrorEquals', fromJS(v))} />
@@ -317,7 +317,7 @@ function ErrorHandling(c: Ctx) {
     <button type="button" data-testid="retry-add" onClick={() => add('Retry', { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 })}>Add retrier</button>
     <h4>Catch</h4>
     {catches?.t === 'arr' && catches.items.map((r, k) => (
-      <fieldset class="sj-item" key={`c${k}`} data-testid={`catch-${k}`}>
+      <fieldset class="sjd-item" key={`c${k}`} data-testid={`catch-${k}`}>
         <legend>Catcher {k + 1}</legend>
         <ListField label="Errors" testid={`field-Catch-${k}-ErrorEquals`} value={names(member(r, 'ErrorEquals'))} onCommit={(v) => arrEdit('Catch', k, 'ErrorEquals', fromJS(v))} />
         <SelectField label="Next state" testid={`field-Catch-${k}-Next`} value={strAt(r, ['Next']) ?? ''} options={['', ...others]}

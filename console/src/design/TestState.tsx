@@ -64,7 +64,7 @@ export function TestStatePanel(props: { name: string; type: string; definitionTe
   };
 
   return (
-    <div class="sj-test" data-testid="test-state">
+    <div class="sjd-test" data-testid="test-state">
       <label>Input
         <textarea data-testid="test-state-input" rows={5} spellcheck={false} value={input} onInput={(e) => setInput((e.target as HTMLTextAreaElement).value)} />
       </label>
@@ -72,7 +72,7 @@ export function TestStatePanel(props: { name: string; type: string; definitionTe
         <textarea data-testid="test-state-variables" rows={2} spellcheck={false} value={variables} placeholder='{"name": "value"}' onInput={(e) => setVariables((e.target as HTMLTextAreaElement).value)} />
       </label>
       {mockable ? (
-        <fieldset class="sj-item">
+        <fieldset class="sjd-item">
           <legend>Mock the {props.type === 'Task' ? 'service call' : `whole ${props.type}`}</legend>
           <select data-testid="test-state-mock" value={mock} onChange={(e) => setMock((e.target as HTMLSelectElement).value as typeof mock)}>
             <option value="none">{props.type === 'Task' ? 'No mock: call the integration' : 'No mock (refused for Map and Parallel)'}</option>
@@ -91,11 +91,11 @@ export function TestStatePanel(props: { name: string; type: string; definitionTe
           <option value="INFO">INFO</option><option value="DEBUG">DEBUG</option><option value="TRACE">TRACE</option>
         </select>
       </label>
-      <button type="button" class="sj-primary" data-testid="test-state-run" disabled={busy} onClick={run}>{busy ? 'Testing…' : 'Test state'}</button>
-      {err && <p class="sj-error" role="alert" data-testid="test-state-error">{err}</p>}
+      <button type="button" class="sjd-primary" data-testid="test-state-run" disabled={busy} onClick={run}>{busy ? 'Testing…' : 'Test state'}</button>
+      {err && <p class="sjd-error" role="alert" data-testid="test-state-error">{err}</p>}
       {res && (
-        <dl class="sj-result" data-testid="test-state-result">
-          <dt>Status</dt><dd data-testid="test-state-status" class={`sj-status-${(res.status ?? '').toLowerCase()}`}>{res.status}</dd>
+        <dl class="sjd-result" data-testid="test-state-result">
+          <dt>Status</dt><dd data-testid="test-state-status" class={`sjd-status-${(res.status ?? '').toLowerCase()}`}>{res.status}</dd>
           {res.nextState !== undefined && <><dt>Next state</dt><dd>{res.nextState}</dd></>}
           {res.output !== undefined && <><dt>Output</dt><dd><pre>{pretty(res.output)}</pre></dd></>}
           {res.error !== undefined && <><dt>Error</dt><dd data-testid="test-state-result-error">{res.error}</dd></>}

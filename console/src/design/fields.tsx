@@ -11,10 +11,10 @@ const useId = (prefix: string) => useState(() => `${prefix}-${++uid}`)[0];
 
 export function Row(props: { label: string; for?: string; hint?: string; children: ComponentChildren }) {
   return (
-    <div class="sj-row">
+    <div class="sjd-row">
       <label for={props.for}>{props.label}</label>
       {props.children}
-      {props.hint && <small class="sj-hint">{props.hint}</small>}
+      {props.hint && <small class="sjd-hint">{props.hint}</small>}
     </div>
   );
 }
@@ -32,7 +32,11 @@ export function TextField(props: {
         id={id} data-testid={props.testid} type="text" value={text} placeholder={props.placeholder} list={props.list}
         disabled={props.disabled}
         onInput={(e) => setText((e.target as HTMLInputElement).value)}
-        onChange={() => { if (text !== (props.value ?? '')) props.onCommit(text === '' ? undefined : text); }}
+        onChange={(e) => {
+          // Read the element, not the state: a change can come before the re-render of the last input.
+          const v = (e.target as HTMLInputElement).value;
+          if (v !== (props.value ?? '')) props.onCommit(v === '' ? undefined : v);
+        }}
       />
     </Row>
   );
@@ -45,8 +49,8 @@ export function NumberField(props: { label: string; testid: string; node: JNode 
   const [text, setText] = useState(shown);
   const [err, setErr] = useState('');
   useEffect(() => { setText(shown); setErr(''); }, [shown]);
-  const commit = () => {
-    const t = text.trim();
+  const commit = (e: Event) => {
+    const t = (e.target as HTMLInputElement).value.trim();
     if (t === shown) return;
     if (t === '') { setErr(''); props.onCommit(undefined); return; }
     if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(t) || (props.integer && !/^-?\d+$/.test(t))) {
@@ -83,7 +87,7 @@ export function SelectField(props: {
 export function CheckField(props: { label: string; testid: string; checked: boolean; onCommit: (v: boolean) => void; disabled?: boolean }) {
   const id = useId('c');
   return (
-    <div class="sj-row sj-check">
+    <div class="sjd-row sjd-check">
       <input id={id} data-testid={props.testid} type="checkbox" checked={props.checked} disabled={props.disabled}
         onChange={(e) => props.onCommit((e.target as HTMLInputElement).checked)} />
       <label for={id}>{props.label}</label>
@@ -108,7 +112,8 @@ export function JsonField(props: {
   const [text, setText] = useState(shown);
   const [err, setErr] = useState('');
   useEffect(() => { setText(shown); setErr(''); }, [shown]);
-  const commit = () => {
+  const commit = (e: Event) => {
+    const text = (e.target as HTMLTextAreaElement).value;
     if (text === shown) return;
     if (text.trim() === '') { setErr(''); props.onCommit(undefined); return; }
     try {
@@ -123,7 +128,7 @@ export function JsonField(props: {
     <Row label={props.label} for={id} hint={err || props.hint}>
       <textarea id={id} data-testid={props.testid} rows={props.rows ?? Math.min(12, Math.max(3, text.split('\n').length))}
         spellcheck={false} value={text} placeholder={props.placeholder} aria-invalid={err ? 'true' : undefined}
-        class={err ? 'sj-invalid' : undefined}
+        class={err ? 'sjd-invalid' : undefined}
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} onChange={commit} />
     </Row>
   );
