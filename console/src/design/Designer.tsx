@@ -85,7 +85,9 @@ export function Designer(props: DesignerProps) {
     setSelected(null);
     rerender();
   }, [initial]);
-  useEffect(() => { if (props.config) setConfig(props.config); }, [props.config]);
+  // By value: a page that passes a new but equal object each render must not undo Config edits.
+  const configKey = JSON.stringify(props.config ?? null);
+  useEffect(() => { if (props.config) setConfig(props.config); }, [configKey]);
 
   const root = hist.current.present;
   const docText = printDoc({ root, ...ws });
