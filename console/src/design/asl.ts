@@ -198,7 +198,9 @@ export function insertState(root: JNode, target: InsertTarget, base: string, tem
   }
   if (!getIn(out, [...scope, 'States'])) out = setIn(out, [...scope, 'States'], fromJS({}));
   out = insertEntry(out, [...scope, 'States'], name, fromJS(body), after);
-  if (refAt) out = setIn(out, refAt, fromJS(name));
+  if (refAt && getIn(out, refAt) === undefined && refAt[refAt.length - 1] === 'StartAt') {
+    out = insertEntry(out, scope, 'StartAt', fromJS(name), null); // where ASL writes it: first
+  } else if (refAt) out = setIn(out, refAt, fromJS(name));
   else {
     const from = findState(out, (target as { from: string }).from)!;
     out = setIn(out, [...from.path, 'End'], undefined);

@@ -301,13 +301,14 @@ export function setIn(root: JNode, path: Path, value: JNode | undefined): JNode 
   return { t: 'obj', entries };
 }
 
-/** Insert an entry into the object at path right after the key `after` (or last). */
-export function insertEntry(root: JNode, path: Path, key: string, value: JNode, after?: string): JNode {
+/** Insert an entry into the object at path right after the key `after` (null: first; undefined
+ *  or a key it lacks: last). */
+export function insertEntry(root: JNode, path: Path, key: string, value: JNode, after?: string | null): JNode {
   const obj = getIn(root, path);
   if (!obj || obj.t !== 'obj') throw new Error('not an object');
   const entries = obj.entries.filter((e) => e.key !== key);
-  let at = entries.length;
-  if (after !== undefined) {
+  let at = after === null ? 0 : entries.length;
+  if (after !== undefined && after !== null) {
     const k = entries.findIndex((e) => e.key === after);
     if (k >= 0) at = k + 1;
   }

@@ -48,7 +48,8 @@ describe('drop targets', () => {
     const t = nodeTarget(root, graph, '/States/P/Branches/1')!;
     expect(t).toEqual({ kind: 'empty', scope: ['States', 'P', 'Branches', 1] });
     const r = insertState(root, t, 'Wait', paletteItem('Wait')!.template).root;
-    expect((toJS(r) as any).States.P.Branches[1]).toEqual({ States: { Wait: { Type: 'Wait', Seconds: 1, End: true } }, StartAt: 'Wait' });
+    expect((toJS(r) as any).States.P.Branches[1]).toEqual({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1, End: true } } });
+    expect(Object.keys((toJS(r) as any).States.P.Branches[1])).toEqual(['StartAt', 'States']);
     expect(nodeTarget(root, graph, '/States/P/Branches/0')).toEqual({ kind: 'start', scope: ['States', 'P', 'Branches', 0] });
     expect(nodeTarget(root, graph, '/States/T')).toEqual({ kind: 'end', from: 'T' });
     expect(nodeTarget(root, graph, '/States/C')).toEqual({ kind: 'default', from: 'C' });
