@@ -112,7 +112,8 @@ export function Designer(props: DesignerProps) {
         setValidateNote('');
       } catch (e) {
         if (n !== seq.current) return;
-        setValidateNote(`Validation is unavailable: ${(e as Error).message}`);
+        const x = e as Error & { status?: number };
+        setValidateNote(`Validation is unavailable: ${x.message || x.name || 'no answer'}${x.status ? ` (HTTP ${x.status})` : ''}`);
       }
     }, VALIDATE_DELAY_MS);
     return () => clearTimeout(timer);
@@ -291,7 +292,7 @@ export function Designer(props: DesignerProps) {
         {mode === 'code' && <button type="button" data-testid="format" disabled={!!codeErr} title="Indent the whole definition with 2 spaces"
           onClick={() => onCode(formatNode(hist.current.present) + ws.trail)}>Format</button>}
         <span class="sjd-spacer" />
-        <DiagnosticCount diags={diags} stale={diagsFor !== text} />
+        <DiagnosticCount diags={diags} stale={diagsFor !== text} unavailable={!!validateNote} />
         <button type="button" class="sjd-primary" data-testid="save" disabled={saving || !valid} onClick={save}>{saving ? 'Saving…' : 'Save'}</button>
       </div>
       {message && <p class={message.kind === 'error' ? 'sjd-error' : 'sjd-info'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="designer-message">{message.text}</p>}
@@ -326,12 +327,12 @@ export function Designer(props: DesignerProps) {
   );
 }
 
-function DiagnosticCount(props: { diags: ApiDiagnostic[]; stale: boolean }) {
+function DiagnosticCount(props: { diags: ApiDiagnostic[]; stale: boolean; unavailable: boolean }) {
   const errors = props.diags.filter((d) => d.severity !== 'WARNING').length;
   const warnings = props.diags.length - errors;
   return (
     <span class={`sjd-count ${errors ? 'sjd-bad' : 'sjd-good'}`} data-testid="diagnostic-count" aria-live="polite">
-      {props.stale ? 'Checking…' : errors || warnings ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'Valid'}
+      {props.unavailable ? 'Not checked' : props.stale ? 'Checking…' : errors || warnings ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'Valid'}
     </span>
   );
 }
