@@ -9,6 +9,10 @@ import { EditorView, Decoration, ViewPlugin, type DecorationSet, type ViewUpdate
 import { EditorState, RangeSetBuilder } from '@codemirror/state';
 import { json } from '@codemirror/lang-json';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+// Installed with codemirror and @codemirror/lang-json (the same versions they use), imported
+// directly for a highlight style whose colours are the console's theme variables.
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { parseJson, JsonSyntaxError } from './json';
 import { checkJsonata, findExpressions } from './jsonata';
 
@@ -52,6 +56,24 @@ const jsonataHighlight = ViewPlugin.fromClass(class {
     if (u.docChanged || u.viewportChanged) this.decorations = jsonataDecorations(u.view);
   }
 }, { decorations: (v) => v.decorations });
+
+// Colours from custom properties (design.css sets them for light and dark), so the editor
+// follows the console's theme instead of CodeMirror's light-only defaults.
+const themed = EditorView.theme({
+  '&': { color: 'var(--sjd-fg)', backgroundColor: 'var(--sjd-bg)' },
+  '.cm-gutters': { color: 'var(--sjd-muted)', backgroundColor: 'var(--sjd-code)', borderRight: '1px solid var(--sjd-border)' },
+  '.cm-activeLine': { backgroundColor: 'var(--sjd-active-line)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--sjd-active-line)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--sjd-fg)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: 'var(--sjd-selection)' },
+  '.cm-matchingBracket': { backgroundColor: 'var(--sjd-selection)', color: 'inherit' },
+});
+const highlight = syntaxHighlighting(HighlightStyle.define([
+  { tag: tags.propertyName, color: 'var(--sjd-key)' },
+  { tag: tags.string, color: 'var(--sjd-string)' },
+  { tag: tags.number, color: 'var(--sjd-number)' },
+  { tag: [tags.bool, tags.null], color: 'var(--sjd-literal)' },
+]));
 
 /** Where the text is wrong, from the local checks and the validator's findings. */
 export function diagnose(text: string, api: ApiDiagnostic[], apiFor: string | undefined): Diagnostic[] {
@@ -112,6 +134,8 @@ export function CodeEditor(props: CodeEditorProps) {
         doc: props.value,
         extensions: [
           basicSetup,
+          themed,
+          highlight,
           json(),
           jsonataHighlight,
           lintGutter(),
