@@ -8,8 +8,8 @@
 // data-node-id, data-state-name, data-status and data-kind, every edge data-edge-id,
 // data-edge-kind, data-from and data-to.
 
-import type { SVGAttributes } from 'preact';
-import { memo } from 'preact/compat';
+import { Component, h } from 'preact';
+import type { FunctionComponent, SVGAttributes } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { download, exportPng, exportSvg } from './export';
 import { iconPaths, retryPath } from './icons';
@@ -235,6 +235,27 @@ interface DrawingProps {
   drop: DropTarget | null;
   droppable: boolean;
   onSelect?: (id: string | null) => void;
+}
+
+/**
+ * memo re-renders fn only when a prop changed (shallowly). Written on core Preact because
+ * preact/compat's memo also installs compat's global options, which turn every text input's
+ * onChange into an input event across the whole console (the designer's fields then commit on
+ * each keystroke).
+ */
+function memo<P extends object>(fn: FunctionComponent<P>) {
+  return class Memo extends Component<P> {
+    shouldComponentUpdate(next: P) {
+      const prev = this.props as Record<string, unknown>;
+      const n = next as Record<string, unknown>;
+      for (const k in prev) if (!(k in n)) return true;
+      for (const k in n) if (prev[k] !== n[k]) return true;
+      return false;
+    }
+    render(props: P) {
+      return h(fn, props);
+    }
+  };
 }
 
 /** The graph itself; memoised so that panning and zooming redraw only the viewport transform. */
