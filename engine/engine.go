@@ -120,6 +120,13 @@ type EventSink interface {
 	Event(ev HistoryEvent)
 }
 
+// DatalessSink is an EventSink that keeps no execution data: implemented with KeepsData
+// returning false, the engine builds its events as RunOptions.EventsWithoutData does.
+type DatalessSink interface {
+	EventSink
+	KeepsData() bool
+}
+
 // Clock gives the engine its time; nil means the system clock.
 type Clock interface {
 	Now() time.Time
@@ -132,6 +139,12 @@ type Clock interface {
 type RunOptions struct {
 	Tasks  TaskInvoker
 	Events EventSink
+	// EventsWithoutData builds the events without execution data: no input, output,
+	// parameters or assignedVariables members (nor their …Details), as AWS shows history with
+	// includeExecutionData false. Quoting every state's input and output into its events is
+	// most of what history costs an execution; a sink that drops them anyway should not pay it.
+	// (A DatalessSink asks for the same.)
+	EventsWithoutData bool
 	// Observer, when set, hears every state, Map iteration and Parallel branch begin and end.
 	Observer Observer
 	Clock    Clock

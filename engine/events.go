@@ -63,6 +63,9 @@ type history struct {
 	last int64
 	sink EventSink
 	now  func() time.Time
+	// data: the events carry execution data (inputs, outputs, parameters, assigned
+	// variables); false builds them without (RunOptions.EventsWithoutData).
+	data bool
 }
 
 // emit records one event and returns its id. build appends the event's details JSON; it is
@@ -173,19 +176,24 @@ func payloadMember(b []byte, key string, doc []byte) []byte {
 
 // Common detail builders.
 
-func stateEnteredDetails(name string, input []byte) func([]byte) []byte {
+func stateEnteredDetails(name string, input []byte, data bool) func([]byte) []byte {
 	return func(b []byte) []byte {
 		b = append(b, '{')
 		b = member(b, "name", name)
-		b = payloadMember(b, "input", input)
+		if data {
+			b = payloadMember(b, "input", input)
+		}
 		return append(b, '}')
 	}
 }
 
-func stateExitedDetails(name string, output []byte, assigned []byte) func([]byte) []byte {
+func stateExitedDetails(name string, output []byte, assigned []byte, data bool) func([]byte) []byte {
 	return func(b []byte) []byte {
 		b = append(b, '{')
 		b = member(b, "name", name)
+		if !data {
+			return append(b, '}')
+		}
 		b = payloadMember(b, "output", output)
 		if assigned != nil {
 			// AWS reports each assigned value as its JSON text.

@@ -39,6 +39,11 @@ const (
 // dataFields are the members of event details that carry execution data.
 var dataFields = []string{"input", "inputDetails", "output", "outputDetails", "parameters", "result", "resultDetails", "assignedVariables", "assignedVariablesDetails"}
 
+// KeepsData implements engine.DatalessSink: without data the engine does not build what would
+// be stripped (quoting each state's input and output was most of history's cost). A sink the
+// executor tees with a log sink still gets the data, and strips it (appendEvent).
+func (s *sink) KeepsData() bool { return s.data }
+
 // Event implements engine.EventSink.
 func (s *sink) Event(ev engine.HistoryEvent) {
 	s.mu.Lock()
