@@ -99,6 +99,28 @@ type run struct {
 	cancel context.CancelCauseFunc
 	sink   *sink
 	rec    Record
+
+	// The RUNNING record is written only for an execution still running flushAfter after it
+	// began (most end sooner, and their terminal record is the one that counts): one write a
+	// short execution, not two. mu orders it before the terminal record.
+	mu    sync.Mutex
+	ended bool
+	timer *time.Timer
+	r     *Recorder
+	k     string // the execution's subject suffix
+}
+
+// stillRunning writes the RUNNING record of an execution that has not ended, and hands its
+// first history events to the writer (so that a follower sees a waiting execution's events).
+func (ru *run) stillRunning() {
+	ru.mu.Lock()
+	if !ru.ended {
+		ru.r.enqueue(write{msg: ru.r.recordMsg(ru.k, &ru.rec)})
+	}
+	ru.mu.Unlock()
+	if ru.sink != nil {
+		ru.sink.flush()
+	}
 }
 
 var _ executor.Recorder = (*Recorder)(nil)
@@ -273,13 +295,15 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 	level, data := r.cfg.settings(b.Machine.Tags)
 	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
 	rec.Status = "RUNNING"
-	r.enqueue(write{msg: r.recordMsg(k, &rec)})
 	ctx, cancel := context.WithCancelCause(ctx)
-	ru := &run{cancel: cancel, rec: rec}
+	ru := &run{cancel: cancel, rec: rec, r: r, k: k}
 	if level > levelOff {
 		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data}
 	}
 	r.running.Store(rec.ExecutionArn, ru)
+	ru.mu.Lock() // End may come before AfterFunc returns
+	ru.timer = time.AfterFunc(flushAfter, ru.stillRunning)
+	ru.mu.Unlock()
 	if ru.sink == nil {
 		return ctx, nil, nil
 	}
@@ -297,6 +321,10 @@ func (r *Recorder) End(res *wire.Result) {
 	var rec Record
 	if v, found := r.running.LoadAndDelete(res.ExecutionArn); found {
 		ru := v.(*run)
+		ru.mu.Lock()
+		ru.ended = true
+		ru.timer.Stop()
+		ru.mu.Unlock()
 		ru.cancel(nil)
 		rec = ru.rec
 		if ru.sink != nil {

@@ -27,6 +27,7 @@ type sink struct {
 	timer   *time.Timer
 	held    [][]byte // level ERROR: the buffers, oldest first
 	heldLen int
+	flushed bool // a buffer was flushed (the run's timer has fired)
 }
 
 const (
@@ -63,7 +64,8 @@ func (s *sink) Event(ev engine.HistoryEvent) {
 	switch {
 	case len(s.buf) >= flushBytes:
 		s.flushLocked()
-	case s.level == levelAll && s.timer == nil:
+	case s.level == levelAll && s.timer == nil && s.flushed:
+		// (The execution's first events are flushed by its run's timer.)
 		s.timer = time.AfterFunc(flushAfter, s.flush)
 	}
 }
@@ -80,6 +82,7 @@ func (s *sink) flushLocked() {
 		s.timer.Stop()
 		s.timer = nil
 	}
+	s.flushed = true
 	if len(s.buf) == 0 {
 		return
 	}
