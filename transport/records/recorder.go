@@ -79,10 +79,16 @@ type Recorder struct {
 
 	running sync.Map // execution ARN -> *run
 
-	closeMu sync.RWMutex
-	closed  bool
-	stopSub *nats.Subscription
-	done    chan struct{}
+	// stopped holds the stops of executions this process did not run when they came (ARN ->
+	// the stop), for StopsMaxAge: a start of one picked up later runs only to be aborted.
+	stopMu     sync.Mutex
+	stopped    map[string]stopRequest
+	stopPruned time.Time
+
+	closeMu  sync.RWMutex
+	closed   bool
+	stopCons jetstream.ConsumeContext
+	done     chan struct{}
 
 	written, dropped atomic.Int64
 }
@@ -103,6 +109,8 @@ type run struct {
 	// The RUNNING record is written only for an execution still running flushAfter after it
 	// began (most end sooner, and their terminal record is the one that counts): one write a
 	// short execution, not two. mu orders it before the terminal record.
+	stopDate float64 // a stop's date, when stopped before it ran
+
 	mu    sync.Mutex
 	ended bool
 	timer *time.Timer
@@ -136,7 +144,7 @@ func NewRecorder(cfg Config) (*Recorder, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := &Recorder{cfg: cfg, q: make(chan write, cfg.Queue), done: make(chan struct{})}
+	r := &Recorder{cfg: cfg, q: make(chan write, cfg.Queue), done: make(chan struct{}), stopped: map[string]stopRequest{}}
 	js, err := jetstream.New(cfg.NC,
 		jetstream.WithPublishAsyncMaxPending(4096),
 		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
@@ -149,16 +157,38 @@ func NewRecorder(cfg Config) (*Recorder, error) {
 	return r, nil
 }
 
-// Start creates the streams when missing, listens for stops and starts the writer.
+// Start creates the streams when missing, reads the stops kept (and those to come) and starts
+// the writer. It returns once the stops kept have been read, so a start stopped while queued is
+// known before this process runs anything.
 func (r *Recorder) Start(ctx context.Context) error {
 	if err := Ensure(ctx, r.js, r.cfg); err != nil {
 		return err
 	}
-	sub, err := r.cfg.NC.Subscribe(r.cfg.prefix()+".stop.>", r.onStop)
+	cons, err := r.js.OrderedConsumer(ctx, r.cfg.StopsStream(), jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
 	if err != nil {
-		return fmt.Errorf("records: stop subscription: %w", err)
+		return fmt.Errorf("records: reading stops: %w", err)
 	}
-	r.stopSub = sub
+	kept := cons.CachedInfo().NumPending
+	var seen atomic.Uint64
+	caught := make(chan struct{})
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		r.onStop(m.Data())
+		if seen.Add(1) == kept {
+			close(caught)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("records: reading stops: %w", err)
+	}
+	r.stopCons = cc
+	if kept > 0 {
+		select {
+		case <-caught:
+		case <-ctx.Done():
+			cc.Stop()
+			return fmt.Errorf("records: reading the %d stops kept: %w", kept, ctx.Err())
+		}
+	}
 	go r.writer()
 	return nil
 }
@@ -184,8 +214,8 @@ func (r *Recorder) Close(ctx context.Context) error {
 	r.closed = true
 	close(r.q)
 	r.closeMu.Unlock()
-	if r.stopSub != nil {
-		_ = r.stopSub.Unsubscribe()
+	if r.stopCons != nil {
+		r.stopCons.Stop()
 		<-r.done
 	}
 	select {
@@ -300,7 +330,20 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 	if level > levelOff {
 		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data}
 	}
+	// Registered as running and checked for a stop at once (onStop does both under the same
+	// lock), so a stop is never missed: one that came before is applied now, one after
+	// cancels the run.
+	r.stopMu.Lock()
+	stop, stopped := r.stopped[rec.ExecutionArn]
 	r.running.Store(rec.ExecutionArn, ru)
+	r.stopMu.Unlock()
+	if stopped {
+		// Stopped while its start was queued: it runs aborted from its first event, so its
+		// history is AWS's (ExecutionStarted, ExecutionAborted) and its result and record
+		// are ABORTED with the stop's error, cause and date.
+		ru.stopDate = stop.StopDate
+		cancel(&engine.Abort{Name: stop.Error, Cause: stop.Cause})
+	}
 	ru.mu.Lock() // End may come before AfterFunc returns
 	ru.timer = time.AfterFunc(flushAfter, ru.stillRunning)
 	ru.mu.Unlock()
@@ -332,6 +375,9 @@ func (r *Recorder) End(res *wire.Result) {
 		}
 		data := rec.InputDetails != nil && rec.InputDetails.Included
 		rec.Status, rec.StopDate, rec.Error, rec.Cause = res.Status, res.StopDate, res.Error, res.Cause
+		if ru.stopDate > 0 && res.Status == "ABORTED" {
+			rec.StopDate = ru.stopDate // when StopExecution said it stopped
+		}
 		rec.StateMachineArn = r.cfg.Layout.StateMachineArn(machine)
 		if res.Status == "SUCCEEDED" {
 			rec.OutputDetails = &wire.PayloadDetails{Included: data}
@@ -352,22 +398,42 @@ func (r *Recorder) End(res *wire.Result) {
 	r.enqueue(write{msg: r.recordMsg(k, &rec)})
 }
 
-// onStop cancels the execution a stop names, if this process runs it.
-func (r *Recorder) onStop(m *nats.Msg) {
+// onStop cancels the execution a stop names if this process runs it, else remembers the stop
+// (for StopsMaxAge) in case its start is picked up here later.
+func (r *Recorder) onStop(data []byte) {
 	var req stopRequest
-	if json.Unmarshal(m.Data, &req) != nil {
+	if json.Unmarshal(data, &req) != nil || req.ExecutionArn == "" {
 		return
 	}
-	if v, ok := r.running.Load(req.ExecutionArn); ok {
+	r.stopMu.Lock()
+	v, running := r.running.Load(req.ExecutionArn)
+	if !running {
+		now := time.Now()
+		if now.Sub(r.stopPruned) > time.Minute || len(r.stopped) >= StopsMaxMsgs {
+			r.stopPruned = now
+			for arn, s := range r.stopped {
+				if now.Sub(s.received) > StopsMaxAge || len(r.stopped) >= StopsMaxMsgs {
+					delete(r.stopped, arn)
+				}
+			}
+		}
+		req.received = now
+		r.stopped[req.ExecutionArn] = req
+	}
+	r.stopMu.Unlock()
+	if running {
 		v.(*run).cancel(&engine.Abort{Name: req.Error, Cause: req.Cause})
 	}
 }
 
 // stopRequest is the body of a stop message.
 type stopRequest struct {
-	ExecutionArn string `json:"executionArn"`
-	Error        string `json:"error,omitempty"`
-	Cause        string `json:"cause,omitempty"`
+	ExecutionArn string  `json:"executionArn"`
+	Error        string  `json:"error,omitempty"`
+	Cause        string  `json:"cause,omitempty"`
+	StopDate     float64 `json:"stopDate,omitempty"`
+
+	received time.Time
 }
 
 func (r *Recorder) recordMsg(k string, rec *Record) *nats.Msg {

@@ -262,3 +262,80 @@ func TestStoppedStartIsNotRerun(t *testing.T) {
 		return err == nil && info.NumAckPending == 0 && info.NumPending == 0
 	})
 }
+
+// TestStopQueuedStart: StopExecution of an execution whose start is still queued in
+// STEPJET_EXECUTIONS, with no executor running, then with one busy: it ends ABORTED (result,
+// record with the stop's date, history ExecutionStarted then ExecutionAborted) and never runs,
+// when an executor started later, or one already running, picks the start up. An ARN with no
+// start queued is still ErrNotFound.
+func TestStopQueuedStart(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "quick", passDef, nil)
+	putMachine(t, env, "slow", waitDef, nil)
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	if err := records.Ensure(context.Background(), env.JS, st.Config()); err != nil {
+		t.Fatal(err)
+	}
+	results := env.WatchResults()
+	ctx := context.Background()
+	check := func(arn string, stopDate float64) {
+		t.Helper()
+		rec := waitStatus(t, st, arn, "ABORTED")
+		if rec.Error != "Ops.Cancelled" || rec.Cause != "while queued" || rec.StopDate != stopDate || rec.Input == nil {
+			t.Errorf("record %+v", rec)
+		}
+		until(t, "the history of the stopped start", func() bool {
+			return strings.Join(types(t, st, arn), ",") == "ExecutionStarted,ExecutionAborted"
+		})
+	}
+
+	// No executor runs: the start waits in the stream.
+	queued, err := client.StartAsync(ctx, env.JS, env.Layout, "quick", []byte(`{"n":1}`), client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := strings.Replace(queued.ExecutionArn, queued.ExecutionArn[len(queued.ExecutionArn)-4:], "beef", 1)
+	if _, err := st.Stop(ctx, unknown, "", "", time.Now()); err != records.ErrNotFound {
+		t.Fatalf("stopping an execution never started: %v", err)
+	}
+	rec, err := st.Stop(ctx, queued.ExecutionArn, "Ops.Cancelled", "while queued", time.Now())
+	if err != nil || rec.Status != "ABORTED" {
+		t.Fatalf("stopping a queued start: %+v, %v", rec, err)
+	}
+	if got, _, err := st.Get(ctx, queued.ExecutionArn); err != nil || got.Status != "ABORTED" {
+		t.Fatalf("the stopped start's record: %+v, %v", got, err)
+	}
+	// An executor that starts afterwards (its own connection: another process) learns of the
+	// stop from STEPJET_STOPS before it runs anything.
+	startRecorded(t, env, env.Connect(), executor.Config{MaxInFlight: 1})
+	r := results.Wait(t, 1, 20*time.Second)[0]
+	if r.ExecutionArn != queued.ExecutionArn || r.Status != "ABORTED" || r.Error != "Ops.Cancelled" || r.Cause != "while queued" {
+		t.Fatalf("result %+v", r)
+	}
+	check(queued.ExecutionArn, rec.StopDate)
+
+	// The executor runs one execution at a time and is busy: the next start waits.
+	busy, err := client.StartAsync(ctx, env.JS, env.Layout, "slow", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, st, busy.ExecutionArn, "RUNNING")
+	behind, err := client.StartAsync(ctx, env.JS, env.Layout, "quick", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err = st.Stop(ctx, behind.ExecutionArn, "Ops.Cancelled", "while queued", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Stop(ctx, busy.ExecutionArn, "", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rs := results.Wait(t, 2, 20*time.Second)
+	for _, r := range rs {
+		if r.Status != "ABORTED" {
+			t.Errorf("result %+v", r)
+		}
+	}
+	check(behind.ExecutionArn, rec.StopDate)
+}
