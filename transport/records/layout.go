@@ -96,6 +96,7 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			MaxMsgsPerSubject: 1,
 			Discard:           jetstream.DiscardOld,
 			AllowDirect:       true,
+			AllowMsgTTL:       true, // TagRecordsMaxAge
 		},
 		{
 			Name:        c.HistoryStream(),
@@ -108,6 +109,7 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			MaxBytes:    size(c.HistoryMaxBytes),
 			Discard:     jetstream.DiscardOld,
 			AllowDirect: true,
+			AllowMsgTTL: true, // TagHistoryMaxAge
 		},
 		{
 			Name:        c.StopsStream(),

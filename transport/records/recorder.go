@@ -53,6 +53,13 @@ const (
 	// TagData "false" leaves inputs, outputs and parameters out of records and history (as
 	// includeExecutionData false does for logs).
 	TagData = "stepjet:history-data"
+	// TagRecordsMaxAge and TagHistoryMaxAge keep a machine's records and history for less
+	// than their streams do: a Go duration ("1h", "90m"), at least one second, given to each
+	// message as its JetStream TTL (Nats-TTL). It cannot keep them longer: the stream's MaxAge
+	// (--records-max-age, --history-max-age) and MaxBytes still apply. Another value is
+	// ignored.
+	TagRecordsMaxAge = "stepjet:records-max-age"
+	TagHistoryMaxAge = "stepjet:history-max-age"
 )
 
 const (
@@ -98,6 +105,7 @@ type write struct {
 	msg     *nats.Msg
 	subject string // history subject of line
 	line    []byte
+	ttl     string // the history message's Nats-TTL, if any
 }
 
 // run is an execution this process runs.
@@ -116,6 +124,7 @@ type run struct {
 	timer *time.Timer
 	r     *Recorder
 	k     string // the execution's subject suffix
+	ttl   string // its records' Nats-TTL (TagRecordsMaxAge), if any
 }
 
 // stillRunning writes the RUNNING record of an execution that has not ended, and hands its
@@ -123,7 +132,7 @@ type run struct {
 func (ru *run) stillRunning() {
 	ru.mu.Lock()
 	if !ru.ended {
-		ru.r.enqueue(write{msg: ru.r.recordMsg(ru.k, &ru.rec)})
+		ru.r.enqueue(write{msg: ru.r.recordMsg(ru.k, &ru.rec, ru.ttl)})
 	}
 	ru.mu.Unlock()
 	if ru.sink != nil {
@@ -284,7 +293,11 @@ func (r *Recorder) publish(batch []write) {
 	for i, w := range batch {
 		switch {
 		case w.msg == nil:
-			r.send(&nats.Msg{Subject: w.subject, Data: w.line})
+			m := &nats.Msg{Subject: w.subject, Data: w.line}
+			if w.ttl != "" {
+				m.Header = nats.Header{jetstream.MsgTTLHeader: []string{w.ttl}}
+			}
+			r.send(m)
 		case lastRecord[w.msg.Subject] == i:
 			r.send(w.msg)
 		}
@@ -323,12 +336,13 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 		}
 	}
 	level, data := r.cfg.settings(b.Machine.Tags)
+	recTTL, histTTL := ttlTag(b.Machine.Tags, TagRecordsMaxAge), ttlTag(b.Machine.Tags, TagHistoryMaxAge)
 	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
 	rec.Status = "RUNNING"
 	ctx, cancel := context.WithCancelCause(ctx)
-	ru := &run{cancel: cancel, rec: rec, r: r, k: k}
+	ru := &run{cancel: cancel, rec: rec, r: r, k: k, ttl: recTTL}
 	if level > levelOff {
-		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data}
+		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data, ttl: histTTL}
 	}
 	// Registered as running and checked for a stop at once (onStop does both under the same
 	// lock), so a stop is never missed: one that came before is applied now, one after
@@ -362,8 +376,10 @@ func (r *Recorder) End(res *wire.Result) {
 	}
 	k := key(machine, name, id)
 	var rec Record
+	ttl := ""
 	if v, found := r.running.LoadAndDelete(res.ExecutionArn); found {
 		ru := v.(*run)
+		ttl = ru.ttl
 		ru.mu.Lock()
 		ru.ended = true
 		ru.timer.Stop()
@@ -395,7 +411,7 @@ func (r *Recorder) End(res *wire.Result) {
 		in := res.Input
 		rec.Input, rec.InputDetails = &in, &wire.PayloadDetails{Included: true}
 	}
-	r.enqueue(write{msg: r.recordMsg(k, &rec)})
+	r.enqueue(write{msg: r.recordMsg(k, &rec, ttl)})
 }
 
 // onStop cancels the execution a stop names if this process runs it, else remembers the stop
@@ -436,11 +452,28 @@ type stopRequest struct {
 	received time.Time
 }
 
-func (r *Recorder) recordMsg(k string, rec *Record) *nats.Msg {
+func (r *Recorder) recordMsg(k string, rec *Record, ttl string) *nats.Msg {
 	m := nats.NewMsg(r.cfg.recordSubject(k))
 	m.Data, _ = json.Marshal(rec)
 	rec.headers(m.Header)
+	if ttl != "" {
+		m.Header.Set(jetstream.MsgTTLHeader, ttl)
+	}
 	return m
+}
+
+// ttlTag reads a max-age tag as a Nats-TTL header value (whole seconds, at least 1); "" when
+// the tag is missing or not a duration of a second or more.
+func ttlTag(tags map[string]string, tag string) string {
+	v, ok := tags[tag]
+	if !ok {
+		return ""
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Second {
+		return ""
+	}
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // settings reads a machine's history level and data setting from its tags, else the defaults.

@@ -339,3 +339,55 @@ func TestStopQueuedStart(t *testing.T) {
 	}
 	check(behind.ExecutionArn, rec.StopDate)
 }
+
+// TestRetentionPerMachine: a machine tagged stepjet:records-max-age and stepjet:history-max-age
+// keeps its records and history that long (each message's JetStream TTL), shorter than the
+// streams' MaxAge; another machine's stay. Streams made before TTLs were allowed are updated in
+// place to allow them.
+func TestRetentionPerMachine(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	cfg := records.Config{NC: env.NC, Memory: true}
+	for _, sc := range cfg.Streams() { // as an earlier stepjet made them
+		sc.AllowMsgTTL = false
+		if _, err := env.JS.CreateStream(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	putMachine(t, env, "brief", passDef, map[string]string{records.TagRecordsMaxAge: "1s", records.TagHistoryMaxAge: "1s"})
+	putMachine(t, env, "kept", passDef, map[string]string{records.TagRecordsMaxAge: "soon"}) // not a duration: ignored
+	startRecorded(t, env, env.Connect(), executor.Config{})
+	for _, name := range []string{cfg.RecordsStream(), cfg.HistoryStream()} {
+		s, err := env.JS.Stream(ctx, name)
+		if err != nil || !s.CachedInfo().Config.AllowMsgTTL {
+			t.Fatalf("%s does not allow message TTLs after Start: %v", name, err)
+		}
+	}
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	results := env.WatchResults()
+	brief, err := client.StartAsync(ctx, env.JS, env.Layout, "brief", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := client.StartAsync(ctx, env.JS, env.Layout, "kept", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results.Wait(t, 2, 20*time.Second)
+	until(t, "the brief machine's record and history to be stored", func() bool {
+		rec, _, err := st.Get(ctx, brief.ExecutionArn)
+		evs, _ := st.History(ctx, brief.ExecutionArn)
+		return err == nil && rec.Status == "SUCCEEDED" && len(evs) > 0
+	})
+	until(t, "the brief machine's record and history to expire", func() bool {
+		_, _, err := st.Get(ctx, brief.ExecutionArn)
+		evs, herr := st.History(ctx, brief.ExecutionArn)
+		return err == records.ErrNotFound && herr == nil && len(evs) == 0
+	})
+	if rec := waitStatus(t, st, kept.ExecutionArn, "SUCCEEDED"); rec.Name == "" {
+		t.Fatalf("record %+v", rec)
+	}
+	if ty := types(t, st, kept.ExecutionArn); len(ty) == 0 {
+		t.Fatal("the kept machine's history expired")
+	}
+}

@@ -20,6 +20,7 @@ type sink struct {
 	subject string
 	level   int
 	data    bool
+	ttl     string // Nats-TTL of its messages (TagHistoryMaxAge), if any
 
 	mu      sync.Mutex
 	n       int
@@ -97,7 +98,7 @@ func (s *sink) flushLocked() {
 		}
 		return
 	}
-	s.r.enqueue(write{subject: s.subject, line: b})
+	s.r.enqueue(write{subject: s.subject, line: b, ttl: s.ttl})
 }
 
 // end queues what is left: at level ERROR, everything held when the execution did not succeed.
@@ -107,7 +108,7 @@ func (s *sink) end(succeeded bool) {
 	s.flushLocked()
 	if s.level == levelError && !succeeded {
 		for _, b := range s.held {
-			s.r.enqueue(write{subject: s.subject, line: b})
+			s.r.enqueue(write{subject: s.subject, line: b, ttl: s.ttl})
 		}
 	}
 	s.held = nil
