@@ -376,6 +376,7 @@ func (r *Recorder) End(res *wire.Result) {
 	}
 	k := key(machine, name, id)
 	var rec Record
+	var tail []byte
 	ttl := ""
 	if v, found := r.running.LoadAndDelete(res.ExecutionArn); found {
 		ru := v.(*run)
@@ -387,7 +388,9 @@ func (r *Recorder) End(res *wire.Result) {
 		ru.cancel(nil)
 		rec = ru.rec
 		if ru.sink != nil {
-			ru.sink.end(res.Status == "SUCCEEDED")
+			// The last events ride in the terminal record when they would be kept as long.
+			attach := ru.sink.ttl == ru.ttl && dur(r.cfg.HistoryMaxAge, DefaultMaxAge) == dur(r.cfg.MaxAge, DefaultMaxAge)
+			tail = ru.sink.end(res.Status == "SUCCEEDED", attach)
 		}
 		data := rec.InputDetails != nil && rec.InputDetails.Included
 		rec.Status, rec.StopDate, rec.Error, rec.Cause = res.Status, res.StopDate, res.Error, res.Cause
@@ -411,7 +414,11 @@ func (r *Recorder) End(res *wire.Result) {
 		in := res.Input
 		rec.Input, rec.InputDetails = &in, &wire.PayloadDetails{Included: true}
 	}
-	r.enqueue(write{msg: r.recordMsg(k, &rec, ttl)})
+	m := r.recordMsg(k, &rec, ttl)
+	if len(tail) > 0 {
+		m.Data = append(append(m.Data, '\n'), tail...)
+	}
+	r.enqueue(write{msg: m})
 }
 
 // onStop cancels the execution a stop names if this process runs it, else remembers the stop

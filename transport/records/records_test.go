@@ -391,3 +391,34 @@ func TestRetentionPerMachine(t *testing.T) {
 		t.Fatal("the kept machine's history expired")
 	}
 }
+
+// TestShortExecutionIsOneWrite: an execution that ends before its first flush is stored as one
+// message, its terminal record carrying its whole history: no RUNNING record, no message in
+// STEPJET_HISTORY, and GetExecutionHistory's events all there, in order.
+func TestShortExecutionIsOneWrite(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "quick", passDef, nil)
+	_, rec := startRecorded(t, env, env.Connect(), executor.Config{})
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	results := env.WatchResults()
+	ctx := context.Background()
+	s, err := client.StartAsync(ctx, env.JS, env.Layout, "quick", []byte(`{"n":1}`), client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results.Wait(t, 1, 20*time.Second)
+	waitStatus(t, st, s.ExecutionArn, "SUCCEEDED")
+	if got := strings.Join(types(t, st, s.ExecutionArn), ","); got != "ExecutionStarted,PassStateEntered,PassStateExited,ExecutionSucceeded" {
+		t.Fatalf("history %s", got)
+	}
+	if w := rec.Stats().Written; w != 1 {
+		t.Errorf("%d messages written for one short execution, want 1", w)
+	}
+	hs, err := env.JS.Stream(ctx, st.Config().HistoryStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := hs.Info(ctx); info.State.Msgs != 0 {
+		t.Errorf("%d history messages stored besides the record", info.State.Msgs)
+	}
+}

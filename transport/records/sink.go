@@ -36,6 +36,9 @@ const (
 	flushAfter = 200 * time.Millisecond
 	// maxHeld bounds what level ERROR holds per execution; past it the oldest events give way.
 	maxHeld = 1 << 20
+	// maxTail bounds the events a terminal record carries (its own input and output are at
+	// most 256 KiB each: the message stays under NATS's default 1 MiB payload).
+	maxTail = 256 << 10
 )
 
 // dataFields are the members of event details that carry execution data.
@@ -102,16 +105,37 @@ func (s *sink) flushLocked() {
 }
 
 // end queues what is left: at level ERROR, everything held when the execution did not succeed.
-func (s *sink) end(succeeded bool) {
+//
+// With attach, it returns the last events (up to maxTail bytes) instead of queueing them, for
+// the terminal record to carry: one message fewer per execution, and for most executions, which
+// end before their first flush, their whole history in the record's single write.
+func (s *sink) end(succeeded, attach bool) (tail []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flushLocked()
-	if s.level == levelError && !succeeded {
-		for _, b := range s.held {
-			s.r.enqueue(write{subject: s.subject, line: b, ttl: s.ttl})
-		}
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
 	}
-	s.held = nil
+	if s.level == levelError && !succeeded {
+		s.held = append(s.held, s.buf)
+		s.buf = nil
+		if n := len(s.held); attach && n > 0 && len(s.held[n-1]) <= maxTail {
+			tail = s.held[n-1]
+			s.held = s.held[:n-1]
+		}
+		for _, b := range s.held {
+			if len(b) > 0 {
+				s.r.enqueue(write{subject: s.subject, line: b, ttl: s.ttl})
+			}
+		}
+	} else if s.level == levelAll && attach && len(s.buf) <= maxTail {
+		tail = s.buf
+		s.buf = nil
+	} else if s.level == levelAll {
+		s.flushLocked()
+	}
+	s.held, s.buf = nil, nil
+	return tail
 }
 
 // appendEvent appends ev as one NDJSON line of AWS's HistoryEvent shape:

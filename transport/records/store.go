@@ -57,10 +57,21 @@ func get(ctx context.Context, js jetstream.JetStream, cfg Config, k string) (Rec
 		return Record{}, 0, err
 	}
 	var rec Record
-	if err := json.Unmarshal(m.Data, &rec); err != nil {
+	body, _ := splitRecord(m.Data)
+	if err := json.Unmarshal(body, &rec); err != nil {
 		return Record{}, 0, fmt.Errorf("records: record of %s: %w", k, err)
 	}
 	return rec, m.Sequence, nil
+}
+
+// splitRecord splits a record message's body into the record (JSON on one line: encoding/json
+// writes no newline) and the execution's last history events (NDJSON) a terminal record may
+// carry after it.
+func splitRecord(data []byte) (record, tail []byte) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return data[:i], data[i+1:]
+	}
+	return data, nil
 }
 
 // ListFilter narrows a listing.
@@ -191,15 +202,34 @@ func (s *Store) History(ctx context.Context, arn string) ([]json.RawMessage, err
 	if !ok {
 		return nil, ErrNotFound
 	}
+	k := key(machine, name, id)
 	var out []json.RawMessage
-	err := scan(ctx, s.js, s.cfg.HistoryStream(), s.cfg.historySubject(key(machine, name, id)), false, func(m jetstream.Msg) {
-		for _, l := range bytes.Split(m.Data(), []byte("\n")) {
+	lines := func(b []byte) {
+		for _, l := range bytes.Split(b, []byte("\n")) {
 			if len(l) > 0 {
 				out = append(out, json.RawMessage(l))
 			}
 		}
-	})
-	return out, err
+	}
+	err := scan(ctx, s.js, s.cfg.HistoryStream(), s.cfg.historySubject(k), false, func(m jetstream.Msg) { lines(m.Data()) })
+	if err != nil {
+		return out, err
+	}
+	// The last events, carried by the terminal record (Recorder.End).
+	rs, err := s.js.Stream(ctx, s.cfg.RecordsStream())
+	if err != nil {
+		return out, err
+	}
+	m, err := rs.GetLastMsgForSubject(ctx, s.cfg.recordSubject(k))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	_, tail := splitRecord(m.Data)
+	lines(tail)
+	return out, nil
 }
 
 // scan reads every message of filter (the last per subject when lastPer), through an
