@@ -89,10 +89,30 @@ func (h *history) emit(prev int64, typ, key string, build func(b []byte) []byte)
 
 func jsonString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
-	// Runs of bytes that need no escaping are copied at once: event details quote whole
-	// documents (inputs, outputs), which are mostly such runs.
-	start := 0
-	for i := 0; i < len(s); {
+	// Event details quote whole documents (inputs, outputs): ASCII JSON whose quotes come
+	// every few bytes, too often for copying runs between them to pay. Such a prefix is
+	// written byte by byte into room reserved for the worst case (every byte escaped as two);
+	// the first control or non-ASCII byte hands the rest to the general loop below.
+	n := len(b)
+	b = slices.Grow(b, 2*len(s)+1)
+	out := b[n : n+2*len(s)]
+	i, j := 0, 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+		if c == '"' || c == '\\' {
+			out[j] = '\\'
+			j++
+		}
+		out[j] = c
+		j++
+	}
+	b = b[:n+j]
+	// Runs of bytes that need no escaping are copied at once.
+	start := i
+	for i < len(s) {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"sync"
@@ -162,10 +163,26 @@ func appendEvent(b []byte, ev engine.HistoryEvent, data bool) []byte {
 	return append(b, '}', '\n')
 }
 
+// hasData reports whether details may hold a data member: a quick scan for their names (a
+// name inside a string value only costs the full pass).
+func hasData(details []byte) bool {
+	for _, k := range dataKeys {
+		if bytes.Contains(details, k) {
+			return true
+		}
+	}
+	return false
+}
+
+var dataKeys = [][]byte{[]byte(`"input`), []byte(`"output`), []byte(`"parameters"`), []byte(`"result`), []byte(`"assignedVariables`)}
+
 // StripData returns event details without their execution data (inputs, outputs,
 // parameters, results, assigned variables), as includeExecutionData false asks: one pass over
 // the object's members.
 func StripData(details []byte) []byte {
+	if !hasData(details) {
+		return details // (the engine built it without data: the common case)
+	}
 	out := make([]byte, 0, 128)
 	out = append(out, '{')
 	gjson.ParseBytes(details).ForEach(func(k, v gjson.Result) bool {
