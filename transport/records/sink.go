@@ -13,9 +13,10 @@ import (
 
 // sink receives one execution's history events from the engine and appends each, as a line of
 // AWS's HistoryEvent JSON, to the execution's own buffer: the buffer is queued as one history
-// message when it reaches flushBytes, flushAfter after its first event (so that a follower sees
-// a waiting execution's events), and at the end. At level ERROR it is held until End knows
-// whether the execution failed.
+// message when it reaches flushBytes, flushAfter after the execution began (so that a follower
+// sees a waiting execution's events), then after each later event at intervals that double up
+// to maxFlushAfter, and at the end (where the terminal record carries it). At level ERROR it is
+// held until End knows whether the execution failed.
 type sink struct {
 	r       *Recorder
 	subject string
@@ -29,12 +30,14 @@ type sink struct {
 	timer   *time.Timer
 	held    [][]byte // level ERROR: the buffers, oldest first
 	heldLen int
-	flushed bool // a buffer was flushed (the run's timer has fired)
+	flushed bool          // a buffer was flushed (the run's timer has fired)
+	every   time.Duration // how long the last flush timer waited
 }
 
 const (
-	flushBytes = 64 << 10
-	flushAfter = 200 * time.Millisecond
+	flushBytes    = 64 << 10
+	flushAfter    = 200 * time.Millisecond
+	maxFlushAfter = 3200 * time.Millisecond
 	// maxHeld bounds what level ERROR holds per execution; past it the oldest events give way.
 	maxHeld = 1 << 20
 	// maxTail bounds the events a terminal record carries (its own input and output are at
@@ -71,7 +74,12 @@ func (s *sink) Event(ev engine.HistoryEvent) {
 		s.flushLocked()
 	case s.level == levelAll && s.timer == nil && s.flushed:
 		// (The execution's first events are flushed by its run's timer.)
-		s.timer = time.AfterFunc(flushAfter, s.flush)
+		// Each later flush waits twice as long as the one before (up to maxFlushAfter): a
+		// follower still sees a waiting execution's events soon, while an execution that
+		// runs long, as thousands do at once on a saturated host, writes a few messages
+		// rather than one every 200 ms.
+		s.every = min(max(2*s.every, 2*flushAfter), maxFlushAfter)
+		s.timer = time.AfterFunc(s.every, s.flush)
 	}
 }
 
