@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strconv"
@@ -94,8 +95,12 @@ func jsonString[T string | []byte](b []byte, s T) []byte {
 	// written byte by byte into room reserved for the worst case (every byte escaped as two);
 	// the first control or non-ASCII byte hands the rest to the general loop below.
 	n := len(b)
-	b = slices.Grow(b, 2*len(s)+1)
-	out := b[n : n+2*len(s)]
+	room := 2 * len(s)
+	if doc, ok := any(s).([]byte); ok { // a document: reserve what it needs, not twice its size
+		room = len(doc) + bytes.Count(doc, quote) + bytes.Count(doc, backslash)
+	}
+	b = slices.Grow(b, room+1)
+	out := b[n : n+room]
 	i, j := 0, 0
 	for ; i < len(s); i++ {
 		c := s[i]
@@ -150,6 +155,8 @@ func jsonString[T string | []byte](b []byte, s T) []byte {
 	return append(b, '"')
 }
 
+var quote, backslash = []byte{'"'}, []byte{'\\'}
+
 func hexDigit(c byte) byte {
 	if c < 10 {
 		return '0' + c
@@ -184,7 +191,7 @@ func intMember(b []byte, key string, n int64) []byte {
 // payloadMember appends "key":"<json as a string>","keyDetails":{"truncated":false}, the way AWS
 // reports inputs and outputs in history.
 func payloadMember(b []byte, key string, doc []byte) []byte {
-	b = slices.Grow(b, len(doc)+len(key)+40)
+	b = slices.Grow(b, len(doc)+bytes.Count(doc, quote)+bytes.Count(doc, backslash)+len(key)+40)
 	if len(b) > 1 {
 		b = append(b, ',')
 	}

@@ -64,6 +64,9 @@ func (s *sink) Event(ev engine.HistoryEvent) {
 		}
 		return
 	}
+	if s.buf == nil {
+		s.buf = make([]byte, 0, 8<<10) // most histories fit, or double once or twice
+	}
 	mark := len(s.buf)
 	s.buf = appendEvent(s.buf, ev, s.data)
 	if len(s.buf)-mark > maxLine {
