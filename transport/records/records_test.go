@@ -280,8 +280,13 @@ func TestStopQueuedStart(t *testing.T) {
 	ctx := context.Background()
 	check := func(arn string, stopDate float64) {
 		t.Helper()
-		rec := waitStatus(t, st, arn, "ABORTED")
-		if rec.Error != "Ops.Cancelled" || rec.Cause != "while queued" || rec.StopDate != stopDate || rec.Input == nil {
+		// Stop's own record first (no input), then the executor's.
+		var rec records.Record
+		until(t, "the executor's record of the stopped start", func() bool {
+			rec, _, _ = st.Get(context.Background(), arn)
+			return rec.Input != nil
+		})
+		if rec.Status != "ABORTED" || rec.Error != "Ops.Cancelled" || rec.Cause != "while queued" || rec.StopDate != stopDate {
 			t.Errorf("record %+v", rec)
 		}
 		until(t, "the history of the stopped start", func() bool {
