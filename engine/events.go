@@ -67,6 +67,8 @@ type history struct {
 	// data: the events carry execution data (inputs, outputs, parameters, assigned
 	// variables); false builds them without (RunOptions.EventsWithoutData).
 	data bool
+	// deferred hands the sink each event's builder instead of its details (DeferringSink).
+	deferred bool
 }
 
 // emit records one event and returns its id. build appends the event's details JSON; it is
@@ -77,7 +79,11 @@ func (h *history) emit(prev int64, typ, key string, build func(b []byte) []byte)
 	id := h.last
 	if h.sink != nil {
 		ev := HistoryEvent{Timestamp: h.now(), Type: typ, ID: id, PreviousEventID: prev, DetailsKey: key}
-		if build != nil {
+		switch {
+		case build == nil:
+		case h.deferred:
+			ev.Build = build
+		default:
 			ev.Details = build(make([]byte, 0, 128))
 		}
 		h.sink.Event(ev)

@@ -92,3 +92,65 @@ func TestEventsWithoutData(t *testing.T) {
 		t.Fatalf("only %d cases ran", n)
 	}
 }
+
+// deferring is a sink that takes builders: it builds each event's details when it gets the
+// event, and keeps the builder to build them again later.
+type deferring struct {
+	recorder
+	now [][]byte
+}
+
+func (*deferring) DefersDetails() bool { return true }
+
+func (d *deferring) Event(ev engine.HistoryEvent) {
+	var b []byte
+	if ev.Build != nil {
+		b = ev.Build(nil)
+	}
+	d.mu.Lock()
+	d.now = append(d.now, b)
+	d.mu.Unlock()
+	d.recorder.Event(ev)
+}
+
+// TestDeferredDetails runs every recorded conformance case with a DeferringSink that builds each
+// event's details when it gets the event and again after the execution ended: they are the same
+// byte for byte, so nothing a builder reads changes after its event.
+func TestDeferredDetails(t *testing.T) {
+	n := 0
+	for _, c := range loadCases(t) {
+		m, err := engine.Compile(c.Definition, engine.CompileOptions{Type: c.Provenance.Type})
+		if err != nil {
+			continue
+		}
+		s := &deferring{}
+		opts := engine.RunOptions{Clock: instantClock{}, Name: "conformance", StateMachineName: "sm", RoleArn: "arn:aws:iam::111111111111:role/sfn",
+			ExecutionArn: "arn:aws:states:us-east-1:111111111111:express:sm:conformance:0d4b6c1e-1111-2222-3333-444455556666", Events: s}
+		if len(c.Mocks) > 0 && string(c.Mocks) != "null" {
+			cfg, err := mock.Load(c.Mocks)
+			if err != nil {
+				t.Skip(err)
+			}
+			if opts.Tasks, err = cfg.Invoker("sm", "conformance"); err != nil {
+				t.Skip(err)
+			}
+		}
+		m.Run(context.Background(), c.Input, opts)
+		for i, ev := range s.events {
+			if ev.Details != nil {
+				t.Fatalf("%s: %s has details built for a deferring sink", c.ID, ev.Type)
+			}
+			var later []byte
+			if ev.Build != nil {
+				later = ev.Build(nil)
+			}
+			if string(later) != string(s.now[i]) {
+				t.Errorf("%s: %s's details changed after the event:\n then: %s\n now:  %s", c.ID, ev.Type, s.now[i], later)
+			}
+		}
+		n++
+	}
+	if n < 100 {
+		t.Fatalf("only %d cases ran", n)
+	}
+}

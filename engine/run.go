@@ -83,6 +83,9 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	if d, ok := opts.Events.(DatalessSink); ok && !d.KeepsData() {
 		ex.hist.data = false
 	}
+	if d, ok := opts.Events.(DeferringSink); ok && d.DefersDetails() {
+		ex.hist.deferred = true
+	}
 	ex.hist.now = clock.Now
 	if m.tasks > 0 {
 		ex.attempts = make([]atomic.Int32, m.tasks)

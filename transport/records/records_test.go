@@ -157,6 +157,11 @@ func TestRecordsAndHistory(t *testing.T) {
 	if got := strings.Join(types(t, st, b1.ExecutionArn), ","); got != "ExecutionStarted,FailStateEntered,ExecutionFailed" {
 		t.Fatalf("history %s", got)
 	}
+	// (Built only at the end, when it failed: with their details and data.)
+	if evs, _ := st.History(ctx, b1.ExecutionArn); !strings.Contains(string(evs[0]), `"executionStartedEventDetails":{"input":"{}"`) ||
+		!strings.Contains(string(evs[2]), `"executionFailedEventDetails":{"error":"Oops","cause":"on purpose"}`) {
+		t.Fatalf("the failed execution's events: %s", evs)
+	}
 	// OFF: the record, no history. Data false: neither input nor output.
 	q1, _ := client.StartSync(ctx, env.NC, env.Layout, "quiet", nil, client.StartOptions{})
 	n1, _ := client.StartSync(ctx, env.NC, env.Layout, "nodata", []byte(`{"secret":1}`), client.StartOptions{})

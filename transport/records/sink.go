@@ -28,7 +28,8 @@ type sink struct {
 	n       int
 	buf     []byte
 	timer   *time.Timer
-	held    [][]byte // level ERROR: the buffers, oldest first
+	held    [][]byte              // level ERROR: the buffers, oldest first
+	pending []engine.HistoryEvent // level ERROR: the latest events, not built yet
 	heldLen int
 	flushed bool          // a buffer was flushed (the run's timer has fired)
 	every   time.Duration // how long the last flush timer waited
@@ -53,6 +54,14 @@ var dataFields = []string{"input", "inputDetails", "output", "outputDetails", "p
 // executor tees with a log sink still gets the data, and strips it (appendEvent).
 func (s *sink) KeepsData() bool { return s.data }
 
+// DefersDetails implements engine.DeferringSink: at level ERROR most executions succeed and
+// keep no history, so their events' details are built only if the execution fails.
+func (s *sink) DefersDetails() bool { return s.level == levelError }
+
+// maxPending bounds the events level ERROR keeps unbuilt (each holds on to the documents its
+// details quote); past it they are built, and maxHeld bounds them.
+const maxPending = 256
+
 // Event implements engine.EventSink.
 func (s *sink) Event(ev engine.HistoryEvent) {
 	s.mu.Lock()
@@ -64,6 +73,28 @@ func (s *sink) Event(ev engine.HistoryEvent) {
 		}
 		return
 	}
+	if ev.Build != nil {
+		s.pending = append(s.pending, ev)
+		if len(s.pending) >= maxPending {
+			s.buildPending()
+		}
+		return
+	}
+	s.appendLocked(ev)
+}
+
+// buildPending builds the events kept unbuilt, in order, into the buffer.
+func (s *sink) buildPending() {
+	p := s.pending
+	s.pending = nil
+	for _, ev := range p {
+		ev.Details, ev.Build = ev.Build(make([]byte, 0, 128)), nil
+		s.appendLocked(ev)
+	}
+}
+
+// appendLocked appends an event with its details to the buffer, and flushes as it fills.
+func (s *sink) appendLocked(ev engine.HistoryEvent) {
 	if s.buf == nil {
 		s.buf = make([]byte, 0, 8<<10) // most histories fit, or double once or twice
 	}
@@ -129,6 +160,7 @@ func (s *sink) end(succeeded, attach bool) (tail []byte) {
 		s.timer = nil
 	}
 	if s.level == levelError && !succeeded {
+		s.buildPending()
 		s.held = append(s.held, s.buf)
 		s.buf = nil
 		if n := len(s.held); attach && n > 0 && len(s.held[n-1]) <= maxTail {
@@ -146,7 +178,7 @@ func (s *sink) end(succeeded, attach bool) (tail []byte) {
 	} else if s.level == levelAll {
 		s.flushLocked()
 	}
-	s.held, s.buf = nil, nil
+	s.held, s.buf, s.pending = nil, nil, nil
 	return tail
 }
 
