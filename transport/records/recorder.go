@@ -114,11 +114,11 @@ type run struct {
 	sink   *sink
 	rec    Record
 
+	stopDate float64 // a stop's date, when stopped before it ran
+
 	// The RUNNING record is written only for an execution still running flushAfter after it
 	// began (most end sooner, and their terminal record is the one that counts): one write a
 	// short execution, not two. mu orders it before the terminal record.
-	stopDate float64 // a stop's date, when stopped before it ran
-
 	mu    sync.Mutex
 	ended bool
 	timer *time.Timer
@@ -179,11 +179,14 @@ func (r *Recorder) Start(ctx context.Context) error {
 	}
 	kept := cons.CachedInfo().NumPending
 	var seen atomic.Uint64
+	var once sync.Once
 	caught := make(chan struct{})
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		r.onStop(m.Data())
-		if seen.Add(1) == kept {
-			close(caught)
+		// Caught up at the last stop kept (or at none left: one may age out meanwhile).
+		meta, err := m.Metadata()
+		if seen.Add(1) >= kept || err == nil && meta.NumPending == 0 {
+			once.Do(func() { close(caught) })
 		}
 	})
 	if err != nil {
