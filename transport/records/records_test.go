@@ -432,3 +432,34 @@ func TestShortExecutionIsOneWrite(t *testing.T) {
 		t.Errorf("%d history messages stored besides the record", info.State.Msgs)
 	}
 }
+
+// TestErrorLevelLongHistory: at level ERROR an execution of more events than are kept unbuilt
+// (a Map of 100 iterations, then a failure) keeps every event, in order, with its details.
+func TestErrorLevelLongHistory(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "many", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+		"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"Next":"F"},
+		"F":{"Type":"Fail","Error":"Late","Cause":"after the map"}}}`, map[string]string{records.TagHistory: "ERROR"})
+	startRecorded(t, env, env.Connect(), executor.Config{})
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = `{"i":` + strings.Repeat("1", 1+i%3) + `}`
+	}
+	s, err := client.StartSync(context.Background(), env.NC, env.Layout, "many", []byte(`{"items":[`+strings.Join(items, ",")+`]}`), client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, st, s.ExecutionArn, "FAILED")
+	var ty []string
+	until(t, "the whole history", func() bool { ty = types(t, st, s.ExecutionArn); return len(ty) > 400 }) // (types checks the ids: 1, 2, 3, …)
+	if ty[0] != "ExecutionStarted" || ty[len(ty)-1] != "ExecutionFailed" {
+		t.Fatalf("history from %s to %s", ty[0], ty[len(ty)-1])
+	}
+	evs, _ := st.History(context.Background(), s.ExecutionArn)
+	for _, ev := range evs {
+		if strings.Contains(string(ev), `"PassStateEntered"`) && !strings.Contains(string(ev), `"input":"{\"i\":`) {
+			t.Fatalf("an event without its details: %s", ev)
+		}
+	}
+}

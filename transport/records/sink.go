@@ -73,7 +73,7 @@ func (s *sink) Event(ev engine.HistoryEvent) {
 		}
 		return
 	}
-	if ev.Build != nil {
+	if ev.Build != nil || len(s.pending) > 0 { // (an event without details waits its turn too)
 		s.pending = append(s.pending, ev)
 		if len(s.pending) >= maxPending {
 			s.buildPending()
@@ -88,7 +88,9 @@ func (s *sink) buildPending() {
 	p := s.pending
 	s.pending = nil
 	for _, ev := range p {
-		ev.Details, ev.Build = ev.Build(make([]byte, 0, 128)), nil
+		if ev.Build != nil {
+			ev.Details, ev.Build = ev.Build(make([]byte, 0, 128)), nil
+		}
 		s.appendLocked(ev)
 	}
 }
