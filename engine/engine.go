@@ -113,11 +113,30 @@ type HistoryEvent struct {
 	PreviousEventID int64
 	DetailsKey      string
 	Details         []byte
+	// Build, for a DeferringSink, is set instead of Details: it appends the details' JSON to
+	// b, whenever it is called, as often as it is called. What it reads (strings, and the
+	// execution's documents: the engine never modifies a document once made) stays as it was.
+	Build func(b []byte) []byte
 }
 
 // EventSink receives an execution's history events in order. A nil sink costs nothing.
 type EventSink interface {
 	Event(ev HistoryEvent)
+}
+
+// DeferringSink is an EventSink that gets each event's details as a builder (HistoryEvent.Build)
+// when DefersDetails returns true: one that may never keep an event (history kept only for
+// executions that fail) builds only those it keeps.
+type DeferringSink interface {
+	EventSink
+	DefersDetails() bool
+}
+
+// DatalessSink is an EventSink that keeps no execution data: implemented with KeepsData
+// returning false, the engine builds its events as RunOptions.EventsWithoutData does.
+type DatalessSink interface {
+	EventSink
+	KeepsData() bool
 }
 
 // Clock gives the engine its time; nil means the system clock.
@@ -132,6 +151,12 @@ type Clock interface {
 type RunOptions struct {
 	Tasks  TaskInvoker
 	Events EventSink
+	// EventsWithoutData builds the events without execution data: no input, output,
+	// parameters or assignedVariables members (nor their …Details), as AWS shows history with
+	// includeExecutionData false. Quoting every state's input and output into its events is
+	// most of what history costs an execution; a sink that drops them anyway should not pay it.
+	// (A DatalessSink asks for the same.)
+	EventsWithoutData bool
 	// Observer, when set, hears every state, Map iteration and Parallel branch begin and end.
 	Observer Observer
 	Clock    Clock

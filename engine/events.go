@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strconv"
@@ -63,6 +64,11 @@ type history struct {
 	last int64
 	sink EventSink
 	now  func() time.Time
+	// data: the events carry execution data (inputs, outputs, parameters, assigned
+	// variables); false builds them without (RunOptions.EventsWithoutData).
+	data bool
+	// deferred hands the sink each event's builder instead of its details (DeferringSink).
+	deferred bool
 }
 
 // emit records one event and returns its id. build appends the event's details JSON; it is
@@ -73,7 +79,11 @@ func (h *history) emit(prev int64, typ, key string, build func(b []byte) []byte)
 	id := h.last
 	if h.sink != nil {
 		ev := HistoryEvent{Timestamp: h.now(), Type: typ, ID: id, PreviousEventID: prev, DetailsKey: key}
-		if build != nil {
+		switch {
+		case build == nil:
+		case h.deferred:
+			ev.Build = build
+		default:
 			ev.Details = build(make([]byte, 0, 128))
 		}
 		h.sink.Event(ev)
@@ -86,10 +96,34 @@ func (h *history) emit(prev int64, typ, key string, build func(b []byte) []byte)
 
 func jsonString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
-	// Runs of bytes that need no escaping are copied at once: event details quote whole
-	// documents (inputs, outputs), which are mostly such runs.
-	start := 0
-	for i := 0; i < len(s); {
+	// Event details quote whole documents (inputs, outputs): ASCII JSON whose quotes come
+	// every few bytes, too often for copying runs between them to pay. Such a prefix is
+	// written byte by byte into room reserved for the worst case (every byte escaped as two);
+	// the first control or non-ASCII byte hands the rest to the general loop below.
+	n := len(b)
+	room := 2 * len(s)
+	if doc, ok := any(s).([]byte); ok { // a document: reserve what it needs, not twice its size
+		room = len(doc) + bytes.Count(doc, quote) + bytes.Count(doc, backslash)
+	}
+	b = slices.Grow(b, room+1)
+	out := b[n : n+room]
+	i, j := 0, 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+		if c == '"' || c == '\\' {
+			out[j] = '\\'
+			j++
+		}
+		out[j] = c
+		j++
+	}
+	b = b[:n+j]
+	// Runs of bytes that need no escaping are copied at once.
+	start := i
+	for i < len(s) {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++
@@ -127,6 +161,8 @@ func jsonString[T string | []byte](b []byte, s T) []byte {
 	return append(b, '"')
 }
 
+var quote, backslash = []byte{'"'}, []byte{'\\'}
+
 func hexDigit(c byte) byte {
 	if c < 10 {
 		return '0' + c
@@ -161,7 +197,7 @@ func intMember(b []byte, key string, n int64) []byte {
 // payloadMember appends "key":"<json as a string>","keyDetails":{"truncated":false}, the way AWS
 // reports inputs and outputs in history.
 func payloadMember(b []byte, key string, doc []byte) []byte {
-	b = slices.Grow(b, len(doc)+len(key)+40)
+	b = slices.Grow(b, len(doc)+bytes.Count(doc, quote)+bytes.Count(doc, backslash)+len(key)+40)
 	if len(b) > 1 {
 		b = append(b, ',')
 	}
@@ -173,19 +209,24 @@ func payloadMember(b []byte, key string, doc []byte) []byte {
 
 // Common detail builders.
 
-func stateEnteredDetails(name string, input []byte) func([]byte) []byte {
+func stateEnteredDetails(name string, input []byte, data bool) func([]byte) []byte {
 	return func(b []byte) []byte {
 		b = append(b, '{')
 		b = member(b, "name", name)
-		b = payloadMember(b, "input", input)
+		if data {
+			b = payloadMember(b, "input", input)
+		}
 		return append(b, '}')
 	}
 }
 
-func stateExitedDetails(name string, output []byte, assigned []byte) func([]byte) []byte {
+func stateExitedDetails(name string, output []byte, assigned []byte, data bool) func([]byte) []byte {
 	return func(b []byte) []byte {
 		b = append(b, '{')
 		b = member(b, "name", name)
+		if !data {
+			return append(b, '}')
+		}
 		b = payloadMember(b, "output", output)
 		if assigned != nil {
 			// AWS reports each assigned value as its JSON text.

@@ -84,6 +84,13 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		ex.deadline = rd.at.Add(timeout)
 	}
 	ex.hist.sink = opts.Events
+	ex.hist.data = !opts.EventsWithoutData
+	if d, ok := opts.Events.(DatalessSink); ok && !d.KeepsData() {
+		ex.hist.data = false
+	}
+	if d, ok := opts.Events.(DeferringSink); ok && d.DefersDetails() {
+		ex.hist.deferred = true
+	}
 	ex.hist.now = clock.Now
 	if m.tasks > 0 {
 		ex.attempts = make([]atomic.Int32, m.tasks)
@@ -102,7 +109,9 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	if ex.traced() {
 		startDetails = func(b []byte) []byte {
 			b = append(b, '{')
-			b = payloadMember(b, "input", input)
+			if ex.hist.data {
+				b = payloadMember(b, "input", input)
+			}
 			b = member(b, "roleArn", opts.RoleArn)
 			return append(b, '}')
 		}
@@ -152,7 +161,9 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		if ex.traced() {
 			ex.hist.emit(first, "ExecutionSucceeded", "executionSucceededEventDetails", func(b []byte) []byte {
 				b = append(b, '{')
-				b = payloadMember(b, "output", out)
+				if ex.hist.data {
+					b = payloadMember(b, "output", out)
+				}
 				return append(b, '}')
 			})
 		} else {
@@ -293,7 +304,7 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 	ex := f.ex
 	var d func([]byte) []byte
 	if ex.traced() {
-		d = stateEnteredDetails(st.name, input)
+		d = stateEnteredDetails(st.name, input, ex.hist.data)
 	}
 	r := stateRun{f: f, ctx: ctx, st: st, input: input, resumed: f.resumed}
 	f.resumed = nil
@@ -321,7 +332,7 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 				err = &stateError{Error: verr}
 			} else {
 				if ex.traced() {
-					d = stateExitedDetails(st.name, out, r.assigned)
+					d = stateExitedDetails(st.name, out, r.assigned, ex.hist.data)
 				}
 				f.prev = ex.hist.emit(f.prev, exitedEvent[st.typ], "stateExitedEventDetails", d)
 				return out, next, nil, StepEnd{Retries: rs.total}
@@ -351,7 +362,7 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 			}
 			// AWS closes a state whose error was caught with its exited event too.
 			if ex.traced() {
-				d = stateExitedDetails(st.name, out, r.assigned)
+				d = stateExitedDetails(st.name, out, r.assigned, ex.hist.data)
 			}
 			f.prev = ex.hist.emit(f.prev, exitedEvent[st.typ], "stateExitedEventDetails", d)
 			return out, c.next, nil, stepEnd(err, rs.total)

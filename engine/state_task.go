@@ -88,11 +88,15 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 			b = append(b, '{')
 			if lambda {
 				b = member(b, "resource", t.resource)
-				b = payloadMember(b, "input", args)
+				if ex.hist.data {
+					b = payloadMember(b, "input", args)
+				}
 			} else {
 				b = resource(b)
 				b = member(b, "region", regionOf(t.region))
-				b = member(b, "parameters", string(args))
+				if ex.hist.data {
+					b = member(b, "parameters", string(args))
+				}
 			}
 			if timeout > 0 {
 				b = intMember(b, "timeoutInSeconds", int64(timeout/time.Second))
@@ -143,7 +147,9 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 		d = func(b []byte) []byte {
 			b = append(b, '{')
 			b = resource(b)
-			b = payloadMember(b, "output", result)
+			if ex.hist.data {
+				b = payloadMember(b, "output", result)
+			}
 			return append(b, '}')
 		}
 	}

@@ -14,8 +14,9 @@ Usage: stepjet stop ARN [--error NAME] [--cause TEXT]
 
 Stops a running execution, wherever it runs, as AWS's StopExecution does: it ends ABORTED with
 an ExecutionAborted event carrying --error and --cause, and an async execution stopped this way
-is not run again. Prints the answer: stopDate. An execution that has ended already keeps its
-status; the answer is when it ended.
+is not run again; an async start still queued is never run (its record says ABORTED at once).
+Prints the answer: stopDate. An execution that has ended already keeps its status; the answer
+is when it ended.
 
 Exit status: 0 on success; 1 when the API refuses the request (ExecutionDoesNotExist when it is
 not kept, InvalidArn: AWS's error name and message on stderr); 2 on bad usage or when the

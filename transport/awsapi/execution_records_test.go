@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/nats-io/nats.go"
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/records"
 )
@@ -18,16 +19,23 @@ func recordedEnv(t *testing.T) *env {
 	t.Helper()
 	e := startEnv(t, Config{})
 	e.api.cfg.Records = records.NewStore(e.js, records.Config{NC: e.nc})
+	startRecordingExecutor(t, e, e.nc)
+	return e
+}
+
+// startRecordingExecutor starts an executor with a recorder on connection nc.
+func startRecordingExecutor(t *testing.T, e *env, nc *nats.Conn) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	rec, err := records.NewRecorder(records.Config{NC: e.nc})
+	rec, err := records.NewRecorder(records.Config{NC: nc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := rec.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := executor.New(executor.Config{NC: e.nc, Recorder: rec})
+	ex, err := executor.New(executor.Config{NC: nc, Recorder: rec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +48,47 @@ func recordedEnv(t *testing.T) *env {
 		_ = ex.Shutdown(ctx)
 		_ = rec.Close(ctx)
 	})
-	return e
+}
+
+// TestSDKStopQueuedStart: with the real SDK, StopExecution of an execution whose start waits in
+// STEPJET_EXECUTIONS (no executor runs) answers a stopDate; an executor started afterwards, on
+// its own connection, never runs it: DescribeExecution says ABORTED with the stop's error, cause
+// and date, its history is ExecutionStarted then ExecutionAborted. An ARN never started still
+// answers ExecutionDoesNotExist.
+func TestSDKStopQueuedStart(t *testing.T) {
+	e := startEnv(t, Config{})
+	e.api.cfg.Records = records.NewStore(e.js, records.Config{NC: e.nc})
+	ctx := context.Background()
+	if err := records.Ensure(ctx, e.js, records.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	c := sdkClient(e.srv.URL, "any", "thing")
+	created := must(c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("hello"), Definition: aws.String(helloDef),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/stepjet"), Type: types.StateMachineTypeExpress}))(t)
+	out := must(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: created.StateMachineArn, Input: aws.String(`{"who":"q"}`)}))(t)
+	missing := strings.TrimSuffix(aws.ToString(out.ExecutionArn), aws.ToString(out.ExecutionArn)[len(aws.ToString(out.ExecutionArn))-6:]) + "000000"
+	_, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &missing})
+	wantCode(t, err, "ExecutionDoesNotExist")
+	stop := must(c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: out.ExecutionArn, Error: aws.String("Ops.Stop"), Cause: aws.String("not now")}))(t)
+	if stop.StopDate == nil {
+		t.Fatal("no stopDate")
+	}
+	nc, err := nats.Connect(e.nc.ConnectedUrl()) // the executor's own connection: another process
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	startRecordingExecutor(t, e, nc)
+	pollUntil(t, "the stopped start's history", func() bool {
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn})
+		return err == nil && len(h.Events) == 2 && h.Events[0].Type == types.HistoryEventTypeExecutionStarted &&
+			h.Events[1].Type == types.HistoryEventTypeExecutionAborted && aws.ToString(h.Events[1].ExecutionAbortedEventDetails.Cause) == "not now"
+	})
+	d := must(c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: out.ExecutionArn}))(t)
+	if d.Status != types.ExecutionStatusAborted || aws.ToString(d.Error) != "Ops.Stop" || aws.ToString(d.Cause) != "not now" ||
+		d.StopDate == nil || !d.StopDate.Equal(*stop.StopDate) || aws.ToString(d.Input) != `{"who":"q"}` {
+		t.Fatalf("the stopped start: %+v", d)
+	}
 }
 
 func pollUntil(t *testing.T, what string, cond func() bool) {

@@ -241,6 +241,9 @@ func Merge(have, want jetstream.StreamConfig) (jetstream.StreamConfig, []Differe
 			out.Subjects = append(slices.Clone(out.Subjects), subj)
 		}
 	}
+	// Per-message TTLs, once allowed, cannot be disallowed: turning them on only raises what
+	// the stream accepts (messages without a TTL are kept as before).
+	out.AllowMsgTTL = have.AllowMsgTTL || want.AllowMsgTTL
 	if have.Storage != want.Storage {
 		kept = append(kept, Difference{"Storage", have.Storage.String(), want.Storage.String()})
 	}
@@ -263,7 +266,7 @@ func limit(v int64) int64 {
 
 func streamConfigChanged(a, b jetstream.StreamConfig) bool {
 	return a.Replicas != b.Replicas || a.MaxAge != b.MaxAge || a.MaxBytes != b.MaxBytes ||
-		a.Duplicates != b.Duplicates || !slices.Equal(a.Subjects, b.Subjects)
+		a.Duplicates != b.Duplicates || !slices.Equal(a.Subjects, b.Subjects) || a.AllowMsgTTL != b.AllowMsgTTL
 }
 
 // EnsureBucket opens a KV bucket, creating it with kc when it does not exist.

@@ -41,7 +41,7 @@ func BenchmarkListPage(b *testing.B) {
 		if i%4096 == 0 { // keep the publish window open
 			<-r.js.PublishAsyncComplete()
 		}
-		if _, err := r.js.PublishMsgAsync(r.recordMsg(key(m, n, id), &rec)); err != nil {
+		if _, err := r.js.PublishMsgAsync(r.recordMsg(key(m, n, id), &rec, "")); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,6 +17,12 @@ const (
 	// MaxEvents bounds one execution's stored history (AWS's limit for Standard executions);
 	// later events are dropped (counted) and the last one says so.
 	MaxEvents = 25000
+	// StopsMaxAge is how long STEPJET_STOPS keeps a stop: longer than any start can wait in
+	// STEPJET_EXECUTIONS and still run (the Express deadline, five minutes from the start, plus
+	// wire.MaxStartSkew), so an executor started later still knows a queued start was stopped.
+	StopsMaxAge = 15 * time.Minute
+	// StopsMaxMsgs bounds STEPJET_STOPS (and what each executor remembers of it).
+	StopsMaxMsgs = 100000
 )
 
 func (c Config) prefix() string {
@@ -34,7 +40,10 @@ func (c Config) upper() string {
 func (c Config) RecordsStream() string { return c.upper() + "_RECORDS" }
 func (c Config) HistoryStream() string { return c.upper() + "_HISTORY" }
 
-// StopSubject is the core subject executors of machine listen on for stops.
+// StopsStream is the stream of stops (StopExecution), kept StopsMaxAge.
+func (c Config) StopsStream() string { return c.upper() + "_STOPS" }
+
+// StopSubject is the subject of machine's stops (stream STEPJET_STOPS; every executor reads it).
 func (c Config) StopSubject(machine string) string {
 	return c.prefix() + ".stop." + wire.SubjectToken(machine)
 }
@@ -87,6 +96,7 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			MaxMsgsPerSubject: 1,
 			Discard:           jetstream.DiscardOld,
 			AllowDirect:       true,
+			AllowMsgTTL:       true, // TagRecordsMaxAge
 		},
 		{
 			Name:        c.HistoryStream(),
@@ -99,6 +109,19 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			MaxBytes:    size(c.HistoryMaxBytes),
 			Discard:     jetstream.DiscardOld,
 			AllowDirect: true,
+			AllowMsgTTL: true, // TagHistoryMaxAge
+		},
+		{
+			Name:        c.StopsStream(),
+			Description: "stepjet stops (StopExecution): every executor reads them, the one running the execution stops it, any that picks its start up later ends it ABORTED",
+			Subjects:    []string{c.prefix() + ".stop.>"},
+			Retention:   jetstream.LimitsPolicy,
+			Storage:     st,
+			Replicas:    max(c.Replicas, 1),
+			MaxAge:      StopsMaxAge,
+			MaxMsgs:     StopsMaxMsgs,
+			MaxBytes:    64 << 20,
+			Discard:     jetstream.DiscardOld,
 		},
 	}
 }

@@ -53,6 +53,13 @@ const (
 	// TagData "false" leaves inputs, outputs and parameters out of records and history (as
 	// includeExecutionData false does for logs).
 	TagData = "stepjet:history-data"
+	// TagRecordsMaxAge and TagHistoryMaxAge keep a machine's records and history for less
+	// than their streams do: a Go duration ("1h", "90m"), at least one second, given to each
+	// message as its JetStream TTL (Nats-TTL). It cannot keep them longer: the stream's MaxAge
+	// (--records-max-age, --history-max-age) and MaxBytes still apply. Another value is
+	// ignored.
+	TagRecordsMaxAge = "stepjet:records-max-age"
+	TagHistoryMaxAge = "stepjet:history-max-age"
 )
 
 const (
@@ -79,10 +86,16 @@ type Recorder struct {
 
 	running sync.Map // execution ARN -> *run
 
-	closeMu sync.RWMutex
-	closed  bool
-	stopSub *nats.Subscription
-	done    chan struct{}
+	// stopped holds the stops of executions this process did not run when they came (ARN ->
+	// the stop), for StopsMaxAge: a start of one picked up later runs only to be aborted.
+	stopMu     sync.Mutex
+	stopped    map[string]stopRequest
+	stopPruned time.Time
+
+	closeMu  sync.RWMutex
+	closed   bool
+	stopCons jetstream.ConsumeContext
+	done     chan struct{}
 
 	written, dropped atomic.Int64
 }
@@ -92,6 +105,7 @@ type write struct {
 	msg     *nats.Msg
 	subject string // history subject of line
 	line    []byte
+	ttl     string // the history message's Nats-TTL, if any
 }
 
 // run is an execution this process runs.
@@ -99,6 +113,31 @@ type run struct {
 	cancel context.CancelCauseFunc
 	sink   *sink
 	rec    Record
+
+	stopDate float64 // a stop's date, when stopped before it ran
+
+	// The RUNNING record is written only for an execution still running flushAfter after it
+	// began (most end sooner, and their terminal record is the one that counts): one write a
+	// short execution, not two. mu orders it before the terminal record.
+	mu    sync.Mutex
+	ended bool
+	timer *time.Timer
+	r     *Recorder
+	k     string // the execution's subject suffix
+	ttl   string // its records' Nats-TTL (TagRecordsMaxAge), if any
+}
+
+// stillRunning writes the RUNNING record of an execution that has not ended, and hands its
+// first history events to the writer (so that a follower sees a waiting execution's events).
+func (ru *run) stillRunning() {
+	ru.mu.Lock()
+	if !ru.ended {
+		ru.r.enqueue(write{msg: ru.r.recordMsg(ru.k, &ru.rec, ru.ttl)})
+	}
+	ru.mu.Unlock()
+	if ru.sink != nil {
+		ru.sink.flush()
+	}
 }
 
 var _ executor.Recorder = (*Recorder)(nil)
@@ -114,7 +153,7 @@ func NewRecorder(cfg Config) (*Recorder, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := &Recorder{cfg: cfg, q: make(chan write, cfg.Queue), done: make(chan struct{})}
+	r := &Recorder{cfg: cfg, q: make(chan write, cfg.Queue), done: make(chan struct{}), stopped: map[string]stopRequest{}}
 	js, err := jetstream.New(cfg.NC,
 		jetstream.WithPublishAsyncMaxPending(4096),
 		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
@@ -127,16 +166,41 @@ func NewRecorder(cfg Config) (*Recorder, error) {
 	return r, nil
 }
 
-// Start creates the streams when missing, listens for stops and starts the writer.
+// Start creates the streams when missing, reads the stops kept (and those to come) and starts
+// the writer. It returns once the stops kept have been read, so a start stopped while queued is
+// known before this process runs anything.
 func (r *Recorder) Start(ctx context.Context) error {
 	if err := Ensure(ctx, r.js, r.cfg); err != nil {
 		return err
 	}
-	sub, err := r.cfg.NC.Subscribe(r.cfg.prefix()+".stop.>", r.onStop)
+	cons, err := r.js.OrderedConsumer(ctx, r.cfg.StopsStream(), jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
 	if err != nil {
-		return fmt.Errorf("records: stop subscription: %w", err)
+		return fmt.Errorf("records: reading stops: %w", err)
 	}
-	r.stopSub = sub
+	kept := cons.CachedInfo().NumPending
+	var seen atomic.Uint64
+	var once sync.Once
+	caught := make(chan struct{})
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		r.onStop(m.Data())
+		// Caught up at the last stop kept (or at none left: one may age out meanwhile).
+		meta, err := m.Metadata()
+		if seen.Add(1) >= kept || err == nil && meta.NumPending == 0 {
+			once.Do(func() { close(caught) })
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("records: reading stops: %w", err)
+	}
+	r.stopCons = cc
+	if kept > 0 {
+		select {
+		case <-caught:
+		case <-ctx.Done():
+			cc.Stop()
+			return fmt.Errorf("records: reading the %d stops kept: %w", kept, ctx.Err())
+		}
+	}
 	go r.writer()
 	return nil
 }
@@ -162,8 +226,8 @@ func (r *Recorder) Close(ctx context.Context) error {
 	r.closed = true
 	close(r.q)
 	r.closeMu.Unlock()
-	if r.stopSub != nil {
-		_ = r.stopSub.Unsubscribe()
+	if r.stopCons != nil {
+		r.stopCons.Stop()
 		<-r.done
 	}
 	select {
@@ -232,7 +296,11 @@ func (r *Recorder) publish(batch []write) {
 	for i, w := range batch {
 		switch {
 		case w.msg == nil:
-			r.send(&nats.Msg{Subject: w.subject, Data: w.line})
+			m := &nats.Msg{Subject: w.subject, Data: w.line}
+			if w.ttl != "" {
+				m.Header = nats.Header{jetstream.MsgTTLHeader: []string{w.ttl}}
+			}
+			r.send(m)
 		case lastRecord[w.msg.Subject] == i:
 			r.send(w.msg)
 		}
@@ -291,19 +359,35 @@ func (r *Recorder) Begin(ctx context.Context, b executor.Begin) (context.Context
 		// from it whatever its end, so that the kept history is the execution's whole.
 		level = levelAll
 	}
+	recTTL, histTTL := ttlTag(b.Machine.Tags, TagRecordsMaxAge), ttlTag(b.Machine.Tags, TagHistoryMaxAge)
 	rec := recordOf(r.cfg.Layout, b.Start, b.Result, data)
 	rec.Status = "RUNNING"
 	rec.Revision, rec.NotRedrivable = b.Revision, notRedrivableReason(level, data)
 	if redrive > 0 {
 		rec.RedriveCount, rec.RedriveDate, rec.RedriveTokens = redrive, epoch(b.Start.Date), tokens
 	}
-	r.enqueue(write{msg: r.recordMsg(k, &rec)})
 	ctx, cancel := context.WithCancelCause(ctx)
-	ru := &run{cancel: cancel, rec: rec}
+	ru := &run{cancel: cancel, rec: rec, r: r, k: k, ttl: recTTL}
 	if level > levelOff {
-		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data}
+		ru.sink = &sink{r: r, subject: r.cfg.historySubject(k), level: level, data: data, ttl: histTTL}
 	}
+	// Registered as running and checked for a stop at once (onStop does both under the same
+	// lock), so a stop is never missed: one that came before is applied now, one after
+	// cancels the run.
+	r.stopMu.Lock()
+	stop, stopped := r.stopped[rec.ExecutionArn]
 	r.running.Store(rec.ExecutionArn, ru)
+	r.stopMu.Unlock()
+	if stopped {
+		// Stopped while its start was queued: it runs aborted from its first event, so its
+		// history is AWS's (ExecutionStarted, ExecutionAborted) and its result and record
+		// are ABORTED with the stop's error, cause and date.
+		ru.stopDate = stop.StopDate
+		cancel(&engine.Abort{Name: stop.Error, Cause: stop.Cause})
+	}
+	ru.mu.Lock() // End may come before AfterFunc returns
+	ru.timer = time.AfterFunc(flushAfter, ru.stillRunning)
+	ru.mu.Unlock()
 	if ru.sink == nil {
 		return ctx, nil, nil
 	}
@@ -319,15 +403,27 @@ func (r *Recorder) End(res *wire.Result) {
 	}
 	k := key(machine, name, id)
 	var rec Record
+	var tail []byte
+	ttl := ""
 	if v, found := r.running.LoadAndDelete(res.ExecutionArn); found {
 		ru := v.(*run)
+		ttl = ru.ttl
+		ru.mu.Lock()
+		ru.ended = true
+		ru.timer.Stop()
+		ru.mu.Unlock()
 		ru.cancel(nil)
 		rec = ru.rec
 		if ru.sink != nil {
-			ru.sink.end(res.Status == "SUCCEEDED")
+			// The last events ride in the terminal record when they would be kept as long.
+			attach := ru.sink.ttl == ru.ttl && dur(r.cfg.HistoryMaxAge, DefaultMaxAge) == dur(r.cfg.MaxAge, DefaultMaxAge)
+			tail = ru.sink.end(res.Status == "SUCCEEDED", attach)
 		}
 		data := rec.InputDetails != nil && rec.InputDetails.Included
 		rec.Status, rec.StopDate, rec.Error, rec.Cause = res.Status, res.StopDate, res.Error, res.Cause
+		if ru.stopDate > 0 && res.Status == "ABORTED" {
+			rec.StopDate = ru.stopDate // when StopExecution said it stopped
+		}
 		rec.StateMachineArn = r.cfg.Layout.StateMachineArn(machine)
 		if res.Status == "SUCCEEDED" {
 			rec.OutputDetails = &wire.PayloadDetails{Included: data}
@@ -345,32 +441,73 @@ func (r *Recorder) End(res *wire.Result) {
 		in := res.Input
 		rec.Input, rec.InputDetails = &in, &wire.PayloadDetails{Included: true}
 	}
-	r.enqueue(write{msg: r.recordMsg(k, &rec)})
+	m := r.recordMsg(k, &rec, ttl)
+	if len(tail) > 0 {
+		m.Data = append(append(m.Data, '\n'), tail...)
+	}
+	r.enqueue(write{msg: m})
 }
 
-// onStop cancels the execution a stop names, if this process runs it.
-func (r *Recorder) onStop(m *nats.Msg) {
+// onStop cancels the execution a stop names if this process runs it, else remembers the stop
+// (for StopsMaxAge) in case its start is picked up here later.
+func (r *Recorder) onStop(data []byte) {
 	var req stopRequest
-	if json.Unmarshal(m.Data, &req) != nil {
+	if json.Unmarshal(data, &req) != nil || req.ExecutionArn == "" {
 		return
 	}
-	if v, ok := r.running.Load(req.ExecutionArn); ok {
+	r.stopMu.Lock()
+	v, running := r.running.Load(req.ExecutionArn)
+	if !running {
+		now := time.Now()
+		if now.Sub(r.stopPruned) > time.Minute || len(r.stopped) >= StopsMaxMsgs {
+			r.stopPruned = now
+			for arn, s := range r.stopped {
+				if now.Sub(s.received) > StopsMaxAge || len(r.stopped) >= StopsMaxMsgs {
+					delete(r.stopped, arn)
+				}
+			}
+		}
+		req.received = now
+		r.stopped[req.ExecutionArn] = req
+	}
+	r.stopMu.Unlock()
+	if running {
 		v.(*run).cancel(&engine.Abort{Name: req.Error, Cause: req.Cause})
 	}
 }
 
 // stopRequest is the body of a stop message.
 type stopRequest struct {
-	ExecutionArn string `json:"executionArn"`
-	Error        string `json:"error,omitempty"`
-	Cause        string `json:"cause,omitempty"`
+	ExecutionArn string  `json:"executionArn"`
+	Error        string  `json:"error,omitempty"`
+	Cause        string  `json:"cause,omitempty"`
+	StopDate     float64 `json:"stopDate,omitempty"`
+
+	received time.Time
 }
 
-func (r *Recorder) recordMsg(k string, rec *Record) *nats.Msg {
+func (r *Recorder) recordMsg(k string, rec *Record, ttl string) *nats.Msg {
 	m := nats.NewMsg(r.cfg.recordSubject(k))
 	m.Data, _ = json.Marshal(rec)
 	rec.headers(m.Header)
+	if ttl != "" {
+		m.Header.Set(jetstream.MsgTTLHeader, ttl)
+	}
 	return m
+}
+
+// ttlTag reads a max-age tag as a Nats-TTL header value (whole seconds, at least 1); "" when
+// the tag is missing or not a duration of a second or more.
+func ttlTag(tags map[string]string, tag string) string {
+	v, ok := tags[tag]
+	if !ok {
+		return ""
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Second {
+		return ""
+	}
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // settings reads a machine's history level and data setting from its tags, else the defaults.

@@ -157,6 +157,11 @@ func TestRecordsAndHistory(t *testing.T) {
 	if got := strings.Join(types(t, st, b1.ExecutionArn), ","); got != "ExecutionStarted,FailStateEntered,ExecutionFailed" {
 		t.Fatalf("history %s", got)
 	}
+	// (Built only at the end, when it failed: with their details and data.)
+	if evs, _ := st.History(ctx, b1.ExecutionArn); !strings.Contains(string(evs[0]), `"executionStartedEventDetails":{"input":"{}"`) ||
+		!strings.Contains(string(evs[2]), `"executionFailedEventDetails":{"error":"Oops","cause":"on purpose"}`) {
+		t.Fatalf("the failed execution's events: %s", evs)
+	}
 	// OFF: the record, no history. Data false: neither input nor output.
 	q1, _ := client.StartSync(ctx, env.NC, env.Layout, "quiet", nil, client.StartOptions{})
 	n1, _ := client.StartSync(ctx, env.NC, env.Layout, "nodata", []byte(`{"secret":1}`), client.StartOptions{})
@@ -273,5 +278,201 @@ func TestListBeforeAnyExecution(t *testing.T) {
 	list, err := st.List(context.Background(), "ok", records.ListFilter{})
 	if err != nil || len(list) != 0 {
 		t.Fatalf("List on an empty records stream: %v, %v", list, err)
+	}
+}
+
+// TestStopQueuedStart: StopExecution of an execution whose start is still queued in
+// STEPJET_EXECUTIONS, with no executor running, then with one busy: it ends ABORTED (result,
+// record with the stop's date, history ExecutionStarted then ExecutionAborted) and never runs,
+// when an executor started later, or one already running, picks the start up. An ARN with no
+// start queued is still ErrNotFound.
+func TestStopQueuedStart(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "quick", passDef, nil)
+	putMachine(t, env, "slow", waitDef, nil)
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	if err := records.Ensure(context.Background(), env.JS, st.Config()); err != nil {
+		t.Fatal(err)
+	}
+	results := env.WatchResults()
+	ctx := context.Background()
+	check := func(arn string, stopDate float64) {
+		t.Helper()
+		// Stop's own record first (no input), then the executor's.
+		var rec records.Record
+		until(t, "the executor's record of the stopped start", func() bool {
+			rec, _, _ = st.Get(context.Background(), arn)
+			return rec.Input != nil
+		})
+		if rec.Status != "ABORTED" || rec.Error != "Ops.Cancelled" || rec.Cause != "while queued" || rec.StopDate != stopDate {
+			t.Errorf("record %+v", rec)
+		}
+		until(t, "the history of the stopped start", func() bool {
+			return strings.Join(types(t, st, arn), ",") == "ExecutionStarted,ExecutionAborted"
+		})
+	}
+
+	// No executor runs: the start waits in the stream.
+	queued, err := client.StartAsync(ctx, env.JS, env.Layout, "quick", []byte(`{"n":1}`), client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := strings.Replace(queued.ExecutionArn, queued.ExecutionArn[len(queued.ExecutionArn)-4:], "beef", 1)
+	if _, err := st.Stop(ctx, unknown, "", "", time.Now()); err != records.ErrNotFound {
+		t.Fatalf("stopping an execution never started: %v", err)
+	}
+	rec, err := st.Stop(ctx, queued.ExecutionArn, "Ops.Cancelled", "while queued", time.Now())
+	if err != nil || rec.Status != "ABORTED" {
+		t.Fatalf("stopping a queued start: %+v, %v", rec, err)
+	}
+	if got, _, err := st.Get(ctx, queued.ExecutionArn); err != nil || got.Status != "ABORTED" {
+		t.Fatalf("the stopped start's record: %+v, %v", got, err)
+	}
+	// An executor that starts afterwards (its own connection: another process) learns of the
+	// stop from STEPJET_STOPS before it runs anything.
+	startRecorded(t, env, env.Connect(), executor.Config{MaxInFlight: 1})
+	r := results.Wait(t, 1, 20*time.Second)[0]
+	if r.ExecutionArn != queued.ExecutionArn || r.Status != "ABORTED" || r.Error != "Ops.Cancelled" || r.Cause != "while queued" {
+		t.Fatalf("result %+v", r)
+	}
+	check(queued.ExecutionArn, rec.StopDate)
+
+	// The executor runs one execution at a time and is busy: the next start waits.
+	busy, err := client.StartAsync(ctx, env.JS, env.Layout, "slow", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, st, busy.ExecutionArn, "RUNNING")
+	behind, err := client.StartAsync(ctx, env.JS, env.Layout, "quick", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err = st.Stop(ctx, behind.ExecutionArn, "Ops.Cancelled", "while queued", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Stop(ctx, busy.ExecutionArn, "", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rs := results.Wait(t, 2, 20*time.Second)
+	for _, r := range rs {
+		if r.Status != "ABORTED" {
+			t.Errorf("result %+v", r)
+		}
+	}
+	check(behind.ExecutionArn, rec.StopDate)
+}
+
+// TestRetentionPerMachine: a machine tagged stepjet:records-max-age and stepjet:history-max-age
+// keeps its records and history that long (each message's JetStream TTL), shorter than the
+// streams' MaxAge; another machine's stay. Streams made before TTLs were allowed are updated in
+// place to allow them.
+func TestRetentionPerMachine(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	cfg := records.Config{NC: env.NC, Memory: true}
+	for _, sc := range cfg.Streams() { // as an earlier stepjet made them
+		sc.AllowMsgTTL = false
+		if _, err := env.JS.CreateStream(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	putMachine(t, env, "brief", passDef, map[string]string{records.TagRecordsMaxAge: "1s", records.TagHistoryMaxAge: "1s"})
+	putMachine(t, env, "kept", passDef, map[string]string{records.TagRecordsMaxAge: "soon"}) // not a duration: ignored
+	startRecorded(t, env, env.Connect(), executor.Config{})
+	for _, name := range []string{cfg.RecordsStream(), cfg.HistoryStream()} {
+		s, err := env.JS.Stream(ctx, name)
+		if err != nil || !s.CachedInfo().Config.AllowMsgTTL {
+			t.Fatalf("%s does not allow message TTLs after Start: %v", name, err)
+		}
+	}
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	results := env.WatchResults()
+	brief, err := client.StartAsync(ctx, env.JS, env.Layout, "brief", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := client.StartAsync(ctx, env.JS, env.Layout, "kept", nil, client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results.Wait(t, 2, 20*time.Second)
+	until(t, "the brief machine's record and history to be stored", func() bool {
+		rec, _, err := st.Get(ctx, brief.ExecutionArn)
+		evs, _ := st.History(ctx, brief.ExecutionArn)
+		return err == nil && rec.Status == "SUCCEEDED" && len(evs) > 0
+	})
+	until(t, "the brief machine's record and history to expire", func() bool {
+		_, _, err := st.Get(ctx, brief.ExecutionArn)
+		evs, herr := st.History(ctx, brief.ExecutionArn)
+		return err == records.ErrNotFound && herr == nil && len(evs) == 0
+	})
+	if rec := waitStatus(t, st, kept.ExecutionArn, "SUCCEEDED"); rec.Name == "" {
+		t.Fatalf("record %+v", rec)
+	}
+	if ty := types(t, st, kept.ExecutionArn); len(ty) == 0 {
+		t.Fatal("the kept machine's history expired")
+	}
+}
+
+// TestShortExecutionIsOneWrite: an execution that ends before its first flush is stored as one
+// message, its terminal record carrying its whole history: no RUNNING record, no message in
+// STEPJET_HISTORY, and GetExecutionHistory's events all there, in order.
+func TestShortExecutionIsOneWrite(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "quick", passDef, nil)
+	_, rec := startRecorded(t, env, env.Connect(), executor.Config{})
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	results := env.WatchResults()
+	ctx := context.Background()
+	s, err := client.StartAsync(ctx, env.JS, env.Layout, "quick", []byte(`{"n":1}`), client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results.Wait(t, 1, 20*time.Second)
+	waitStatus(t, st, s.ExecutionArn, "SUCCEEDED")
+	if got := strings.Join(types(t, st, s.ExecutionArn), ","); got != "ExecutionStarted,PassStateEntered,PassStateExited,ExecutionSucceeded" {
+		t.Fatalf("history %s", got)
+	}
+	if w := rec.Stats().Written; w != 1 {
+		t.Errorf("%d messages written for one short execution, want 1", w)
+	}
+	hs, err := env.JS.Stream(ctx, st.Config().HistoryStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := hs.Info(ctx); info.State.Msgs != 0 {
+		t.Errorf("%d history messages stored besides the record", info.State.Msgs)
+	}
+}
+
+// TestErrorLevelLongHistory: at level ERROR an execution of more events than are kept unbuilt
+// (a Map of 100 iterations, then a failure) keeps every event, in order, with its details.
+func TestErrorLevelLongHistory(t *testing.T) {
+	env := testenv.New(t)
+	putMachine(t, env, "many", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+		"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"Next":"F"},
+		"F":{"Type":"Fail","Error":"Late","Cause":"after the map"}}}`, map[string]string{records.TagHistory: "ERROR"})
+	startRecorded(t, env, env.Connect(), executor.Config{})
+	st := records.NewStore(env.JS, records.Config{NC: env.NC})
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = `{"i":` + strings.Repeat("1", 1+i%3) + `}`
+	}
+	s, err := client.StartSync(context.Background(), env.NC, env.Layout, "many", []byte(`{"items":[`+strings.Join(items, ",")+`]}`), client.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, st, s.ExecutionArn, "FAILED")
+	var ty []string
+	until(t, "the whole history", func() bool { ty = types(t, st, s.ExecutionArn); return len(ty) > 400 }) // (types checks the ids: 1, 2, 3, …)
+	if ty[0] != "ExecutionStarted" || ty[len(ty)-1] != "ExecutionFailed" {
+		t.Fatalf("history from %s to %s", ty[0], ty[len(ty)-1])
+	}
+	evs, _ := st.History(context.Background(), s.ExecutionArn)
+	for _, ev := range evs {
+		if strings.Contains(string(ev), `"PassStateEntered"`) && !strings.Contains(string(ev), `"input":"{\"i\":`) {
+			t.Fatalf("an event without its details: %s", ev)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -161,10 +162,38 @@ func (s *Store) Redrive(ctx context.Context, rec Record, seq uint64, token strin
 			next.RedriveTokens = next.RedriveTokens[len(next.RedriveTokens)-maxTokens:]
 		}
 	}
-	if err := s.replace(ctx, key(machine, name, id), &next, seq); err != nil {
+	k := key(machine, name, id)
+	if err := s.keepTail(ctx, k, rec.ExecutionArn, seq, next.RedriveCount); err != nil {
+		return rec, err
+	}
+	if err := s.replace(ctx, k, &next, seq); err != nil {
 		return rec, err
 	}
 	return next, nil
+}
+
+// keepTail moves the last history events that the terminal record at seq carries (Recorder.End
+// writes a short execution's events there) into the history stream, before a redrive replaces
+// that record: otherwise they would be lost with it. The message id makes concurrent redrives
+// of the same run store them once; History skips tail events the stream already holds, so a
+// redrive refused after this still reads each event once.
+func (s *Store) keepTail(ctx context.Context, k, arn string, seq uint64, redrive int) error {
+	st, err := s.js.Stream(ctx, s.cfg.RecordsStream())
+	if err != nil {
+		return err
+	}
+	m, err := st.GetMsg(ctx, seq)
+	if err != nil {
+		return err
+	}
+	_, tail := splitRecord(m.Data)
+	if len(bytes.TrimSpace(tail)) == 0 {
+		return nil
+	}
+	hm := nats.NewMsg(s.cfg.historySubject(k))
+	hm.Data = tail
+	_, err = s.js.PublishMsg(ctx, hm, jetstream.WithMsgID(arn+":tail:"+strconv.Itoa(redrive)))
+	return err
 }
 
 // Restore puts back rec, replacing the record a failed redrive stored (newRec), unless it

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/wire"
+	"github.com/tidwall/gjson"
 )
 
 // ErrNotFound is an execution with no record (never run here, or past retention).
@@ -57,11 +58,22 @@ func get(ctx context.Context, js jetstream.JetStream, cfg Config, k string) (Rec
 		return Record{}, 0, err
 	}
 	var rec Record
-	if err := json.Unmarshal(m.Data, &rec); err != nil {
+	body, _ := splitRecord(m.Data)
+	if err := json.Unmarshal(body, &rec); err != nil {
 		return Record{}, 0, fmt.Errorf("records: record of %s: %w", k, err)
 	}
 	rec.readRedriveHeaders(m.Header)
 	return rec, m.Sequence, nil
+}
+
+// splitRecord splits a record message's body into the record (JSON on one line: encoding/json
+// writes no newline) and the execution's last history events (NDJSON) a terminal record may
+// carry after it.
+func splitRecord(data []byte) (record, tail []byte) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return data[:i], data[i+1:]
+	}
+	return data, nil
 }
 
 // ListFilter narrows a listing.
@@ -197,15 +209,41 @@ func (s *Store) History(ctx context.Context, arn string) ([]json.RawMessage, err
 	if !ok {
 		return nil, ErrNotFound
 	}
+	k := key(machine, name, id)
 	var out []json.RawMessage
-	err := scan(ctx, s.js, s.cfg.HistoryStream(), s.cfg.historySubject(key(machine, name, id)), false, func(m jetstream.Msg) {
-		for _, l := range bytes.Split(m.Data(), []byte("\n")) {
-			if len(l) > 0 {
-				out = append(out, json.RawMessage(l))
+	var last int64 // the highest event id read: a record's tail may repeat what a redrive moved
+	lines := func(b []byte) {
+		for _, l := range bytes.Split(b, []byte("\n")) {
+			if len(l) == 0 {
+				continue
 			}
+			if id := gjson.GetBytes(l, "id").Int(); id > last {
+				last = id
+			} else if id > 0 {
+				continue
+			}
+			out = append(out, json.RawMessage(l))
 		}
-	})
-	return out, err
+	}
+	err := scan(ctx, s.js, s.cfg.HistoryStream(), s.cfg.historySubject(k), false, func(m jetstream.Msg) { lines(m.Data()) })
+	if err != nil {
+		return out, err
+	}
+	// The last events, carried by the terminal record (Recorder.End).
+	rs, err := s.js.Stream(ctx, s.cfg.RecordsStream())
+	if err != nil {
+		return out, err
+	}
+	m, err := rs.GetLastMsgForSubject(ctx, s.cfg.recordSubject(k))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	_, tail := splitRecord(m.Data)
+	lines(tail)
+	return out, nil
 }
 
 // scan reads every message of filter (the last per subject when lastPer), through an
@@ -258,11 +296,14 @@ func scan(ctx context.Context, js jetstream.JetStream, stream, filter string, la
 // ErrNotRunning is a stop of an execution whose record is terminal already.
 var ErrNotRunning = errors.New("records: the execution is not running")
 
-// Stop stops a RUNNING execution: it stores its ABORTED record (only if the record is still
-// the RUNNING one it read, so an execution that ended meanwhile keeps its status) and tells
-// every executor, the one running it cancels it (its ExecutionAborted event and ABORTED result
-// follow). It returns the record as it stands: ErrNotRunning with the terminal record when it
-// had ended.
+// Stop stops an execution that has not ended: it stores its ABORTED record (only if the
+// record is still the one it read, so an execution that ended meanwhile keeps its status) and
+// stores the stop in STEPJET_STOPS, which every executor reads: the one running it cancels it
+// (its ExecutionAborted event and ABORTED result follow), and one that picks its start up later
+// runs it aborted from its first event. An execution with no record yet is one whose start is
+// still queued in STEPJET_EXECUTIONS (or that began less than 200 ms ago): Stop finds the start
+// there, else it is ErrNotFound. It returns the record as it stands: ErrNotRunning with the
+// terminal record when it had ended.
 func (s *Store) Stop(ctx context.Context, arn, errName, cause string, now time.Time) (Record, error) {
 	machine, name, id, ok := s.cfg.ExecutionArn(arn)
 	if !ok {
@@ -271,7 +312,17 @@ func (s *Store) Stop(ctx context.Context, arn, errName, cause string, now time.T
 	k := key(machine, name, id)
 	for attempt := 0; attempt < 5; attempt++ {
 		rec, seq, err := get(ctx, s.js, s.cfg, k)
-		if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			var st wire.Start
+			if st, err = s.queuedStart(ctx, machine, arn); err != nil {
+				return Record{}, err
+			}
+			// Its record as far as the start tells it, without the input (the machine's tags,
+			// which say whether data is kept, are the executor's to read): the executor that
+			// picks the start up writes the full one.
+			rec = recordOf(s.cfg.Layout, st, &wire.Result{ExecutionArn: arn, Name: st.Name, StartDate: epoch(st.Date), TraceHeader: st.TraceParent}, false)
+			rec.Status = "RUNNING"
+		} else if err != nil {
 			return rec, err
 		}
 		if rec.Status != "RUNNING" {
@@ -281,7 +332,7 @@ func (s *Store) Stop(ctx context.Context, arn, errName, cause string, now time.T
 		m := nats.NewMsg(s.cfg.recordSubject(k))
 		m.Data, _ = json.Marshal(&rec)
 		rec.headers(m.Header)
-		_, err = s.js.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seq))
+		_, err = s.js.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seq)) // 0: no record yet
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
 			continue // the record changed under us: read it again
@@ -289,13 +340,53 @@ func (s *Store) Stop(ctx context.Context, arn, errName, cause string, now time.T
 		if err != nil {
 			return rec, err
 		}
-		b, _ := json.Marshal(stopRequest{ExecutionArn: arn, Error: errName, Cause: cause})
-		if err := s.cfg.NC.Publish(s.cfg.StopSubject(machine), b); err != nil {
+		b, _ := json.Marshal(stopRequest{ExecutionArn: arn, Error: errName, Cause: cause, StopDate: rec.StopDate})
+		if _, err := s.js.Publish(ctx, s.cfg.StopSubject(machine), b); err != nil {
 			return rec, err
 		}
 		return rec, nil
 	}
 	return Record{}, errors.New("records: the record kept changing while stopping it")
+}
+
+// maxQueuedScan bounds how many queued starts of a machine a stop reads to find its own.
+const maxQueuedScan = 1_000_000
+
+// queuedStart finds the start of execution arn among machine's starts still in
+// STEPJET_EXECUTIONS (a work queue: those not yet run to their end), oldest first. It reads
+// them one by one, so a stop of a queued start costs a read per start queued before it; stops
+// are rare and the hot path pays nothing for them.
+func (s *Store) queuedStart(ctx context.Context, machine, arn string) (wire.Start, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	l := s.cfg.Layout
+	st, err := s.js.Stream(ctx, l.ExecutionsStream())
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return wire.Start{}, ErrNotFound
+	}
+	if err != nil {
+		return wire.Start{}, err
+	}
+	subject := l.StartSubject(machine)
+	seq := uint64(1)
+	for range maxQueuedScan {
+		m, err := st.GetMsg(ctx, seq, jetstream.WithGetMsgSubject(subject))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return wire.Start{}, ErrNotFound
+		}
+		if err != nil {
+			return wire.Start{}, fmt.Errorf("records: looking for the queued start: %w", err)
+		}
+		seq = m.Sequence + 1
+		if h := m.Header.Get(wire.HeaderExecutionArn); h != "" && h != arn {
+			continue // (the decoder accepts the header's ARN or refuses the start)
+		}
+		start, err := l.DecodeStart(m.Subject, m.Header, m.Data, m.Time, m.Sequence)
+		if err == nil && start.Arn == arn {
+			return start, nil
+		}
+	}
+	return wire.Start{}, ErrNotFound
 }
 
 // Layout is the store's layout.
