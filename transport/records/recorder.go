@@ -410,7 +410,9 @@ func (r *Recorder) End(res *wire.Result) {
 		ttl = ru.ttl
 		ru.mu.Lock()
 		ru.ended = true
-		ru.timer.Stop()
+		if ru.timer != nil { // nil for a run stopped before it began (Begin)
+			ru.timer.Stop()
+		}
 		ru.mu.Unlock()
 		ru.cancel(nil)
 		rec = ru.rec

@@ -183,6 +183,9 @@ func (s *Store) keepTail(ctx context.Context, k, arn string, seq uint64, redrive
 		return err
 	}
 	m, err := st.GetMsg(ctx, seq)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return ErrRecordChanged // replaced since it was read
+	}
 	if err != nil {
 		return err
 	}
