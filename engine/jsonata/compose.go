@@ -187,17 +187,27 @@ func (c *composite) appendMerge(sc *Scope, buf []byte) ([]byte, bool, bool) {
 		return buf, false, false // a binding named merge: gnata says what calling it does
 	}
 	mark := len(buf)
-	var m merged
+	// The Scope's scratch space, taken so that a $merge nested in this one makes its own.
+	m := sc.merge
+	sc.merge = merged{}
+	m.keys, m.vals = m.keys[:0], m.vals[:0]
+	ok := true
 	for _, part := range c.parts {
-		var ok bool
-		if part.kind == compPath {
+		switch part.kind {
+		case compPath:
 			buf, ok = m.addPath(sc, part.path, buf)
-		} else {
+		case compObject:
+			buf, ok = m.addObject(sc, part, buf)
+		default:
 			buf, ok = m.addComposite(sc, part, buf)
 		}
 		if !ok {
-			return buf[:mark], false, false
+			break
 		}
+	}
+	if !ok {
+		sc.merge = m
+		return buf[:mark], false, false
 	}
 	// The members' JSON sits in buf after mark; the object goes after it, then moves down.
 	end := len(buf)
@@ -212,6 +222,7 @@ func (c *composite) appendMerge(sc *Scope, buf []byte) ([]byte, bool, bool) {
 	}
 	buf = append(buf, '}')
 	n := copy(buf[mark:], buf[end:])
+	sc.merge = m
 	return buf[:mark+n], true, true
 }
 
@@ -269,6 +280,26 @@ func (m *merged) addPath(sc *Scope, pp *plainPath, buf []byte) ([]byte, bool) {
 			return buf, false
 		}
 		m.set(mem.key, span{start, len(buf)})
+	}
+	return buf, true
+}
+
+// addObject adds the members of the object constructor c, writing each value once: its keys
+// are literal and distinct, and a member whose value is undefined is left out, as from the
+// object c writes.
+func (m *merged) addObject(sc *Scope, c *composite, buf []byte) ([]byte, bool) {
+	for i, key := range c.keys {
+		start := len(buf)
+		var defined, handled bool
+		buf, defined, handled = c.parts[i].appendEval(sc, buf)
+		if !handled {
+			return buf, false
+		}
+		if !defined {
+			buf = buf[:start]
+			continue
+		}
+		m.set(key, span{start, len(buf)})
 	}
 	return buf, true
 }

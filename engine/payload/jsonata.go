@@ -108,11 +108,11 @@ func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte,
 	buf := t.buffer()
 	buf = append(buf, t.parts[0]...)
 	for i, e := range t.holes {
-		v, err := e.eval(ctx, b)
-		if err != nil {
+		// A JSONata value is written compact and never empty: it goes straight into buf.
+		var err error
+		if buf, err = e.appendEval(ctx, buf, b); err != nil {
 			return nil, err
 		}
-		buf = appendValue(buf, v)
 		buf = append(buf, t.parts[i+1]...)
 	}
 	t.remember(len(buf))
@@ -185,10 +185,18 @@ func (e *Expression) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byt
 
 // eval is Eval under ctx.
 func (e *Expression) eval(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
-	var v []byte
-	var defined bool
-	var err error
-	v, defined, err = e.expr.EvalContext(ctx, b)
+	v, defined, err := e.expr.EvalContext(ctx, b)
+	return e.result(v, defined, err)
+}
+
+// appendEval is eval appending the value to buf.
+func (e *Expression) appendEval(ctx context.Context, buf []byte, b jsonata.Bindings) ([]byte, error) {
+	v, defined, err := e.expr.AppendEvalContext(ctx, buf, b)
+	return e.result(v, defined, err)
+}
+
+// result is what eval returns for what the expression gave.
+func (e *Expression) result(v []byte, defined bool, err error) ([]byte, error) {
 	if err == jsonata.ErrUnsupportedResult {
 		return nil, &failure.Error{Name: failure.QueryEvaluationError, Cause: jsonata.UnsupportedSentence(e.src, e.field)}
 	}

@@ -1,0 +1,32 @@
+package jsonata
+
+import "sync/atomic"
+
+// fastPathsOff turns off every way Eval answers without running gnata on the whole
+// expression (plain paths, composites, conditions, substituted paths), process-wide.
+var fastPathsOff atomic.Bool
+
+// SetFastPaths turns the raw-JSON fast paths on (the default) or off for the whole process.
+// It exists for differential tests: with them off, every expression runs through the
+// evaluator, which is what the fast paths must match byte for byte
+// (engine's TestJSONataFastPathsMatchEvaluator). Nothing else should call it.
+func SetFastPaths(on bool) { fastPathsOff.Store(!on) }
+
+// sizeHint remembers the length of an expression's last result, so that the next result's
+// buffer is allocated once at the right size instead of grown by doubling.
+// It is read and written atomically (a plain int64, so that an Expr may still be copied).
+type sizeHint struct{ n int64 }
+
+func (h *sizeHint) buffer() []byte {
+	if n := atomic.LoadInt64(&h.n); n > 0 {
+		return make([]byte, 0, n)
+	}
+	return nil
+}
+
+// remember records the capacity a result needed; it shrinks only when far too large.
+func (h *sizeHint) remember(n int) {
+	if cur := atomic.LoadInt64(&h.n); int64(n) > cur || int64(n) < cur/4 {
+		atomic.StoreInt64(&h.n, int64(n))
+	}
+}
