@@ -38,16 +38,13 @@ func (r *stateRun) bindings() *bindings {
 
 // release hands b back for reuse once the phase is over: nothing may use b, its Scope, or
 // anything but the values its evaluations returned (which are their own) afterwards. A
-// bindings that is never released is simply collected.
+// bindings that is never released is simply collected. The Scope is Reset when next used:
+// it keeps what this phase indexed for the next (jsonata.Scope.Reset).
 func (b *bindings) release() {
-	sc := b.sc
-	if sc == nil {
-		sc = b.spare
+	if b.sc != nil {
+		b.spare = b.sc
 	}
-	if sc != nil {
-		sc.Reset(nil)
-	}
-	*b = bindings{spare: sc}
+	// The rest is overwritten when b is next taken; clearing it here would cost as much.
 	bindingsPool.Put(b)
 }
 

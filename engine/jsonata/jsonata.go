@@ -169,7 +169,12 @@ func (e *Expr) appendEval(ctx context.Context, buf []byte, b Bindings) (value []
 			return out, defined, nil
 		}
 	case e.comp != nil:
+		mark := len(buf)
 		if out, defined, handled := e.comp.appendEval(sc, buf); handled {
+			if defined && e.comp.kind == compMerge {
+				// What $merge writes is canonical: the next state, reading it, need not check.
+				sc.markCanon(out[mark:])
+			}
 			return out, defined, nil
 		}
 	case e.cond != nil:

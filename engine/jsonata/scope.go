@@ -31,8 +31,12 @@ type Scope struct {
 	// vars are the variables looked up, in order; past len, what a Reset kept for reuse.
 	vars   []namedVar
 	states statesDoc
-	// nodes index the objects and arrays plain paths have walked (rawindex.go).
+	// nodes index the objects and arrays plain paths have walked (rawindex.go), this phase's
+	// and those carried from the phase before.
 	nodes []rawNode
+	// canonNow and canonPrev are the results this phase and the one before wrote that are
+	// known canonical (markCanon).
+	canonNow, canonPrev []string
 	// keys and scratch are scratch space for writing values out.
 	keys    []string
 	scratch []byte
@@ -113,13 +117,16 @@ func NewScope(b Bindings) *Scope {
 	return s
 }
 
-// Reset makes s a fresh Scope over b, keeping its allocations.
+// Reset makes s a fresh Scope over b, keeping its allocations. What the phase before indexed
+// stays known for the documents it read, found by their memory: the engine never changes a
+// document, so the same bytes in the same place are the same JSON (rawindex.go). Use a new
+// Scope instead over Bindings whose values may change in place.
 func (s *Scope) Reset(b Bindings) {
 	s.b = b
 	s.vars = s.vars[:0]
 	s.states = statesDoc{fields: s.states.fields[:0], parts: s.states.parts[:0]}
 	s.states.members, _ = b.(StatesMembers)
-	s.nodes = s.nodes[:0]
+	s.carry()
 }
 
 // Lookup implements Bindings: it returns what the underlying Bindings gives, asking it only
