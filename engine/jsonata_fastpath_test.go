@@ -16,7 +16,12 @@ import (
 // testdata/cases) twice, with the JSONata fast paths on and with every expression run by the
 // evaluator, and requires the same status, output, error, cause and history event details,
 // byte for byte: the fast paths are an optimization, never a second semantics.
+//
+// With the fast paths on, every text marked canonical (read by the next phase without a
+// check) is checked, and one that is not fails the run.
 func TestJSONataFastPathsMatchEvaluator(t *testing.T) {
+	jsonata.CheckCanonicalMarks(true)
+	defer jsonata.CheckCanonicalMarks(false)
 	type outcome struct {
 		Status, Error, Cause string
 		Output               []byte

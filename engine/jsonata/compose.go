@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 )
@@ -175,14 +176,17 @@ func (c *composite) appendEval(sc *Scope, buf []byte) (out []byte, defined, hand
 		}
 		return append(buf, '}'), true, true
 	case compMerge:
-		return c.appendMerge(sc, buf)
+		return c.appendMerge(sc, buf, false)
 	}
 	return buf, false, false
 }
 
 // appendMerge is $merge: each object's members in turn, a key already there keeping its place
 // and taking the new value, as gnata's ordered objects do.
-func (c *composite) appendMerge(sc *Scope, buf []byte) ([]byte, bool, bool) {
+//
+// With index, the object written is also indexed in sc, as a document the next phase may read
+// (Scope.indexWritten): where its members are is known as they are written.
+func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool, bool) {
 	if v := sc.lookupVar("merge"); v.found {
 		return buf, false, false // a binding named merge: gnata says what calling it does
 	}
@@ -207,16 +211,34 @@ func (c *composite) appendMerge(sc *Scope, buf []byte) ([]byte, bool, bool) {
 			return buf, false, false
 		}
 	}
+	mark := len(buf)
 	buf = append(buf, '{')
+	members := sc.mergeIndex[:0]
 	for i, k := range m.keys {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
+		at := len(buf)
 		buf = appendString(buf, k)
+		key := textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}
 		buf = append(buf, ':')
+		val := textSpan{off: int32(len(buf) - mark)}
 		buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
+		val.end = int32(len(buf) - mark)
+		if index {
+			esc := int32(-1)
+			if int(key.end-key.off) != len(k) {
+				esc = 0 // escaped: written out below
+			}
+			members = append(members, rawMember{key: key, val: val, esc: esc, canon: true})
+		}
 	}
-	return append(buf, '}'), true, true
+	buf = append(buf, '}')
+	sc.mergeIndex = members
+	if index && len(buf)-mark <= math.MaxInt32 {
+		sc.indexWritten(buf[mark:], members, m.keys)
+	}
+	return buf, true, true
 }
 
 // merged collects $merge's members: each value's JSON is a span of buf.

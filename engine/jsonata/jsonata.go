@@ -168,13 +168,14 @@ func (e *Expr) appendEval(ctx context.Context, buf []byte, b Bindings) (value []
 		if out, defined, handled := e.path.appendEval(sc, buf); handled {
 			return out, defined, nil
 		}
+	case e.comp != nil && e.comp.kind == compMerge:
+		// What $merge writes is canonical, and indexed as it is written: the next state,
+		// reading it, need not check or scan it.
+		if out, defined, handled := e.comp.appendMerge(sc, buf, true); handled {
+			return out, defined, nil
+		}
 	case e.comp != nil:
-		mark := len(buf)
 		if out, defined, handled := e.comp.appendEval(sc, buf); handled {
-			if defined && e.comp.kind == compMerge {
-				// What $merge writes is canonical: the next state, reading it, need not check.
-				sc.markCanon(out[mark:])
-			}
 			return out, defined, nil
 		}
 	case e.cond != nil:

@@ -3,6 +3,7 @@ package jsonata
 import (
 	"math"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -165,21 +166,8 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 			return n
 		}
 	}
-	var n *rawNode
-	if len(s.nodes) < maxRawNodes {
-		switch {
-		case len(s.nodes) < cap(s.nodes):
-			s.nodes = s.nodes[:len(s.nodes)+1] // reuse the slices of a node from before a Reset
-		case s.nodes == nil:
-			s.nodes = make([]rawNode, 1, 8)
-		default:
-			s.nodes = append(s.nodes, rawNode{})
-		}
-		n = &s.nodes[len(s.nodes)-1]
-	} else {
-		n = &rawNode{}
-	}
-	n.text, n.carried = text, false
+	n := s.newNode()
+	n.text = text
 	if (canon || s.isCanon(text)) && n.buildCanon(text) {
 		return n
 	}
@@ -191,6 +179,68 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 	n.build(&p, &s.scratch, &s.keys)
 	n.ok = n.ok && p.atEnd()
 	return n
+}
+
+// newNode returns an empty node in the index, reusing the slices of one from before a Reset.
+func (s *Scope) newNode() *rawNode {
+	var n *rawNode
+	if len(s.nodes) < maxRawNodes {
+		switch {
+		case len(s.nodes) < cap(s.nodes):
+			s.nodes = s.nodes[:len(s.nodes)+1]
+		case s.nodes == nil:
+			s.nodes = make([]rawNode, 1, 8)
+		default:
+			s.nodes = append(s.nodes, rawNode{})
+		}
+		n = &s.nodes[len(s.nodes)-1]
+	} else {
+		n = &rawNode{}
+	}
+	n.text, n.carried = "", false
+	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
+	return n
+}
+
+// indexWritten records the index of an object just written (by $merge), whose members are
+// members (esc, when not -1, meaning the key is keys[i]); the object is canonical. The next
+// phase, should its bindings hold these very bytes, finds the index without reading them.
+func (s *Scope) indexWritten(text []byte, members []rawMember, keys []string) {
+	if len(s.nodes) >= maxRawNodes {
+		return
+	}
+	n := s.newNode()
+	n.text, n.ok, n.array = bytesString(text), true, false
+	for i, m := range members {
+		if m.esc >= 0 {
+			m.esc = int32(len(n.escKeys))
+			n.escKeys = append(n.escKeys, keys[i])
+		}
+		n.members = append(n.members, m)
+	}
+	if check := checkCanonMarks.Load(); check != nil {
+		(*check)(text)
+		checkIndex(n)
+	}
+}
+
+// checkIndex panics unless n is the index that reading its text strictly gives.
+func checkIndex(n *rawNode) {
+	var want rawNode
+	p := rawScanner{s: n.text}
+	want.text = n.text
+	var scratch []byte
+	var keys []string
+	want.build(&p, &scratch, &keys)
+	if !want.ok || len(want.members) != len(n.members) {
+		panic("jsonata: a written object's index is wrong: " + n.text)
+	}
+	for i := range n.members {
+		g, w := &n.members[i], &want.members[i]
+		if n.key(g) != want.key(w) || g.val.of(n.text) != w.val.of(n.text) || !w.canon {
+			panic("jsonata: a written object's index is wrong at " + want.key(w) + ": " + n.text)
+		}
+	}
 }
 
 // sameMemory reports whether a and b are the same bytes in memory, not merely equal.
@@ -223,13 +273,19 @@ func (s *Scope) carry() {
 	s.canonPrev, s.canonNow = s.canonNow, s.canonPrev[:0]
 }
 
+// MarkCanonical tells the Scope that text, a result just written from its evaluations, is
+// Canonical and will not change: should the next phase's bindings hold these very bytes (the
+// Scope is Reset for it), it indexes them without reading them strictly. A payload template
+// whose literal parts are canonical marks what it fills so.
+func (s *Scope) MarkCanonical(text []byte) { s.markCanon(text) }
+
 // markCanon records that text, a result just written, is as appendStringified writes it.
 func (s *Scope) markCanon(text []byte) {
 	if len(text) < minCanonMark || len(s.canonNow) >= maxRawNodes {
 		return
 	}
-	if checkCanonMarks != nil {
-		checkCanonMarks(text)
+	if check := checkCanonMarks.Load(); check != nil {
+		(*check)(text)
 	}
 	s.canonNow = append(s.canonNow, bytesString(text))
 }
@@ -237,8 +293,8 @@ func (s *Scope) markCanon(text []byte) {
 // minCanonMark is the size under which a result is not worth remembering.
 const minCanonMark = 64
 
-// checkCanonMarks, when set (by tests), checks every text markCanon records.
-var checkCanonMarks func(text []byte)
+// checkCanonMarks, when set (CheckCanonicalMarks), checks every text markCanon records.
+var checkCanonMarks atomic.Pointer[func(text []byte)]
 
 // isCanon reports whether text is a result markCanon recorded, in this phase or the last.
 func (s *Scope) isCanon(text string) bool {

@@ -40,8 +40,10 @@ type Scope struct {
 	// keys and scratch are scratch space for writing values out.
 	keys    []string
 	scratch []byte
-	// merge is $merge's scratch space (compose.go), taken by the outermost $merge.
-	merge merged
+	// merge is $merge's scratch space (compose.go), taken by the outermost $merge;
+	// mergeIndex is where the members of what it wrote are.
+	merge      merged
+	mergeIndex []rawMember
 	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
 	budget *limits.Budget
 	meter  limits.Meter

@@ -16,6 +16,9 @@ import (
 type JSONataTemplate struct {
 	plan
 	holes []*Expression
+	// canon says the template's literal parts are canonical (jsonata.Canonical with null in
+	// every hole): filled with JSONata values, which are, the whole is.
+	canon bool
 }
 
 // CompileJSONata compiles a JSONata-mode template; field names the field (e.g. "Output",
@@ -32,7 +35,20 @@ func CompileJSONata(field string, tmpl []byte) (*JSONataTemplate, error) {
 		return nil, err
 	}
 	b.finish(&t.plan)
+	t.canon = len(t.holes) > 0 && jsonata.Canonical(t.probe())
 	return t, nil
+}
+
+// probe is the template with null in every hole.
+func (t *JSONataTemplate) probe() []byte {
+	var out []byte
+	for i, part := range t.parts {
+		if i > 0 {
+			out = append(out, "null"...)
+		}
+		out = append(out, part...)
+	}
+	return out
 }
 
 func (t *JSONataTemplate) compile(b *planBuilder, v gjson.Result, field, ptr string) error {
@@ -116,6 +132,10 @@ func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte,
 		buf = append(buf, t.parts[i+1]...)
 	}
 	t.remember(len(buf))
+	if sc, ok := b.(*jsonata.Scope); ok && t.canon {
+		// The next state reads this output as its input: it need not check it again.
+		sc.MarkCanonical(buf)
+	}
 	return buf, nil
 }
 
