@@ -13,14 +13,22 @@ import (
 // It takes only the road where gnata's answer is plain: both operands single scalars. A path
 // that selects an object or an array, or one the plain-path fast path hands to gnata, hands
 // the whole expression to gnata, as does anything it cannot read (TestConditionMatchesGnata,
-// FuzzCondition). Like gnata, "and" and "or" do not evaluate their right side when the left
-// decides: a right side that would fail is then never seen, by either.
+// FuzzCondition). Every operand is read before any is compared: Eval decodes every variable
+// the expression names before gnata runs, so a binding that is not JSON fails even where
+// "and" or "or" would not look at it, and such a binding makes the fast path hand over.
 type condition struct {
 	kind  condKind
 	left  *condition // and, or
 	right *condition
 	ops   [2]operand // cmp
+	at    int        // cmp: where its operands' values are, in the values eval reads
+	// leaves, at the root, are the comparisons in order.
+	leaves []*condition
 }
+
+// maxComparisons bounds the comparisons of one condition, so that their values fit on the
+// stack.
+const maxComparisons = 8
 
 type condKind uint8
 
@@ -61,7 +69,21 @@ func parseCondition(src string) *condition {
 	if c == nil || strings.TrimLeft(rest, " \t\n\r") != "" {
 		return nil
 	}
+	c.leaves = c.appendLeaves(nil)
+	if len(c.leaves) > maxComparisons {
+		return nil
+	}
+	for i, l := range c.leaves {
+		l.at = 2 * i
+	}
 	return c
+}
+
+func (c *condition) appendLeaves(leaves []*condition) []*condition {
+	if c.kind == condAnd || c.kind == condOr {
+		return c.right.appendLeaves(c.left.appendLeaves(leaves))
+	}
+	return append(leaves, c)
 }
 
 func parseOr(s string) (*condition, string) { return parseJoined(s, "or", condOr, parseAnd) }
@@ -160,29 +182,32 @@ func parseOperand(src string) (operand, string, bool) {
 
 // eval returns the condition's value; handled is false when gnata must answer.
 func (c *condition) eval(sc *Scope) (v, handled bool) {
+	var vals [2 * maxComparisons]scalar
+	for _, l := range c.leaves {
+		for j := range l.ops {
+			x, ok := l.ops[j].value(sc)
+			if !ok {
+				return false, false
+			}
+			vals[l.at+j] = x
+		}
+	}
+	return c.decide(&vals), true
+}
+
+// decide computes the condition from its operands' values.
+func (c *condition) decide(vals *[2 * maxComparisons]scalar) bool {
 	switch c.kind {
-	case condAnd, condOr:
-		l, ok := c.left.eval(sc)
-		if !ok {
-			return false, false
-		}
-		if l == (c.kind == condOr) { // false and ..., true or ...: the right side is not evaluated
-			return l, true
-		}
-		return c.right.eval(sc)
+	case condAnd:
+		return c.left.decide(vals) && c.right.decide(vals)
+	case condOr:
+		return c.left.decide(vals) || c.right.decide(vals)
 	}
-	a, ok := c.ops[0].value(sc)
-	if !ok {
-		return false, false
-	}
-	b, ok := c.ops[1].value(sc)
-	if !ok {
-		return false, false
-	}
+	a, b := vals[c.at], vals[c.at+1]
 	if a.kind == scalarUndefined || b.kind == scalarUndefined {
-		return false, true // comparing nothing is false, with "=" and "!=" alike
+		return false // comparing nothing is false, with "=" and "!=" alike
 	}
-	return a.equal(b) == (c.kind == condEq), true
+	return a.equal(b) == (c.kind == condEq)
 }
 
 // value resolves the operand; ok is false when gnata must answer.
