@@ -261,14 +261,15 @@ func (s *Scope) carry() {
 	j := 0
 	for i := range s.nodes {
 		if !s.nodes[i].carried {
-			s.nodes[i], s.nodes[j] = s.nodes[j], s.nodes[i] // swap: keep every node's slices
+			if i != j {
+				s.nodes[i], s.nodes[j] = s.nodes[j], s.nodes[i] // swap: keep every node's slices
+			}
 			s.nodes[j].carried = true
 			j++
 		}
 	}
-	for i := j; i < len(s.nodes); i++ {
-		s.nodes[i].text = ""
-	}
+	// The dropped nodes keep their text until their place is reused: clearing it would cost
+	// more than holding one phase's documents a little longer.
 	s.nodes = s.nodes[:j]
 	s.canonPrev, s.canonNow = s.canonNow, s.canonPrev[:0]
 }
