@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"hash/maphash"
 	"math"
 	"strings"
 	"sync/atomic"
@@ -52,8 +53,9 @@ type rawNode struct {
 	array   bool
 	ok      bool // the strict scanner read all of text
 	// carried says the node was built before the Scope's last Reset (carry); it then
-	// answers only for the very same memory.
+	// answers only for the very same memory still holding the same bytes (sum).
 	carried bool
+	sum     uint64
 }
 
 // maxRawNodes bounds the index of one Scope; past it, nodes are built and dropped.
@@ -155,7 +157,7 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 			continue
 		}
 		if n.carried {
-			if sameMemory(n.text, text) {
+			if sameMemory(n.text, text) && textSum(text) == n.sum {
 				n.carried = false // used again: carried on at the next Reset
 				return n
 			}
@@ -167,7 +169,7 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 		}
 	}
 	n := s.newNode()
-	n.text = text
+	n.text, n.sum = text, textSum(text) // the bytes indexed, for a later phase to compare
 	if (canon || s.isCanon(text)) && n.buildCanon(text) {
 		return n
 	}
@@ -211,6 +213,7 @@ func (s *Scope) indexWritten(text []byte, members []rawMember, keys []string) {
 	}
 	n := s.newNode()
 	n.text, n.ok, n.array = bytesString(text), true, false
+	n.sum = textSum(n.text)
 	for i, m := range members {
 		if m.esc >= 0 {
 			m.esc = int32(len(n.escKeys))
@@ -242,6 +245,21 @@ func checkIndex(n *rawNode) {
 		}
 	}
 }
+
+// canonMark is a text markCanon recorded, with its sum.
+type canonMark struct {
+	text string
+	sum  uint64
+}
+
+// sumSeed seeds textSum, for this process.
+var sumSeed = maphash.MakeSeed()
+
+// textSum is a hash of text. The engine never changes a document, but a Scope carries what
+// it knows from one phase to the next, where a task's result arrives: should the memory of a
+// text have been written over since (a TaskInvoker reusing its buffer), the sum tells, for
+// the cost of hashing it (memory speed), rather than an index of other bytes being used.
+func textSum(text string) uint64 { return maphash.String(sumSeed, text) }
 
 // sameMemory reports whether a and b are the same bytes in memory, not merely equal.
 func sameMemory(a, b string) bool {
@@ -288,7 +306,8 @@ func (s *Scope) markCanon(text []byte) {
 	if check := checkCanonMarks.Load(); check != nil {
 		(*check)(text)
 	}
-	s.canonNow = append(s.canonNow, bytesString(text))
+	t := bytesString(text)
+	s.canonNow = append(s.canonNow, canonMark{t, textSum(t)})
 }
 
 // minCanonMark is the size under which a result is not worth remembering.
@@ -299,14 +318,11 @@ var checkCanonMarks atomic.Pointer[func(text []byte)]
 
 // isCanon reports whether text is a result markCanon recorded, in this phase or the last.
 func (s *Scope) isCanon(text string) bool {
-	for _, c := range s.canonNow {
-		if sameMemory(c, text) {
-			return true
-		}
-	}
-	for _, c := range s.canonPrev {
-		if sameMemory(c, text) {
-			return true
+	for _, marks := range [2][]canonMark{s.canonNow, s.canonPrev} {
+		for _, c := range marks {
+			if sameMemory(c.text, text) && textSum(text) == c.sum {
+				return true
+			}
 		}
 	}
 	return false

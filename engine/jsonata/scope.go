@@ -36,7 +36,7 @@ type Scope struct {
 	nodes []rawNode
 	// canonNow and canonPrev are the results this phase and the one before wrote that are
 	// known canonical (markCanon).
-	canonNow, canonPrev []string
+	canonNow, canonPrev []canonMark
 	// keys and scratch are scratch space for writing values out.
 	keys    []string
 	scratch []byte
