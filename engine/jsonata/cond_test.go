@@ -118,12 +118,19 @@ func FuzzCondition(f *testing.F) {
 		if err != nil || e.cond == nil {
 			return
 		}
-		b := map[string]string{}
-		for _, name := range e.Variables() {
-			if v, ok := map[string]string{"x": x, "y": y}[name]; ok {
-				b[name] = v
-			}
-		}
+		b := namedBindings(e, x, y)
 		checkCondition(t, src, b)
 	})
+}
+
+// namedBindings gives x and y to the variables "x" and "y" where e names them, and nothing
+// else: gnata decodes only the bindings an expression names.
+func namedBindings(e *Expr, x, y string) map[string]string {
+	b := map[string]string{}
+	for _, name := range e.Variables() {
+		if v, ok := map[string]string{"x": x, "y": y}[name]; ok {
+			b[name] = v
+		}
+	}
+	return b
 }

@@ -31,6 +31,9 @@ type Expr struct {
 	// cond is set when the expression is comparisons of plain paths and literals joined by
 	// "and" and "or", such as a Choice rule's Condition (cond.go).
 	cond *condition
+	// concat is set when the expression joins plain paths and string literals with "&"
+	// (concat.go).
+	concat *concatenation
 	// hint sizes the buffer of Eval's result (fastpath.go).
 	hint sizeHint
 }
@@ -54,6 +57,9 @@ func Compile(expr string) (*Expr, error) {
 	}
 	if e.path == nil && e.comp == nil {
 		e.cond = parseCondition(expr)
+	}
+	if e.path == nil && e.comp == nil && e.cond == nil {
+		e.concat = parseConcatenation(expr)
 	}
 	if e.path == nil && e.comp == nil && len(sc.statesField) > 0 {
 		e.sub = substitute(expr, tokenize(expr))
@@ -181,6 +187,10 @@ func (e *Expr) appendEval(ctx context.Context, buf []byte, b Bindings) (value []
 	case e.cond != nil:
 		if v, handled := e.cond.eval(sc); handled {
 			return strconv.AppendBool(buf, v), true, nil
+		}
+	case e.concat != nil:
+		if out, handled := e.concat.appendEval(sc, buf); handled {
+			return out, true, nil
 		}
 	}
 	prog := e.prog
