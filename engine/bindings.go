@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync"
+
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonata"
 )
@@ -18,12 +20,32 @@ type bindings struct {
 	states      []byte
 	// sc shares what expressions decode among all the expressions of one phase of the state.
 	sc *jsonata.Scope
+	// spare is the Scope a released bindings keeps for its next use (release).
+	spare *jsonata.Scope
 }
 
 var _ jsonata.Bindings = (*bindings)(nil)
 
+// bindingsPool keeps released bindings with their Scope, whose indexes of the JSON walked
+// and scratch buffers are then reused by the next state instead of made anew.
+var bindingsPool = sync.Pool{New: func() any { return new(bindings) }}
+
 func (r *stateRun) bindings() *bindings {
-	return &bindings{r: *r, input: r.input}
+	b := bindingsPool.Get().(*bindings)
+	*b = bindings{r: *r, input: r.input, spare: b.spare}
+	return b
+}
+
+// release hands b back for reuse once the phase is over: nothing may use b, its Scope, or
+// anything but the values its evaluations returned (which are their own) afterwards. A
+// bindings that is never released is simply collected. The Scope is Reset when next used:
+// it keeps what this phase indexed for the next (jsonata.Scope.Reset).
+func (b *bindings) release() {
+	if b.sc != nil {
+		b.spare = b.sc
+	}
+	// The rest is overwritten when b is next taken; clearing it here would cost as much.
+	bindingsPool.Put(b)
 }
 
 // Lookup implements jsonata.Bindings.
@@ -112,7 +134,11 @@ func (b *bindings) StatesValue(i int) []byte {
 // (r.bindings()) for the next phase.
 func (b *bindings) scope() *jsonata.Scope {
 	if b.sc == nil {
-		b.sc = jsonata.NewScope(b)
+		if b.sc = b.spare; b.sc != nil {
+			b.sc.Reset(b)
+		} else {
+			b.sc = jsonata.NewScope(b)
+		}
 		b.sc.SetBudget(&b.r.f.ex.budget)
 	}
 	return b.sc

@@ -72,11 +72,14 @@ func mockInvoker(t *testing.T, mocks map[string]json.RawMessage) engine.TaskInvo
 	return inv
 }
 
-func TestCases(t *testing.T) {
+// loadEngineCases reads every case under testdata/cases.
+func loadEngineCases(t *testing.T) []engineCase {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.json"))
 	if len(files) == 0 {
 		t.Fatal("no cases")
 	}
+	var all []engineCase
 	for _, file := range files {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -86,49 +89,54 @@ func TestCases(t *testing.T) {
 		if err := json.Unmarshal(raw, &cases); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		for _, c := range cases {
-			t.Run(c.Name, func(t *testing.T) {
-				m, err := engine.Compile(c.Definition, engine.CompileOptions{Type: c.Type})
-				if err != nil {
-					t.Fatal(err)
-				}
-				rec := &recorder{}
-				res := m.Run(context.Background(), c.Input, engine.RunOptions{
-					Tasks: mockInvoker(t, c.Mocks), Events: rec, Clock: instantClock{},
-					Name: "conformance", StateMachineName: "sm",
-				})
-				if string(res.Status) != c.Expected.Status {
-					t.Fatalf("status %s (%s: %s), want %s", res.Status, res.Error, res.Cause, c.Expected.Status)
-				}
-				if c.Expected.Status == "SUCCEEDED" {
-					var got, want any
-					if err := json.Unmarshal(res.Output, &got); err != nil {
-						t.Fatalf("output not JSON: %s", res.Output)
-					}
-					_ = json.Unmarshal(c.Expected.Output, &want)
-					if !reflect.DeepEqual(got, want) {
-						t.Errorf("output %s, want %s", res.Output, c.Expected.Output)
-					}
-				} else {
-					if res.Error != c.Expected.Error {
-						t.Errorf("error %q, want %q (cause %q)", res.Error, c.Expected.Error, res.Cause)
-					}
-					if c.Expected.Cause != nil && res.Cause != *c.Expected.Cause {
-						t.Errorf("cause\n got %q\nwant %q", res.Cause, *c.Expected.Cause)
-					}
-				}
-				checkHistory(t, rec.events)
-				if c.Events != nil {
-					var types []string
-					for _, ev := range rec.events {
-						types = append(types, ev.Type)
-					}
-					if !reflect.DeepEqual(types, c.Events) {
-						t.Errorf("events\n got %v\nwant %v", types, c.Events)
-					}
-				}
+		all = append(all, cases...)
+	}
+	return all
+}
+
+func TestCases(t *testing.T) {
+	for _, c := range loadEngineCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			m, err := engine.Compile(c.Definition, engine.CompileOptions{Type: c.Type})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := &recorder{}
+			res := m.Run(context.Background(), c.Input, engine.RunOptions{
+				Tasks: mockInvoker(t, c.Mocks), Events: rec, Clock: instantClock{},
+				Name: "conformance", StateMachineName: "sm",
 			})
-		}
+			if string(res.Status) != c.Expected.Status {
+				t.Fatalf("status %s (%s: %s), want %s", res.Status, res.Error, res.Cause, c.Expected.Status)
+			}
+			if c.Expected.Status == "SUCCEEDED" {
+				var got, want any
+				if err := json.Unmarshal(res.Output, &got); err != nil {
+					t.Fatalf("output not JSON: %s", res.Output)
+				}
+				_ = json.Unmarshal(c.Expected.Output, &want)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("output %s, want %s", res.Output, c.Expected.Output)
+				}
+			} else {
+				if res.Error != c.Expected.Error {
+					t.Errorf("error %q, want %q (cause %q)", res.Error, c.Expected.Error, res.Cause)
+				}
+				if c.Expected.Cause != nil && res.Cause != *c.Expected.Cause {
+					t.Errorf("cause\n got %q\nwant %q", res.Cause, *c.Expected.Cause)
+				}
+			}
+			checkHistory(t, rec.events)
+			if c.Events != nil {
+				var types []string
+				for _, ev := range rec.events {
+					types = append(types, ev.Type)
+				}
+				if !reflect.DeepEqual(types, c.Events) {
+					t.Errorf("events\n got %v\nwant %v", types, c.Events)
+				}
+			}
+		})
 	}
 }
 

@@ -150,6 +150,7 @@ func (r *stateRun) assignJSONPath(st *state, doc []byte) *stateError {
 func (r *stateRun) finishJSONata(result []byte, hasResult bool) ([]byte, *stateError) {
 	st := r.st
 	b := r.bindings()
+	defer b.release()
 	if hasResult {
 		b.result, b.hasResult = result, true
 		if r.insp != nil {

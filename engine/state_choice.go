@@ -9,6 +9,7 @@ func (r *stateRun) choice() ([]byte, int, *stateError) {
 	cs := st.choice
 	if st.jsonata {
 		b := r.bindings()
+		defer b.release()
 		for i := range cs.rules {
 			rule := &cs.rules[i]
 			if rule.constant < 0 {

@@ -44,6 +44,9 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 	if _, serr = r.intValue(&t.heartbeat, b); serr != nil {
 		return nil, end, serr
 	}
+	if b != nil {
+		b.release()
+	}
 	result, serr := r.invoke(args, time.Duration(timeout)*time.Second)
 	if serr != nil {
 		return nil, end, serr

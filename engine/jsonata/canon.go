@@ -108,7 +108,15 @@ func (p *rawScanner) canonString() (string, bool) {
 	}
 	start := p.i + 1
 	ascii := true
-	for i := start; i < len(p.s); i++ {
+	i := start
+	// Eight bytes at a time while none is a quote, a backslash, a control character or
+	// non-ASCII: the common case, most of most strings.
+	for ; i+8 <= len(p.s); i += 8 {
+		if x := load64(p.s, i); x&hi8 != 0 || hasLess8(x, 0x20) || hasByte8(x, '"') || hasByte8(x, '\\') {
+			break
+		}
+	}
+	for ; i < len(p.s); i++ {
 		c := p.s[i]
 		switch {
 		case c == '"':
@@ -170,4 +178,22 @@ func isShortDecimal(n string) bool {
 		digits = len(frac) - zeros
 	}
 	return digits <= 15
+}
+
+const lo8, hi8 = 0x0101010101010101, 0x8080808080808080
+
+// load64 reads s[i:i+8] as a little-endian word.
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// hasLess8 reports whether a byte of x, whose bytes are all below 0x80, is below n (n <= 0x80).
+func hasLess8(x uint64, n byte) bool { return (x-lo8*uint64(n))&^x&hi8 != 0 }
+
+// hasByte8 reports whether a byte of x is c.
+func hasByte8(x uint64, c byte) bool {
+	v := x ^ (lo8 * uint64(c))
+	return (v-lo8)&^v&hi8 != 0
 }

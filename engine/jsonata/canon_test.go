@@ -3,7 +3,9 @@ package jsonata
 import (
 	"math/rand"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestCanonSkip checks canonSkip against what it stands for: true only for text that
@@ -69,5 +71,30 @@ func TestShortDecimal(t *testing.T) {
 	}
 	if accepted < 10000 {
 		t.Errorf("only %d decimals accepted: the check is too strict to help", accepted)
+	}
+}
+
+// TestCanonStringWords checks canonString's eight-bytes-at-a-time scan against the rule, with
+// each kind of byte that stops it at every place in a word and across words.
+func TestCanonStringWords(t *testing.T) {
+	for _, special := range []string{`"`, `\"`, "\x01", "\x1f", "\x7f", "é", "\xff", " ", "~"} {
+		for at := 0; at < 20; at++ {
+			body := strings.Repeat("a", at) + special + strings.Repeat("b", 11)
+			text := `"` + body + `"`
+			p := rawScanner{s: text}
+			got, ok := p.canonString()
+			// The rule: the string up to the first quote, with no backslash or control
+			// character, valid UTF-8.
+			end := strings.IndexByte(body, '"')
+			if end < 0 {
+				end = len(body)
+			}
+			want := body[:end]
+			wantOK := !strings.ContainsAny(want, "\\") && utf8.ValidString(want) &&
+				!strings.ContainsFunc(want, func(r rune) bool { return r < 0x20 })
+			if ok != wantOK || ok && (got != want || p.i != end+2) {
+				t.Errorf("canonString(%q) = %q, %v at %d; want %q, %v", text, got, ok, p.i, want, wantOK)
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 )
@@ -175,50 +176,76 @@ func (c *composite) appendEval(sc *Scope, buf []byte) (out []byte, defined, hand
 		}
 		return append(buf, '}'), true, true
 	case compMerge:
-		return c.appendMerge(sc, buf)
+		return c.appendMerge(sc, buf, false)
 	}
 	return buf, false, false
 }
 
 // appendMerge is $merge: each object's members in turn, a key already there keeping its place
 // and taking the new value, as gnata's ordered objects do.
-func (c *composite) appendMerge(sc *Scope, buf []byte) ([]byte, bool, bool) {
+//
+// With index, the object written is also indexed in sc, as a document the next phase may read
+// (Scope.indexWritten): where its members are is known as they are written.
+func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool, bool) {
 	if v := sc.lookupVar("merge"); v.found {
 		return buf, false, false // a binding named merge: gnata says what calling it does
 	}
-	mark := len(buf)
-	var m merged
+	// The Scope's scratch space, taken so that a $merge nested in this one makes its own.
+	m := sc.merge
+	sc.merge = merged{}
+	defer func() { sc.merge = m }()
+	m.keys, m.vals, m.buf = m.keys[:0], m.vals[:0], m.buf[:0]
+	// The members' values are written to m.buf, then the object to buf, so buf holds no
+	// more than the result: a caller's buffer sized for it does not grow.
 	for _, part := range c.parts {
 		var ok bool
-		if part.kind == compPath {
-			buf, ok = m.addPath(sc, part.path, buf)
-		} else {
-			buf, ok = m.addComposite(sc, part, buf)
+		switch part.kind {
+		case compPath:
+			ok = m.addPath(sc, part.path)
+		case compObject:
+			ok = m.addObject(sc, part)
+		default:
+			ok = m.addComposite(sc, part)
 		}
 		if !ok {
-			return buf[:mark], false, false
+			return buf, false, false
 		}
 	}
-	// The members' JSON sits in buf after mark; the object goes after it, then moves down.
-	end := len(buf)
+	mark := len(buf)
 	buf = append(buf, '{')
+	members := sc.mergeIndex[:0]
 	for i, k := range m.keys {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
+		at := len(buf)
 		buf = appendString(buf, k)
+		key := textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}
 		buf = append(buf, ':')
-		buf = append(buf, buf[m.vals[i].start:m.vals[i].end]...)
+		val := textSpan{off: int32(len(buf) - mark)}
+		buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
+		val.end = int32(len(buf) - mark)
+		if index {
+			esc := int32(-1)
+			if int(key.end-key.off) != len(k) {
+				esc = 0 // escaped: written out below
+			}
+			members = append(members, rawMember{key: key, val: val, esc: esc, canon: true})
+		}
 	}
 	buf = append(buf, '}')
-	n := copy(buf[mark:], buf[end:])
-	return buf[:mark+n], true, true
+	sc.mergeIndex = members
+	if index && len(buf)-mark <= math.MaxInt32 {
+		sc.indexWritten(buf[mark:], members, m.keys)
+	}
+	return buf, true, true
 }
 
-// merged collects $merge's members: each value's JSON is a span of the output buffer.
+// merged collects $merge's members: each value's JSON is a span of buf.
 type merged struct {
 	keys []string
 	vals []span
+	buf  []byte
 }
 
 type span struct{ start, end int }
@@ -236,57 +263,83 @@ func (m *merged) set(key string, v span) {
 
 // addPath adds the members of the object a plain path selects, from the Scope's index of it:
 // the object is neither written out whole nor scanned again.
-func (m *merged) addPath(sc *Scope, pp *plainPath, buf []byte) ([]byte, bool) {
-	text, found, ok, _ := pp.resolve(sc)
+func (m *merged) addPath(sc *Scope, pp *plainPath) bool {
+	text, found, ok, canon := pp.resolve(sc)
 	if !ok {
-		return buf, false
+		return false
 	}
 	if !found {
-		return buf, true // an undefined item is left out of the array
+		return true // an undefined item is left out of the array
 	}
 	p := rawScanner{s: text}
 	p.ws()
 	if p.i >= len(text) || text[p.i] != '{' {
-		return buf, false // not an object: gnata spreads arrays, or fails
+		return false // not an object: gnata spreads arrays, or fails
 	}
-	n := sc.node(text) // strict: the whole of the object is JSON, as gnata would decode it
+	n := sc.node(text, canon) // strict: the whole of the object is JSON, as gnata would decode it
 	if !n.ok {
-		return buf, false
+		return false
 	}
 	if m.keys == nil {
 		m.keys = make([]string, 0, len(n.members)+2)
 		m.vals = make([]span, 0, len(n.members)+2)
 	}
-	for _, mem := range n.members {
-		start := len(buf)
+	if m.buf == nil {
+		m.buf = make([]byte, 0, len(text))
+	}
+	for i := range n.members {
+		mem := &n.members[i]
+		start := len(m.buf)
 		if mem.canon {
-			buf = append(buf, mem.val...)
-			m.set(mem.key, span{start, len(buf)})
+			m.buf = append(m.buf, mem.val.of(n.text)...)
+			m.set(n.key(mem), span{start, len(m.buf)})
 			continue
 		}
 		var defined bool
-		if buf, defined, ok = appendStringified(buf, mem.val, &sc.keys); !ok || !defined {
-			return buf, false
+		if m.buf, defined, ok = appendStringified(m.buf, mem.val.of(n.text), &sc.keys); !ok || !defined {
+			return false
 		}
-		m.set(mem.key, span{start, len(buf)})
+		m.set(n.key(mem), span{start, len(m.buf)})
 	}
-	return buf, true
+	return true
+}
+
+// addObject adds the members of the object constructor c, writing each value once: its keys
+// are literal and distinct, and a member whose value is undefined is left out, as from the
+// object c writes.
+func (m *merged) addObject(sc *Scope, c *composite) bool {
+	for i, key := range c.keys {
+		start := len(m.buf)
+		var defined, handled bool
+		m.buf, defined, handled = c.parts[i].appendEval(sc, m.buf)
+		if !handled {
+			return false
+		}
+		if !defined {
+			m.buf = m.buf[:start]
+			continue
+		}
+		m.set(key, span{start, len(m.buf)})
+	}
+	return true
 }
 
 // addComposite adds the members of the object c writes.
-func (m *merged) addComposite(sc *Scope, c *composite, buf []byte) ([]byte, bool) {
-	start := len(buf)
-	buf, defined, handled := c.appendEval(sc, buf)
+func (m *merged) addComposite(sc *Scope, c *composite) bool {
+	start := len(m.buf)
+	var defined, handled bool
+	m.buf, defined, handled = c.appendEval(sc, m.buf)
 	if !handled || !defined {
-		return buf, handled
+		return handled
 	}
-	if buf[start] != '{' {
-		return buf, false
+	if m.buf[start] != '{' {
+		return false
 	}
-	// The object is compact, with distinct keys; read it in place.
-	text := string(buf[start:])
+	// The object is compact, with distinct keys; read it in place. Its keys are kept until
+	// the merge is written: a copy, as m.buf is reused by the next $merge.
+	text := string(m.buf[start:])
 	p := rawScanner{s: text}
-	ok := p.members(func(key string) bool {
+	return p.members(func(key string) bool {
 		from := p.i
 		if !p.skip() {
 			return false
@@ -294,5 +347,4 @@ func (m *merged) addComposite(sc *Scope, c *composite, buf []byte) ([]byte, bool
 		m.set(key, span{start + from, start + p.i})
 		return true
 	})
-	return buf, ok
 }

@@ -153,13 +153,7 @@ func FuzzComposite(f *testing.F) {
 		if err != nil || e.comp == nil {
 			return
 		}
-		// Only the bindings the expression names: gnata decodes nothing else.
-		b := map[string]string{}
-		for _, name := range e.Variables() {
-			if v, ok := map[string]string{"x": x, "y": y}[name]; ok {
-				b[name] = v
-			}
-		}
+		b := namedBindings(e, x, y)
 		out, _, handled := e.comp.appendEval(NewScope(&vars{m: b}), nil)
 		if !handled {
 			return

@@ -2,7 +2,9 @@
 //
 // An expression is compiled once per definition (Compile) and evaluated per state entry
 // against Bindings that give $states and the workflow variables (Eval). Results are raw JSON;
-// plain paths and object constructors are answered from the raw input without decoding it.
+// plain paths, object constructors, $merge of those, =/!= conditions and "&" on them are answered
+// from the raw input without decoding it, exactly as the evaluator would answer (SetFastPaths
+// turns this off, for tests that prove it).
 // Errors are *failure.Error values named States.QueryEvaluationError whose cause is JSONata
 // 2.0.6's "<code>: <message>" text; the interpreter wraps them in AWS's field sentences
 // (ErrorSentence, UndefinedSentence, UnsupportedSentence).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/stepjet/stepjet/engine/jsonata/internal/gnata"
@@ -27,6 +28,14 @@ type Expr struct {
 	comp *composite
 	// sub is the expression with its stand-alone $states paths made variables (subst.go).
 	sub *substituted
+	// cond is set when the expression is comparisons of plain paths and literals joined by
+	// "and" and "or", such as a Choice rule's Condition (cond.go).
+	cond *condition
+	// concat is set when the expression joins plain paths and string literals with "&"
+	// (concat.go).
+	concat *concatenation
+	// hint sizes the buffer of Eval's result (fastpath.go).
+	hint sizeHint
 }
 
 // Compile compiles the text between "{%" and "%}". A syntax error is a *failure.Error named
@@ -45,6 +54,12 @@ func Compile(expr string) (*Expr, error) {
 	e := &Expr{src: expr, prog: prog, vars: sc.vars, path: parsePlainPath(expr)}
 	if e.path == nil {
 		e.comp = parseComposite(expr)
+	}
+	if e.path == nil && e.comp == nil {
+		e.cond = parseCondition(expr)
+	}
+	if e.path == nil && e.comp == nil && e.cond == nil {
+		e.concat = parseConcatenation(expr)
 	}
 	if e.path == nil && e.comp == nil && len(sc.statesField) > 0 {
 		e.sub = substitute(expr, tokenize(expr))
@@ -110,24 +125,77 @@ func (e *Expr) EvalContext(ctx context.Context, b Bindings) (value []byte, defin
 	return e.eval(ctx, b)
 }
 
-// eval is Eval under ctx.
+// AppendEvalContext is EvalContext appending the value's JSON to buf, which it returns
+// unchanged in length when the expression fails or is undefined. A template fills its holes
+// so, without a slice per hole.
+func (e *Expr) AppendEvalContext(ctx context.Context, buf []byte, b Bindings) (out []byte, defined bool, err error) {
+	return e.appendEval(ctx, buf, b)
+}
+
+// eval is Eval under ctx, into a buffer sized by the last result.
 func (e *Expr) eval(ctx context.Context, b Bindings) (value []byte, defined bool, err error) {
+	if e.cond != nil && !fastPathsOff.Load() {
+		// A condition's value is a constant: no buffer at all.
+		sc, ok := b.(*Scope)
+		if !ok {
+			sc = NewScope(b)
+		}
+		if v, handled := e.cond.eval(sc); handled {
+			if v {
+				return trueJSON[:4:4], true, nil
+			}
+			return falseJSON[:5:5], true, nil
+		}
+		b = sc
+	}
+	out, defined, err := e.appendEval(ctx, e.hint.buffer(), b)
+	if defined {
+		e.hint.remember(cap(out))
+		return out, true, nil
+	}
+	return nil, false, err
+}
+
+var (
+	trueJSON  = []byte("true")
+	falseJSON = []byte("false")
+)
+
+// appendEval is AppendEvalContext.
+func (e *Expr) appendEval(ctx context.Context, buf []byte, b Bindings) (value []byte, defined bool, err error) {
 	sc, ok := b.(*Scope)
 	if !ok {
 		sc = NewScope(b)
 	}
-	if e.path != nil {
-		if out, defined, handled := e.path.eval(sc); handled {
+	fast := !fastPathsOff.Load()
+	switch {
+	case !fast:
+	case e.path != nil:
+		if out, defined, handled := e.path.appendEval(sc, buf); handled {
 			return out, defined, nil
 		}
-	} else if e.comp != nil {
-		if out, defined, handled := e.comp.appendEval(sc, nil); handled {
+	case e.comp != nil && e.comp.kind == compMerge:
+		// What $merge writes is canonical, and indexed as it is written: the next state,
+		// reading it, need not check or scan it.
+		if out, defined, handled := e.comp.appendMerge(sc, buf, true); handled {
 			return out, defined, nil
+		}
+	case e.comp != nil:
+		if out, defined, handled := e.comp.appendEval(sc, buf); handled {
+			return out, defined, nil
+		}
+	case e.cond != nil:
+		if v, handled := e.cond.eval(sc); handled {
+			return strconv.AppendBool(buf, v), true, nil
+		}
+	case e.concat != nil:
+		if out, handled := e.concat.appendEval(sc, buf); handled {
+			return out, true, nil
 		}
 	}
 	prog := e.prog
 	var vars map[string]any
-	if e.sub != nil {
+	if e.sub != nil && fast {
 		vars = make(map[string]any, len(e.sub.vars))
 		if e.sub.bind(sc, vars) {
 			prog = e.sub.prog
@@ -141,7 +209,7 @@ func (e *Expr) eval(ctx context.Context, b Bindings) (value []byte, defined bool
 		err = bindVars(sc, vars, e.vars, e.statesFields)
 	}
 	if err != nil {
-		return nil, false, err
+		return buf, false, err
 	}
 	lim := sc.budget
 	maxBytes := lim.MaxBytes()
@@ -153,23 +221,24 @@ func (e *Expr) eval(ctx context.Context, b Bindings) (value []byte, defined bool
 		var be *gnata.BudgetError
 		switch {
 		case errors.As(gerr, &be):
-			return nil, false, limits.Exceeded(be.Limit, be.What)
+			return buf, false, limits.Exceeded(be.Limit, be.What)
 		case ctx.Err() != nil && (errors.Is(gerr, context.Canceled) || errors.Is(gerr, context.DeadlineExceeded)):
-			return nil, false, gerr // the caller's deadline or cancellation, not the expression's fault
+			return buf, false, gerr // the caller's deadline or cancellation, not the expression's fault
 		}
-		return nil, false, translate(gerr)
+		return buf, false, translate(gerr)
 	}
 	if isContainer(res) && gnata.SizeExceeds(res, int(maxBytes)) {
 		// Items may share parts (an array of a thousand references to one large string):
 		// the text they stand for is measured before it is written.
-		return nil, false, limits.Exceeded(maxBytes, "bytes")
+		return buf, false, limits.Exceeded(maxBytes, "bytes")
 	}
-	out, ok := appendJSON(nil, res)
+	mark := len(buf)
+	out, ok := appendJSON(buf, res)
 	if !ok {
 		if unsupportedResult(res) {
-			return nil, false, ErrUnsupportedResult
+			return out[:mark], false, ErrUnsupportedResult
 		}
-		return nil, false, nil
+		return out[:mark], false, nil
 	}
 	return out, true, nil
 }

@@ -179,6 +179,7 @@ func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool
 		}
 	}
 	text = root.text()
+	canon = sc.isCanon(text)
 	// gnata decodes the whole binding and fails if any of it is not JSON: the walk reads all
 	// of every object it crosses, so the first step checks it all (once per Scope).
 	if len(steps) > 0 && !sc.checked(root) {
@@ -186,7 +187,7 @@ func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool
 	}
 	for _, st := range steps {
 		var ok, found bool
-		if text, found, ok, canon = sc.step(text, st); !ok || !found {
+		if text, found, ok, canon = sc.step(text, canon, st); !ok || !found {
 			return "", false, ok, false
 		}
 	}
@@ -195,7 +196,8 @@ func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool
 
 // step applies one step to the JSON value text, which the Scope has checked. found is false
 // when the result is undefined; ok is false when the fast path cannot answer.
-func (sc *Scope) step(text string, st pathStep) (next string, found, ok, canon bool) {
+// canon says text is known to be as appendStringified writes it.
+func (sc *Scope) step(text string, canon bool, st pathStep) (next string, found, ok, nextCanon bool) {
 	p := rawScanner{s: text}
 	p.ws()
 	if p.i >= len(p.s) {
@@ -206,7 +208,7 @@ func (sc *Scope) step(text string, st pathStep) (next string, found, ok, canon b
 		if c != '[' {
 			return "", false, false, false // an index on a non-array selects the value itself
 		}
-		n := sc.node(text)
+		n := sc.node(text, canon)
 		if !n.ok {
 			return "", false, false, false
 		}
@@ -217,10 +219,11 @@ func (sc *Scope) step(text string, st pathStep) (next string, found, ok, canon b
 		if i < 0 || i >= len(n.elems) {
 			return "", false, false, false
 		}
-		if e := n.elems[i].val; e == "" || e[0] == '[' {
+		e := n.elems[i].val.of(n.text)
+		if e == "" || e[0] == '[' {
 			return "", false, false, false // an array element is flattened into the result
 		}
-		return n.elems[i].val, true, true, n.elems[i].canon
+		return e, true, true, n.elems[i].canon
 	}
 	switch c {
 	case '{':
@@ -229,7 +232,7 @@ func (sc *Scope) step(text string, st pathStep) (next string, found, ok, canon b
 	default:
 		return "", false, true, false // a field of a string, number, boolean or null is undefined
 	}
-	n := sc.node(text)
+	n := sc.node(text, canon)
 	if !n.ok {
 		return "", false, false, false
 	}
@@ -237,5 +240,5 @@ func (sc *Scope) step(text string, st pathStep) (next string, found, ok, canon b
 	if !found {
 		return "", false, true, false
 	}
-	return m.val, true, true, m.canon
+	return m.val.of(n.text), true, true, m.canon
 }

@@ -1,30 +1,61 @@
 package jsonata
 
+import (
+	"hash/maphash"
+	"math"
+	"strings"
+	"sync/atomic"
+	"unsafe"
+)
+
 // A plain path reads the same binding many times in one Scope: a state's Output template
 // typically holds a dozen "$states.input.<field>" expressions. Rescanning the ~1 KiB input
 // (and checking it strictly) for each was most of their cost, so a Scope remembers, per JSON
 // object or array text it has walked, where its members are: each object is scanned once,
 // however many paths cross it.
 
-// rawNode is the member index of one JSON object or array text of a binding.
+// rawNode is the member index of one JSON object or array text of a binding. Members and
+// elements are places in the text, not strings: the index holds no pointers, so building it
+// costs the garbage collector nothing (no write barriers, nothing to scan).
 type rawMember struct {
-	key, val string
+	key, val textSpan
+	// esc, when not -1, is the key unescaped, in rawNode.escKeys: key is then its raw text.
+	esc int32
 	// canon says val is already written as appendStringified would write it (compact,
 	// numbers and strings as JSON.stringify writes them, no repeated keys): it can be copied.
 	canon bool
 }
 
 type rawElem struct {
-	val   string
+	val   textSpan
 	canon bool
+}
+
+// textSpan is text[off:end] of a node's text.
+type textSpan struct{ off, end int32 }
+
+func (t textSpan) of(text string) string { return text[t.off:t.end] }
+
+// spanIn returns where sub, a substring of text, sits in it; ok is false when it is not one.
+func spanIn(text, sub string) (textSpan, bool) {
+	d := int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.StringData(text))))
+	if d < 0 || d+len(sub) > len(text) || len(text) > math.MaxInt32 {
+		return textSpan{}, false
+	}
+	return textSpan{int32(d), int32(d + len(sub))}, true
 }
 
 type rawNode struct {
 	text    string      // the value's text: the cache key
 	members []rawMember // object: every member, repeated keys included, in order
 	elems   []rawElem   // array: the elements' texts
+	escKeys []string    // the keys that held escapes, unescaped
 	array   bool
 	ok      bool // the strict scanner read all of text
+	// carried says the node was built before the Scope's last Reset (carry); it then
+	// answers only for the very same memory still holding the same bytes (sum).
+	carried bool
+	sum     uint64
 }
 
 // maxRawNodes bounds the index of one Scope; past it, nodes are built and dropped.
@@ -33,34 +64,62 @@ const maxRawNodes = 64
 // field returns member key: the last of repeated keys, as JSON.parse keeps.
 func (n *rawNode) field(key string) (*rawMember, bool) {
 	for i := len(n.members) - 1; i >= 0; i-- {
-		if n.members[i].key == key {
+		if n.key(&n.members[i]) == key {
 			return &n.members[i], true
 		}
 	}
 	return nil, false
 }
 
+// key returns member m's key, unescaped.
+func (n *rawNode) key(m *rawMember) string {
+	if m.esc >= 0 {
+		return n.escKeys[m.esc]
+	}
+	return m.key.of(n.text)
+}
+
+// addMember appends a member whose key and value are as the scanner of n.text gave them.
+func (n *rawNode) addMember(key, val string, canon bool) bool {
+	m := rawMember{esc: -1, canon: canon}
+	var ok bool
+	if m.val, ok = spanIn(n.text, val); !ok {
+		return false
+	}
+	if m.key, ok = spanIn(n.text, key); !ok {
+		m.esc = int32(len(n.escKeys))
+		n.escKeys = append(n.escKeys, key)
+	}
+	if n.members == nil {
+		n.members = make([]rawMember, 0, 16)
+	}
+	n.members = append(n.members, m)
+	return true
+}
+
+// addElem appends an element whose value the scanner of n.text gave.
+func (n *rawNode) addElem(val string, canon bool) bool {
+	sp, ok := spanIn(n.text, val)
+	n.elems = append(n.elems, rawElem{sp, canon})
+	return ok
+}
+
 // build indexes the object or array at the start of p.s[p.i:], reading it strictly; it
 // returns with p.i just past the value. scratch and keys are the Scope's scratch space.
 func (n *rawNode) build(p *rawScanner, scratch *[]byte, keys *[]string) {
-	n.members, n.elems = n.members[:0], n.elems[:0]
+	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
 	if p.s[p.i] == '[' {
 		n.array = true
 		n.ok = p.elements(func() bool {
 			v, canon, ok := p.spanCanon(scratch, keys)
-			n.elems = append(n.elems, rawElem{v, canon})
-			return ok
+			return ok && n.addElem(v, canon)
 		})
 		return
 	}
 	n.array = false
 	n.ok = p.members(func(key string) bool {
 		v, canon, ok := p.spanCanon(scratch, keys)
-		if n.members == nil {
-			n.members = make([]rawMember, 0, 16)
-		}
-		n.members = append(n.members, rawMember{key, v, canon})
-		return ok
+		return ok && n.addMember(key, v, canon)
 	})
 }
 
@@ -89,19 +148,48 @@ func (p *rawScanner) spanCanon(scratch *[]byte, keys *[]string) (text string, ca
 }
 
 // node returns the index of text, which must start with '{' or '[' (after whitespace),
-// building it on first use. The pointer is valid until the next call.
-func (s *Scope) node(text string) *rawNode {
+// building it on first use. canon says text is known to be as appendStringified writes it.
+// The pointer is valid until the next call.
+func (s *Scope) node(text string, canon bool) *rawNode {
 	for i := range s.nodes {
+		n := &s.nodes[i]
+		if len(n.text) != len(text) {
+			continue
+		}
+		if n.carried {
+			if sameMemory(n.text, text) && textSum(text) == n.sum {
+				n.carried = false // used again: carried on at the next Reset
+				return n
+			}
+			continue
+		}
 		// Texts are substrings of the bindings: a hit compares equal pointers, which is quick.
-		if n := &s.nodes[i]; len(n.text) == len(text) && n.text == text {
+		if n.text == text {
 			return n
 		}
 	}
+	n := s.newNode()
+	n.text, n.sum = text, textSum(text) // the bytes indexed, for a later phase to compare
+	if (canon || s.isCanon(text)) && n.buildCanon(text) {
+		return n
+	}
+	if s.keys == nil {
+		s.keys = make([]string, 0, 16)
+	}
+	p := rawScanner{s: text}
+	p.ws()
+	n.build(&p, &s.scratch, &s.keys)
+	n.ok = n.ok && p.atEnd()
+	return n
+}
+
+// newNode returns an empty node in the index, reusing the slices of one from before a Reset.
+func (s *Scope) newNode() *rawNode {
 	var n *rawNode
 	if len(s.nodes) < maxRawNodes {
 		switch {
 		case len(s.nodes) < cap(s.nodes):
-			s.nodes = s.nodes[:len(s.nodes)+1] // reuse the slices of a node from before a Reset
+			s.nodes = s.nodes[:len(s.nodes)+1]
 		case s.nodes == nil:
 			s.nodes = make([]rawNode, 1, 8)
 		default:
@@ -111,15 +199,233 @@ func (s *Scope) node(text string) *rawNode {
 	} else {
 		n = &rawNode{}
 	}
-	n.text = text
-	if s.keys == nil {
-		s.keys = make([]string, 0, 16)
-	}
-	p := rawScanner{s: text}
-	p.ws()
-	n.build(&p, &s.scratch, &s.keys)
-	n.ok = n.ok && p.atEnd()
+	n.text, n.carried = "", false
+	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
 	return n
+}
+
+// indexWritten records the index of an object just written (by $merge), whose members are
+// members (esc, when not -1, meaning the key is keys[i]); the object is canonical. The next
+// phase, should its bindings hold these very bytes, finds the index without reading them.
+func (s *Scope) indexWritten(text []byte, members []rawMember, keys []string) {
+	if len(s.nodes) >= maxRawNodes {
+		return
+	}
+	n := s.newNode()
+	n.text, n.ok, n.array = bytesString(text), true, false
+	n.sum = textSum(n.text)
+	for i, m := range members {
+		if m.esc >= 0 {
+			m.esc = int32(len(n.escKeys))
+			n.escKeys = append(n.escKeys, keys[i])
+		}
+		n.members = append(n.members, m)
+	}
+	if check := checkCanonMarks.Load(); check != nil {
+		(*check)(text)
+		checkIndex(n)
+	}
+}
+
+// checkIndex panics unless n is the index that reading its text strictly gives.
+func checkIndex(n *rawNode) {
+	var want rawNode
+	p := rawScanner{s: n.text}
+	want.text = n.text
+	var scratch []byte
+	var keys []string
+	want.build(&p, &scratch, &keys)
+	if !want.ok || len(want.members) != len(n.members) {
+		panic("jsonata: a written object's index is wrong: " + n.text)
+	}
+	for i := range n.members {
+		g, w := &n.members[i], &want.members[i]
+		if n.key(g) != want.key(w) || g.val.of(n.text) != w.val.of(n.text) || !w.canon {
+			panic("jsonata: a written object's index is wrong at " + want.key(w) + ": " + n.text)
+		}
+	}
+}
+
+// canonMark is a text markCanon recorded, with its sum.
+type canonMark struct {
+	text string
+	sum  uint64
+}
+
+// sumSeed seeds textSum, for this process.
+var sumSeed = maphash.MakeSeed()
+
+// textSum is a hash of text. The engine never changes a document, but a Scope carries what
+// it knows from one phase to the next, where a task's result arrives: should the memory of a
+// text have been written over since (a TaskInvoker reusing its buffer), the sum tells, for
+// the cost of hashing it (memory speed), rather than an index of other bytes being used.
+func textSum(text string) uint64 { return maphash.String(sumSeed, text) }
+
+// sameMemory reports whether a and b are the same bytes in memory, not merely equal.
+func sameMemory(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
+
+// A state's input is most often the output of the state before, and a Task's Arguments and
+// Output read the same input: the phases of one execution index the same documents over
+// and over. A Scope reused for the next phase (the engine pools them) keeps what the last
+// phase indexed, and what its $merge results wrote, which are canonical (markCanon); both
+// are found again only by their memory, which holds the same bytes while the Scope refers to
+// it, as the engine never changes a document. A different document, even an equal one, is
+// indexed afresh.
+
+// carry keeps the nodes this phase used for the next, dropping those the phase before left.
+func (s *Scope) carry() {
+	j := 0
+	for i := range s.nodes {
+		if !s.nodes[i].carried {
+			if i != j {
+				s.nodes[i], s.nodes[j] = s.nodes[j], s.nodes[i] // swap: keep every node's slices
+			}
+			s.nodes[j].carried = true
+			j++
+		}
+	}
+	// The dropped nodes keep their text until their place is reused: clearing it would cost
+	// more than holding one phase's documents a little longer.
+	s.nodes = s.nodes[:j]
+	s.canonPrev, s.canonNow = s.canonNow, s.canonPrev[:0]
+}
+
+// MarkCanonical tells the Scope that text, a result just written from its evaluations, is
+// Canonical and will not change: should the next phase's bindings hold these very bytes (the
+// Scope is Reset for it), it indexes them without reading them strictly. A payload template
+// whose literal parts are canonical marks what it fills so.
+func (s *Scope) MarkCanonical(text []byte) { s.markCanon(text) }
+
+// markCanon records that text, a result just written, is as appendStringified writes it.
+func (s *Scope) markCanon(text []byte) {
+	if len(text) < minCanonMark || len(s.canonNow) >= maxRawNodes {
+		return
+	}
+	if check := checkCanonMarks.Load(); check != nil {
+		(*check)(text)
+	}
+	t := bytesString(text)
+	s.canonNow = append(s.canonNow, canonMark{t, textSum(t)})
+}
+
+// minCanonMark is the size under which a result is not worth remembering.
+const minCanonMark = 64
+
+// checkCanonMarks, when set (CheckCanonicalMarks), checks every text markCanon records.
+var checkCanonMarks atomic.Pointer[func(text []byte)]
+
+// isCanon reports whether text is a result markCanon recorded, in this phase or the last.
+func (s *Scope) isCanon(text string) bool {
+	for _, marks := range [2][]canonMark{s.canonNow, s.canonPrev} {
+		for _, c := range marks {
+			if sameMemory(c.text, text) && textSum(text) == c.sum {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// buildCanon indexes text known to be as appendStringified writes it (compact, valid, no
+// repeated keys), without checking it again: it only finds where values end. It returns
+// false, for build to do, when a key holds an escape.
+func (n *rawNode) buildCanon(text string) bool {
+	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
+	if len(text) < 2 || len(text) > math.MaxInt32 {
+		return false
+	}
+	n.ok = true
+	i := 1
+	if text[0] == '[' {
+		n.array = true
+		if text[i] == ']' {
+			return true
+		}
+		for {
+			end := skipCanon(text, i)
+			n.elems = append(n.elems, rawElem{textSpan{int32(i), int32(end)}, true})
+			if end >= len(text) || text[end] != ',' {
+				return true
+			}
+			i = end + 1
+		}
+	}
+	n.array = false
+	if text[i] == '}' {
+		return true
+	}
+	if n.members == nil {
+		n.members = make([]rawMember, 0, 16)
+	}
+	for {
+		k := strings.IndexByte(text[i+1:], '"')
+		if k < 0 {
+			return false
+		}
+		key := textSpan{int32(i + 1), int32(i + 1 + k)}
+		if strings.IndexByte(key.of(text), '\\') >= 0 {
+			return false
+		}
+		i += k + 3 // the quotes and the colon
+		end := skipCanon(text, i)
+		n.members = append(n.members, rawMember{key: key, val: textSpan{int32(i), int32(end)}, esc: -1, canon: true})
+		if end >= len(text) || text[end] != ',' {
+			return true
+		}
+		i = end + 1
+	}
+}
+
+// skipCanon returns the end of the canonical JSON value at s[i:].
+func skipCanon(s string, i int) int {
+	switch s[i] {
+	case '"':
+		return stringEnd(s, i)
+	case '{', '[':
+		depth := 0
+		for i < len(s) {
+			switch s[i] {
+			case '"':
+				i = stringEnd(s, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return len(s)
+	}
+	for i < len(s) && s[i] != ',' && s[i] != '}' && s[i] != ']' {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the end of the string token at s[i]: past its closing quote, which is
+// the first one not escaped.
+func stringEnd(s string, i int) int {
+	i++
+	for {
+		q := strings.IndexByte(s[i:], '"')
+		if q < 0 {
+			return len(s)
+		}
+		i += q
+		bs := 0
+		for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
+			bs++
+		}
+		i++
+		if bs%2 == 0 {
+			return i
+		}
+	}
 }
 
 // checked reports whether the binding's text is one valid JSON value, as gnata's decoder
@@ -131,7 +437,7 @@ func (s *Scope) checked(v *scopeVar) bool {
 		p := rawScanner{s: text}
 		p.ws()
 		if p.i < len(text) && (text[p.i] == '{' || text[p.i] == '[') {
-			if s.node(text).ok {
+			if s.node(text, false).ok {
 				v.check = 1
 			}
 		} else if p.skip() && p.atEnd() {

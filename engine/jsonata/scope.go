@@ -1,6 +1,8 @@
 package jsonata
 
 import (
+	"unsafe"
+
 	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/tidwall/gjson"
 )
@@ -25,14 +27,23 @@ import (
 //	out, err := output.Eval(sc) // a payload template over the same Bindings interface
 //	vars, err := assign.Eval(sc)
 type Scope struct {
-	b      Bindings
-	vars   map[string]*scopeVar
+	b Bindings
+	// vars are the variables looked up, in order; past len, what a Reset kept for reuse.
+	vars   []namedVar
 	states statesDoc
-	// nodes index the objects and arrays plain paths have walked (rawindex.go).
+	// nodes index the objects and arrays plain paths have walked (rawindex.go), this phase's
+	// and those carried from the phase before.
 	nodes []rawNode
+	// canonNow and canonPrev are the results this phase and the one before wrote that are
+	// known canonical (markCanon).
+	canonNow, canonPrev []canonMark
 	// keys and scratch are scratch space for writing values out.
 	keys    []string
 	scratch []byte
+	// merge is $merge's scratch space (compose.go), taken by the outermost $merge;
+	// mergeIndex is where the members of what it wrote are.
+	merge      merged
+	mergeIndex []rawMember
 	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
 	budget *limits.Budget
 	meter  limits.Meter
@@ -58,13 +69,26 @@ type scopeVar struct {
 	check int8
 }
 
+type namedVar struct {
+	name string
+	v    *scopeVar
+}
+
 // text returns the binding's JSON text.
+//
+// The text shares raw's memory: a Bindings' values are documents the engine never changes
+// once made (as the JSONPath side reads them, engine/payload/fetch.go), and a Scope lives
+// for one state's evaluation. Everything Eval returns is written into a new buffer, so no
+// result keeps the text.
 func (v *scopeVar) text() string {
 	if !v.hasStr {
-		v.str, v.hasStr = string(v.raw), true
+		v.str, v.hasStr = bytesString(v.raw), true
 	}
 	return v.str
 }
+
+// bytesString is b as a string without a copy; b must not change while the string is used.
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // statesDoc is $states, decoded by field: an expression that reads only $states.input does
 // not pay for $states.context.
@@ -95,13 +119,16 @@ func NewScope(b Bindings) *Scope {
 	return s
 }
 
-// Reset makes s a fresh Scope over b, keeping its allocations.
+// Reset makes s a fresh Scope over b, keeping its allocations. What the phase before indexed
+// stays known for the documents it read, found by their memory: the engine never changes a
+// document, so the same bytes in the same place are the same JSON (rawindex.go). Use a new
+// Scope instead over Bindings whose values may change in place.
 func (s *Scope) Reset(b Bindings) {
 	s.b = b
-	clear(s.vars)
+	s.vars = s.vars[:0]
 	s.states = statesDoc{fields: s.states.fields[:0], parts: s.states.parts[:0]}
 	s.states.members, _ = b.(StatesMembers)
-	s.nodes = s.nodes[:0]
+	s.carry()
 }
 
 // Lookup implements Bindings: it returns what the underlying Bindings gives, asking it only
@@ -126,17 +153,27 @@ func (s *Scope) lookupStates() {
 }
 
 func (s *Scope) lookupVar(name string) *scopeVar {
-	if v, ok := s.vars[name]; ok {
-		return v
+	for i := range s.vars {
+		if s.vars[i].name == name {
+			return s.vars[i].v
+		}
 	}
-	v := &scopeVar{}
+	var v *scopeVar
+	if n := len(s.vars); n < cap(s.vars) && s.vars[:n+1][n].v != nil {
+		s.vars = s.vars[:n+1] // a variable from before a Reset: reuse it
+		v = s.vars[n].v
+		*v = scopeVar{}
+		s.vars[n].name = name
+	} else {
+		v = &scopeVar{}
+		if s.vars == nil {
+			s.vars = make([]namedVar, 0, 4)
+		}
+		s.vars = append(s.vars, namedVar{name, v})
+	}
 	if s.b != nil {
 		v.raw, v.found = s.b.Lookup(name)
 	}
-	if s.vars == nil {
-		s.vars = make(map[string]*scopeVar, 4)
-	}
-	s.vars[name] = v
 	return v
 }
 

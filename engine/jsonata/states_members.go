@@ -53,7 +53,7 @@ func (s *Scope) fetch(i int) *scopeVar {
 		p.fetched = true
 		// The member's text as a lenient reading of the whole object gives it (gjson's Raw):
 		// without the whitespace around it.
-		text := strings.Trim(string(s.states.members.StatesValue(i)), " \t\n\r")
+		text := strings.Trim(bytesString(s.states.members.StatesValue(i)), " \t\n\r")
 		p.v = scopeVar{str: text, hasStr: true, found: true}
 	}
 	return &p.v

@@ -16,6 +16,9 @@ import (
 type JSONataTemplate struct {
 	plan
 	holes []*Expression
+	// canon says the template's literal parts are canonical (jsonata.Canonical with null in
+	// every hole): filled with JSONata values, which are, the whole is.
+	canon bool
 }
 
 // CompileJSONata compiles a JSONata-mode template; field names the field (e.g. "Output",
@@ -32,7 +35,20 @@ func CompileJSONata(field string, tmpl []byte) (*JSONataTemplate, error) {
 		return nil, err
 	}
 	b.finish(&t.plan)
+	t.canon = len(t.holes) > 0 && jsonata.Canonical(t.probe())
 	return t, nil
+}
+
+// probe is the template with null in every hole.
+func (t *JSONataTemplate) probe() []byte {
+	var out []byte
+	for i, part := range t.parts {
+		if i > 0 {
+			out = append(out, "null"...)
+		}
+		out = append(out, part...)
+	}
+	return out
 }
 
 func (t *JSONataTemplate) compile(b *planBuilder, v gjson.Result, field, ptr string) error {
@@ -108,14 +124,18 @@ func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte,
 	buf := t.buffer()
 	buf = append(buf, t.parts[0]...)
 	for i, e := range t.holes {
-		v, err := e.eval(ctx, b)
-		if err != nil {
+		// A JSONata value is written compact and never empty: it goes straight into buf.
+		var err error
+		if buf, err = e.appendEval(ctx, buf, b); err != nil {
 			return nil, err
 		}
-		buf = appendValue(buf, v)
 		buf = append(buf, t.parts[i+1]...)
 	}
 	t.remember(len(buf))
+	if sc, ok := b.(*jsonata.Scope); ok && t.canon {
+		// The next state reads this output as its input: it need not check it again.
+		sc.MarkCanonical(buf)
+	}
 	return buf, nil
 }
 
@@ -185,10 +205,18 @@ func (e *Expression) EvalContext(ctx context.Context, b jsonata.Bindings) ([]byt
 
 // eval is Eval under ctx.
 func (e *Expression) eval(ctx context.Context, b jsonata.Bindings) ([]byte, error) {
-	var v []byte
-	var defined bool
-	var err error
-	v, defined, err = e.expr.EvalContext(ctx, b)
+	v, defined, err := e.expr.EvalContext(ctx, b)
+	return e.result(v, defined, err)
+}
+
+// appendEval is eval appending the value to buf.
+func (e *Expression) appendEval(ctx context.Context, buf []byte, b jsonata.Bindings) ([]byte, error) {
+	v, defined, err := e.expr.AppendEvalContext(ctx, buf, b)
+	return e.result(v, defined, err)
+}
+
+// result is what eval returns for what the expression gave.
+func (e *Expression) result(v []byte, defined bool, err error) ([]byte, error) {
 	if err == jsonata.ErrUnsupportedResult {
 		return nil, &failure.Error{Name: failure.QueryEvaluationError, Cause: jsonata.UnsupportedSentence(e.src, e.field)}
 	}

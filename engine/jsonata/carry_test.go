@@ -1,0 +1,68 @@
+package jsonata
+
+import "testing"
+
+// sameBytes is Bindings that hand out their very slices, as the engine does.
+type sameBytes map[string][]byte
+
+func (b sameBytes) Lookup(name string) ([]byte, bool) {
+	v, ok := b[name]
+	return v, ok
+}
+
+// TestCarriedIndex: a Scope Reset for the next phase finds what the last phase indexed again
+// by its memory, and only while that memory holds the same bytes.
+func TestCarriedIndex(t *testing.T) {
+	doc := []byte(`{"a":{"b":1},"c":"xxxx"}`)
+	b := sameBytes{"x": doc}
+	e, err := Compile(`$x.a.b`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := NewScope(b)
+	evalIs := func(want string) {
+		t.Helper()
+		if v, def, err := e.Eval(sc); err != nil || !def || string(v) != want {
+			t.Fatalf("$x.a.b = %s (%v, %v), want %s", v, def, err, want)
+		}
+	}
+	evalIs("1")
+	built := len(sc.nodes)
+	sc.Reset(b)
+	evalIs("1")
+	if len(sc.nodes) != built {
+		t.Errorf("the next phase built %d indexes again; it should have found the %d carried", len(sc.nodes)-built, built)
+	}
+	// The same memory written over (a buffer reused against the rules), members elsewhere:
+	// indexed afresh.
+	over := `{"c":"","a":{"b":22222}}`
+	if len(over) != len(doc) {
+		t.Fatal("the documents must be as long")
+	}
+	copy(doc, over)
+	sc.Reset(b)
+	evalIs("22222")
+	// An equal document elsewhere in memory is not the one carried: indexed afresh too.
+	b["x"] = []byte(string(doc))
+	sc.Reset(b)
+	evalIs("22222")
+}
+
+// TestCanonicalMarkNeedsSameBytes: a text marked canonical is read without a check in the next
+// phase only while its memory holds the bytes marked.
+func TestCanonicalMarkNeedsSameBytes(t *testing.T) {
+	pad := `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`
+	doc := []byte(`{"b":100,"a":` + pad + `}`)
+	b := sameBytes{"x": doc}
+	e, err := Compile(`$x.b`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := NewScope(b)
+	sc.MarkCanonical(doc)
+	copy(doc, `{"b":1.0,"a":`+pad+`}`) // not canonical: JSON.stringify writes 1
+	sc.Reset(b)
+	if v, _, err := e.Eval(sc); err != nil || string(v) != "1" {
+		t.Fatalf("$x.b = %s (%v), want 1", v, err)
+	}
+}

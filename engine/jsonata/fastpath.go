@@ -1,0 +1,66 @@
+package jsonata
+
+import "sync/atomic"
+
+// fastPathsOff turns off every way Eval answers without running gnata on the whole
+// expression (plain paths, composites, conditions, substituted paths), process-wide.
+var fastPathsOff atomic.Bool
+
+// SetFastPaths turns the raw-JSON fast paths on (the default) or off for the whole process.
+// It exists for differential tests: with them off, every expression runs through the
+// evaluator, which is what the fast paths must match byte for byte
+// (engine's TestJSONataFastPathsMatchEvaluator). Nothing else should call it.
+func SetFastPaths(on bool) { fastPathsOff.Store(!on) }
+
+// CheckCanonicalMarks makes every text marked canonical (Scope.MarkCanonical, and the
+// results of $merge) checked when it is marked, panicking when it is not: the next phase
+// indexes such a text without reading it strictly. For tests only.
+func CheckCanonicalMarks(on bool) {
+	if on {
+		checkCanonMarks.Store(&checkCanonical)
+	} else {
+		checkCanonMarks.Store(nil)
+	}
+}
+
+var checkCanonical = func(text []byte) {
+	if !Canonical(text) {
+		panic("jsonata: marked canonical, but it is not: " + string(text))
+	}
+}
+
+// Canonical reports whether text is one JSON value written exactly as JSON.stringify writes
+// what JSON.parse reads from it: compact, no repeated keys, strings and numbers in
+// JavaScript's form. Such a text, and one that puts such values in place of the nulls of
+// another, is what a Scope may be told of with MarkCanonical.
+func Canonical(text []byte) bool {
+	s := string(text)
+	var keys []string
+	p := rawScanner{s: s}
+	if p.canonSkip(&keys) && p.i == len(s) {
+		return true
+	}
+	// canonSkip refuses escapes; what stringifyRaw writes is the definition.
+	q := rawScanner{s: s}
+	out, ok := q.stringifyRaw(make([]byte, 0, len(s)), &keys)
+	return ok && q.i == len(s) && string(out) == s
+}
+
+// sizeHint remembers the length of an expression's last result, so that the next result's
+// buffer is allocated once at the right size instead of grown by doubling.
+// It is read and written atomically (a plain int64, so that an Expr may still be copied).
+type sizeHint struct{ n int64 }
+
+func (h *sizeHint) buffer() []byte {
+	if n := atomic.LoadInt64(&h.n); n > 0 {
+		return make([]byte, 0, n)
+	}
+	return nil
+}
+
+// remember records the capacity a result needed; it shrinks only when far too large.
+func (h *sizeHint) remember(n int) {
+	if cur := atomic.LoadInt64(&h.n); int64(n) > cur || int64(n) < cur/4 {
+		atomic.StoreInt64(&h.n, int64(n))
+	}
+}
