@@ -69,8 +69,11 @@ read. SIGTERM or SIGINT drains: stop taking work, finish in-flight executions (u
 --drain-timeout, then hand them back), exit.
 
 Every execution's record and history are kept (--records, on by default, bounded by
---records-max-* and --history-max-*): stepjet executions, describe-execution, history and stop,
-and the API's DescribeExecution, ListExecutions, GetExecutionHistory and StopExecution read them.
+--records-max-* and --history-max-*): stepjet executions, describe-execution, history, stop,
+redrive and replay, and the API's DescribeExecution, ListExecutions, GetExecutionHistory,
+StopExecution and RedriveExecution read them. Machine tags set what is kept and the limits:
+stepjet:history, stepjet:history-data, stepjet:records-max-age, stepjet:history-max-age,
+stepjet:max-concurrency, stepjet:max-start-rate (docs/api.md, docs/limits.md).
 
 One data directory serves one embedded server: a second stepjet serve on it refuses to start,
 naming the process that holds it.
