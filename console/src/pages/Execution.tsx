@@ -2,7 +2,7 @@
 // state status, a table with a timeline, and AWS's event list; a state's input, output and
 // error in a side panel. A running execution is polled until it ends.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { call } from '../api';
+import { ApiError, call } from '../api';
 import { DefinitionGraph } from './Machine';
 import { buildGraph } from './parts';
 import { derive, details, inSelection, nodeStatus, type Derived, type HistoryEvent, type Visit } from './history';
@@ -11,12 +11,18 @@ import { ErrorBox, fmtDate, fmtDuration, Json, machineName, StatusBadge } from '
 
 /** How often a running execution is polled. */
 const POLL_MS = 1000;
+/** How long an execution the server does not know yet is waited for: an async start is
+ *  recorded once an executor has run it for 200 ms or ended it (docs/api.md), and a busy
+ *  server may hold it queued for a while before that. */
+const APPEAR_MS = 120_000;
 
 interface ExecState {
   exec?: any;
   definition?: string;
   events: HistoryEvent[];
   error?: Error;
+  /** Not recorded yet: polled until it appears (APPEAR_MS). */
+  waiting?: boolean;
 }
 
 /** fetchHistory reads every page of an execution's history (with its data). */
@@ -37,6 +43,7 @@ function useExecution(arn: string): ExecState {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let definition: string | undefined;
+    const opened = Date.now();
     const poll = async () => {
       try {
         const exec = await call('DescribeExecution', { executionArn: arn });
@@ -48,7 +55,13 @@ function useExecution(arn: string): ExecState {
         setSt({ exec, definition, events });
         if (exec.status === 'RUNNING') timer = setTimeout(poll, POLL_MS);
       } catch (e) {
-        if (live) setSt((s) => ({ ...s, error: e as Error }));
+        if (!live) return;
+        if (e instanceof ApiError && e.name === 'ExecutionDoesNotExist' && Date.now() - opened < APPEAR_MS) {
+          setSt((s) => ({ ...s, waiting: true }));
+          timer = setTimeout(poll, POLL_MS);
+          return;
+        }
+        setSt((s) => ({ ...s, waiting: false, error: e as Error }));
       }
     };
     poll();
@@ -63,7 +76,7 @@ function useExecution(arn: string): ExecState {
 type View = 'graph' | 'table' | 'events';
 
 export function ExecutionPage({ arn }: { arn: string }) {
-  const { exec, definition, events, error } = useExecution(arn);
+  const { exec, definition, events, error, waiting } = useExecution(arn);
   const [view, setView] = useState<View>('graph');
   const [picked, setPicked] = useState<Record<string, number>>({});
   const [selected, setSelected] = useState<string | null>(null);
@@ -88,6 +101,9 @@ export function ExecutionPage({ arn }: { arn: string }) {
         </h1>
       </div>
       <ErrorBox error={error} />
+      {!exec && waiting && !error && (
+        <p class="muted" data-testid="execution-waiting">Waiting for the execution to start: the server records it once it has run for a moment.</p>
+      )}
       {exec && <Summary exec={exec} />}
       {exec && (
         <>
