@@ -97,6 +97,28 @@ export function DefinitionGraph({ definition, status, selected, onSelect }: {
   );
 }
 
+/** How long a started execution is waited for before its page opens anyway. */
+const RECORDED_MS = 120_000;
+
+/**
+ * waitRecorded returns once the server lists execution exec of machine (an async start is
+ * recorded when an executor has run it for 200 ms or ended it, docs/api.md), or after
+ * RECORDED_MS, or when listing fails (a server keeping no records): asking DescribeExecution
+ * before then answers ExecutionDoesNotExist.
+ */
+async function waitRecorded(machine: string, exec: string): Promise<void> {
+  const until = Date.now() + RECORDED_MS;
+  while (Date.now() < until) {
+    try {
+      const r = await call('ListExecutions', { stateMachineArn: machine, maxResults: 100 });
+      if ((r.executions ?? []).some((e: any) => e.executionArn === exec)) return;
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 function StartExecution({ arn }: { arn: string }) {
   const [input, setInput] = useState('{}');
   const [name, setName] = useState('');
@@ -120,7 +142,12 @@ function StartExecution({ arn }: { arn: string }) {
       const body: any = { stateMachineArn: arn, input };
       if (name.trim()) body.name = name.trim();
       if (sync) setResult(await call('StartSyncExecution', body));
-      else navigate(href.execution((await call('StartExecution', body)).executionArn));
+      else {
+        const started = (await call('StartExecution', body)).executionArn as string;
+        setResult({ waiting: started });
+        await waitRecorded(arn, started);
+        navigate(href.execution(started));
+      }
     } catch (e) {
       setErr(e as Error);
     } finally {
@@ -137,7 +164,8 @@ function StartExecution({ arn }: { arn: string }) {
       <label class="check"><input type="checkbox" data-testid="execution-sync" checked={sync} onChange={(e) => setSync(e.currentTarget.checked)} /> Synchronous (StartSyncExecution: wait for the result)</label>
       <button data-testid="start-execution" disabled={busy} onClick={start}>{busy ? 'Running…' : 'Start execution'}</button>
       <ErrorBox error={err} />
-      {result && (
+      {result?.waiting && <p class="muted" data-testid="execution-waiting">Started; opening it once the server has recorded it…</p>}
+      {result && !result.waiting && (
         <div class="result" data-testid="sync-result">
           <p><StatusBadge status={result.status} testid="execution-status" /> <a href={href.execution(result.executionArn)}>Open the execution</a></p>
           {result.error && <p class="error"><strong>{result.error}</strong> {result.cause}</p>}
