@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -165,7 +166,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hdr.Set("Content-Security-Policy", PageCSP(nonce))
 		hdr.Set("Cache-Control", "no-cache")
 		body := bytes.ReplaceAll(a.body, []byte(NoncePlaceholder), []byte(nonce))
-		http.ServeContent(w, r, rel, time.Time{}, bytes.NewReader(body))
+		// Written whole, not through ServeContent: no conditional answers and no ranges, which
+		// would piece one page together from responses with different nonces.
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body)
+		}
 		return
 	}
 	if a.immutable {

@@ -130,6 +130,14 @@ func TestPageNonce(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
+	head, err := http.Head(srv.URL + "/console/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	if head.StatusCode != 200 || cspNonce.FindStringSubmatch(head.Header.Get("Content-Security-Policy")) == nil {
+		t.Errorf("HEAD /console/: %d, CSP %q", head.StatusCode, head.Header.Get("Content-Security-Policy"))
+	}
 	seen := map[string]bool{}
 	for i := 0; i < 3; i++ {
 		resp, body := get(t, srv, "/console/", "Accept-Encoding", "gzip")
@@ -155,9 +163,13 @@ func TestPageNonce(t *testing.T) {
 			t.Errorf("index.html: ETag %q, Last-Modified %q, Cache-Control %q: a cache could revalidate a page with a stale nonce",
 				resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), resp.Header.Get("Cache-Control"))
 		}
-		// a validator from anywhere never turns into a 304 for the page
+		// a validator from anywhere never turns into a 304 for the page, nor a range into a
+		// piece of a page whose nonce is another response's
 		if r, _ := get(t, srv, "/console/", "If-None-Match", `"x"`, "If-Modified-Since", "Mon, 07 Dec 2026 00:00:00 GMT"); r.StatusCode != 200 {
 			t.Errorf("conditional GET of index.html: %d, want 200", r.StatusCode)
+		}
+		if r, b := get(t, srv, "/console/", "Range", "bytes=0-9"); r.StatusCode != 200 || r.Header.Get("Accept-Ranges") != "" || !metaNonce.Match(b) {
+			t.Errorf("ranged GET of index.html: %d, Accept-Ranges %q, %d bytes; want the whole page", r.StatusCode, r.Header.Get("Accept-Ranges"), len(b))
 		}
 	}
 }

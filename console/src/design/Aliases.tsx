@@ -87,7 +87,7 @@ export function Aliases(props: { ops: AliasOps }) {
         </table>
       )}
       {data && versions.length === 0 && (
-        <p class="sjd-hint" data-testid="alias-no-versions">An alias points at a published version: tick "Publish a version when saving" below and save first.</p>
+        <p class="sjd-hint" data-testid="alias-no-versions">An alias points at a published version: tick "Publish a version when saving" above and save first.</p>
       )}
       {data && versions.length > 0 && (
         <div class="sjd-alias-form">
