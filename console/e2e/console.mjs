@@ -382,6 +382,13 @@ scenario('round-trip every example definition through the designer without edits
     // canonical JSON with the key order kept: nothing added, nothing lost, nothing reordered
     assert.equal(JSON.stringify(JSON.parse(saved)), JSON.stringify(JSON.parse(text)), `${f} changed by open and save`);
   }
+  // from one machine's designer straight to another's: a new designer, not the last one still
+  // holding the other machine's definition while the new one loads (its Save would write that)
+  await open('#/machines/roundtrip-0/edit');
+  await page.getByTestId('designer').evaluate((el) => { el.dataset.was = 'roundtrip-0'; });
+  await page.evaluate(() => { location.hash = '#/machines/roundtrip-1/edit'; });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=designer][data-was]'));
+  await page.getByTestId('designer').waitFor();
 });
 
 scenario('a machine shows its versions and aliases', async () => {
