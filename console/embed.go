@@ -106,7 +106,7 @@ func (h *Handler) load() {
 		a := &asset{body: body, ctype: ct, etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
 			// Vite names everything under assets/ by a hash of its content: a changed file is a
 			// new URL, so browsers may keep these forever. index.html names them, so it is
-			// revalidated on every load (no-cache, with its ETag).
+			// fetched on every load (no-cache, no validator: see noncePage).
 			immutable: strings.HasPrefix(rel, "assets/"),
 			noncePage: ct == contentTypes[".html"] && bytes.Contains(body, []byte(NoncePlaceholder))}
 		if !a.noncePage && compressible(ct) && len(body) > 1024 {
