@@ -7,12 +7,15 @@ package console
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,22 +28,41 @@ var dist embed.FS
 // so the asset URLs in index.html start with it.
 const Prefix = "/console/"
 
-// CSP is the console's Content-Security-Policy: everything from this origin only, no inline or
-// evaluated scripts, no plugins, no framing (clickjacking), API calls to this origin only.
-// Styles allow 'unsafe-inline' because CodeMirror 6 (the designer's code editor) mounts its
-// themes as <style> elements in a document (style-mod uses constructed style sheets only in
-// shadow roots); a nonce would need index.html rendered per request and the nonce handed to
-// the editor. Inline styles cannot run code; scripts stay 'self' only. data: and blob: images
-// are the graph's PNG export and the favicon.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+// CSP is the Content-Security-Policy of every file but the page: everything from this origin
+// only, no inline or evaluated scripts, no inline styles, no plugins, no framing
+// (clickjacking), API calls to this origin only. data: and blob: images are the graph's PNG
+// export and the favicon.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
 	"frame-ancestors 'none'"
+
+// PageCSP is the policy index.html is served with: CSP, with style elements allowed only when
+// they carry nonce. CodeMirror 6 (the designer's code editor) mounts its themes as <style>
+// elements (style-mod uses constructed style sheets only in shadow roots); the page hands it
+// the nonce, so no other inline style — an injected <style> or style="…" attribute — applies.
+func PageCSP(nonce string) string {
+	return strings.Replace(CSP, "style-src 'self'", "style-src 'self' 'nonce-"+nonce+"'", 1)
+}
+
+// NoncePlaceholder is what index.html (console/index.html, kept by the build) holds where each
+// response puts its own nonce: <meta name="csp-nonce" content="__CSP_NONCE__">, read by the app.
+const NoncePlaceholder = "__CSP_NONCE__"
+
+// newNonce is a fresh CSP nonce: 128 random bits, base64 (the form nonce-source takes).
+func newNonce() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.StdEncoding.EncodeToString(b[:])
+}
 
 // asset is one embedded file, ready to serve.
 type asset struct {
 	body, gz    []byte // gz is nil when compressing does not pay
 	ctype, etag string
 	immutable   bool
+	// noncePage: the body holds NoncePlaceholder, replaced per response by a fresh nonce that
+	// the response's CSP names; such a body has no ETag and is not compressed (it is small).
+	noncePage bool
 }
 
 // Handler serves the embedded console under Prefix. The zero value is ready to use.
@@ -84,9 +106,10 @@ func (h *Handler) load() {
 		a := &asset{body: body, ctype: ct, etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
 			// Vite names everything under assets/ by a hash of its content: a changed file is a
 			// new URL, so browsers may keep these forever. index.html names them, so it is
-			// revalidated on every load (no-cache, with its ETag).
-			immutable: strings.HasPrefix(rel, "assets/")}
-		if compressible(ct) && len(body) > 1024 {
+			// fetched on every load (no-cache, no validator: see noncePage).
+			immutable: strings.HasPrefix(rel, "assets/"),
+			noncePage: ct == contentTypes[".html"] && bytes.Contains(body, []byte(NoncePlaceholder))}
+		if !a.noncePage && compressible(ct) && len(body) > 1024 {
 			var buf bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 			_, _ = zw.Write(body)
@@ -136,6 +159,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hdr.Set("Content-Type", a.ctype)
+	if a.noncePage {
+		// A new nonce per response, so a cached copy must never be reused: no-cache with no
+		// validator (no ETag, no Last-Modified) makes every load a full 200 with its own nonce.
+		nonce := newNonce()
+		hdr.Set("Content-Security-Policy", PageCSP(nonce))
+		hdr.Set("Cache-Control", "no-cache")
+		body := bytes.ReplaceAll(a.body, []byte(NoncePlaceholder), []byte(nonce))
+		// Written whole, not through ServeContent: no conditional answers and no ranges, which
+		// would piece one page together from responses with different nonces.
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body)
+		}
+		return
+	}
 	if a.immutable {
 		hdr.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {

@@ -30,7 +30,8 @@ func get(t *testing.T, srv *httptest.Server, path string, hdr ...string) (*http.
 }
 
 // The index and every asset it names are served with their content types, the CSP and nosniff;
-// hashed assets are cached for good, the index is revalidated, and an ETag gives a 304.
+// hashed assets are cached for good, the index is fetched anew each time, and an asset's ETag
+// gives a 304.
 func TestHandlerServesTheBuiltConsole(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /console/", &Handler{})
@@ -41,7 +42,7 @@ func TestHandlerServesTheBuiltConsole(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("/console/: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	for h, want := range map[string]string{"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"} {
+	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"} {
 		if got := resp.Header.Get(h); got != want {
 			t.Errorf("/console/ %s = %q, want %q", h, got, want)
 		}
@@ -97,9 +98,14 @@ func TestHandlerServesTheBuiltConsole(t *testing.T) {
 		}
 	}
 
-	etag := resp.Header.Get("ETag")
-	if r304, _ := get(t, srv, "/console/", "If-None-Match", etag); etag == "" || r304.StatusCode != http.StatusNotModified {
-		t.Errorf("If-None-Match %q: %d, want 304", etag, r304.StatusCode)
+	asset := string(refs[0][1])
+	aresp, _ := get(t, srv, asset)
+	etag := aresp.Header.Get("ETag")
+	if r304, _ := get(t, srv, asset, "If-None-Match", etag); etag == "" || r304.StatusCode != http.StatusNotModified {
+		t.Errorf("%s If-None-Match %q: %d, want 304", asset, etag, r304.StatusCode)
+	}
+	if aresp.Header.Get("Content-Security-Policy") != CSP {
+		t.Errorf("%s: CSP %q, want %q", asset, aresp.Header.Get("Content-Security-Policy"), CSP)
 	}
 	if r, _ := get(t, srv, "/console/assets/nope.js"); r.StatusCode != 404 {
 		t.Errorf("missing asset: %d, want 404", r.StatusCode)
@@ -107,6 +113,64 @@ func TestHandlerServesTheBuiltConsole(t *testing.T) {
 	// the mux cleans ".." away with a redirect; whatever it ends at is not a file outside dist
 	if r, body := get(t, srv, "/console/../go.mod"); r.StatusCode == 200 || bytes.Contains(body, []byte("module ")) {
 		t.Errorf("path outside dist: %d %q", r.StatusCode, body)
+	}
+}
+
+var (
+	metaNonce = regexp.MustCompile(`<meta name="csp-nonce" content="([^"]*)"`)
+	cspNonce  = regexp.MustCompile(`style-src 'self' 'nonce-([A-Za-z0-9+/=]+)';`)
+)
+
+// No inline style applies without the page's nonce: each index.html response carries a fresh
+// nonce in its CSP and in the page (where the editor reads it), never the placeholder, and is
+// never answered from a cache that would hold another response's nonce.
+func TestPageNonce(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /console/", &Handler{})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	head, err := http.Head(srv.URL + "/console/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	if head.StatusCode != 200 || cspNonce.FindStringSubmatch(head.Header.Get("Content-Security-Policy")) == nil {
+		t.Errorf("HEAD /console/: %d, CSP %q", head.StatusCode, head.Header.Get("Content-Security-Policy"))
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		resp, body := get(t, srv, "/console/", "Accept-Encoding", "gzip")
+		csp := resp.Header.Get("Content-Security-Policy")
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Fatalf("CSP allows inline styles: %s", csp)
+		}
+		h, m := cspNonce.FindStringSubmatch(csp), metaNonce.FindSubmatch(body)
+		if h == nil || m == nil {
+			t.Fatalf("response %d: nonce in CSP %v, in page %q\nCSP %s\n%s", i, h, m, csp, body)
+		}
+		if string(m[1]) != h[1] || len(h[1]) < 22 || bytes.Contains(body, []byte(NoncePlaceholder)) {
+			t.Fatalf("response %d: page nonce %q, CSP nonce %q", i, m[1], h[1])
+		}
+		if seen[h[1]] {
+			t.Fatalf("nonce %q served twice", h[1])
+		}
+		seen[h[1]] = true
+		if csp != PageCSP(h[1]) {
+			t.Errorf("CSP %q, want %q", csp, PageCSP(h[1]))
+		}
+		if resp.Header.Get("ETag") != "" || resp.Header.Get("Last-Modified") != "" || resp.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("index.html: ETag %q, Last-Modified %q, Cache-Control %q: a cache could revalidate a page with a stale nonce",
+				resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), resp.Header.Get("Cache-Control"))
+		}
+		// a validator from anywhere never turns into a 304 for the page, nor a range into a
+		// piece of a page whose nonce is another response's
+		if r, _ := get(t, srv, "/console/", "If-None-Match", `"x"`, "If-Modified-Since", "Mon, 07 Dec 2026 00:00:00 GMT"); r.StatusCode != 200 {
+			t.Errorf("conditional GET of index.html: %d, want 200", r.StatusCode)
+		}
+		if r, b := get(t, srv, "/console/", "Range", "bytes=0-9"); r.StatusCode != 200 || r.Header.Get("Accept-Ranges") != "" || !metaNonce.Match(b) {
+			t.Errorf("ranged GET of index.html: %d, Accept-Ranges %q, %d bytes; want the whole page", r.StatusCode, r.Header.Get("Accept-Ranges"), len(b))
+		}
 	}
 }
 

@@ -52,9 +52,11 @@ export function App() {
       <main key={epoch}>
         {route.page === 'machines' && <MachinesPage />}
         {route.page === 'new' && <EditPage />}
-        {route.page === 'edit' && <EditPage name={route.name} />}
-        {route.page === 'machine' && <MachinePage name={route.name} />}
-        {route.page === 'execution' && <ExecutionPage arn={route.arn} />}
+        {/* keyed by what they show: another machine's page is a new page, never the last one
+            re-rendered with its data still loaded (Save or Start would act on what is shown) */}
+        {route.page === 'edit' && <EditPage key={route.name} name={route.name} />}
+        {route.page === 'machine' && <MachinePage key={route.name} name={route.name} />}
+        {route.page === 'execution' && <ExecutionPage key={route.arn} arn={route.arn} />}
         {route.page === 'notfound' && <p>No page at <code>{route.path}</code>. <a href={href.machines()}>State machines</a></p>}
       </main>
       <SettingsDialog open={settings.open} reason={settings.reason} onClose={(saved) => {

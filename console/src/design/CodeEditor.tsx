@@ -121,6 +121,14 @@ function locate(spans: Map<string, { from: number; to: number }>, location: stri
   return { from: 0, to: Math.min(1, text.length) };
 }
 
+/** The page's CSP nonce: the server puts a fresh one in index.html's
+ * <meta name="csp-nonce"> and in the response's style-src, which allows CodeMirror's <style>
+ * elements only with it. Empty when the page has none (the Vite dev server sends no CSP). */
+export function cspNonce(doc: Document = document): string {
+  const v = doc.querySelector('meta[name="csp-nonce"]')?.getAttribute('content') ?? '';
+  return v === '__CSP_NONCE__' ? '' : v;
+}
+
 export function CodeEditor(props: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -133,6 +141,7 @@ export function CodeEditor(props: CodeEditorProps) {
       state: EditorState.create({
         doc: props.value,
         extensions: [
+          EditorView.cspNonce.of(cspNonce()),
           basicSetup,
           themed,
           highlight,

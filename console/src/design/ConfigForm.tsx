@@ -4,6 +4,8 @@
 
 import { useState } from 'preact/hooks';
 import { CheckField, SelectField, TextField } from './fields';
+import { Aliases } from './Aliases';
+import type { AliasOps } from './aliases';
 
 export interface MachineConfig {
   name: string;
@@ -32,7 +34,7 @@ export function nameProblem(name: string): string | undefined {
 export const HISTORY_TAG = 'stepjet:history';
 export const HISTORY_DATA_TAG = 'stepjet:history-data';
 
-export function ConfigForm(props: { config: MachineConfig; onChange: (c: MachineConfig) => void; existing: boolean }) {
+export function ConfigForm(props: { config: MachineConfig; onChange: (c: MachineConfig) => void; existing: boolean; aliases?: AliasOps }) {
   const c = props.config;
   const set = (patch: Partial<MachineConfig>) => props.onChange({ ...c, ...patch });
   const log = (c.loggingConfiguration ?? {}) as Logging;
@@ -108,6 +110,7 @@ export function ConfigForm(props: { config: MachineConfig; onChange: (c: Machine
         <CheckField label="Publish a version when saving" testid="config-publish" checked={!!c.publish} onCommit={(v) => set({ publish: v })} />
         {c.publish && <TextField label="Version description" testid="config-version-description" value={c.versionDescription} onCommit={(v) => set({ versionDescription: v })} />}
       </section>
+      {props.aliases && <Aliases ops={props.aliases} />}
     </form>
   );
 }

@@ -21,6 +21,7 @@ import { PALETTE, PALETTE_MIME, paletteItem } from './palette';
 import { Inspector, MachineInspector } from './Inspector';
 import { CodeEditor, type ApiDiagnostic } from './CodeEditor';
 import { ConfigForm, nameProblem, type MachineConfig } from './ConfigForm';
+import { aliasCalls, type AliasOps } from './aliases';
 import type { TestStateFn } from './TestState';
 import './design.css';
 
@@ -36,6 +37,10 @@ export interface DesignerProps {
   onSave: (def: string, config: MachineConfig) => Promise<void>;
   /** Runs TestState; by default the designer calls the API itself. */
   onTestState?: TestStateFn;
+  /** The machine's ARN when editing an existing one: Config mode then lists and edits its
+   * aliases (with the API calls of aliasCalls, or aliasOps when given). */
+  machineArn?: string;
+  aliasOps?: AliasOps;
 }
 
 type Mode = 'design' | 'code' | 'config';
@@ -240,6 +245,7 @@ export function Designer(props: DesignerProps) {
   };
 
   const testState: TestStateFn = props.onTestState ?? ((req) => call('TestState', req));
+  const aliasOps = useMemo(() => props.aliasOps ?? (props.machineArn ? aliasCalls(call, props.machineArn) : undefined), [props.aliasOps, props.machineArn]);
   const selectedRef = selected ? findState(root, selected) : undefined;
   const topEmpty = allStates(root).length === 0;
 
@@ -318,7 +324,7 @@ export function Designer(props: DesignerProps) {
           {graphPane}
         </div>
       )}
-      {mode === 'config' && <ConfigForm config={config} onChange={setConfig} existing={!!props.name} />}
+      {mode === 'config' && <ConfigForm config={config} onChange={setConfig} existing={!!props.name} aliases={aliasOps} />}
       <Diagnostics diags={diags} note={validateNote} onPick={(loc) => {
         const s = loc ? stateOfLocation(root, loc) : undefined;
         if (s) { setSelected(s.name); if (mode === 'config') setMode('design'); }

@@ -63,7 +63,7 @@ export function EditPage({ name }: { name?: string }) {
         <h1><a href={href.machines()}>State machines</a> / {name ? <><a href={href.machine(name)}>{name}</a> / edit</> : 'new'}</h1>
       </div>
       <ErrorBox error={loaded.error} />
-      {loaded.data && <Designer name={name} definition={loaded.data.definition} config={loaded.data.config} onSave={save} />}
+      {loaded.data && <Designer name={name} machineArn={loaded.data.arn || undefined} definition={loaded.data.definition} config={loaded.data.config} onSave={save} />}
     </section>
   );
 }
