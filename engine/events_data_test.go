@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/mock"
@@ -39,7 +40,7 @@ func (*dataless) KeepsData() bool { return false }
 // without data exactly what the full one is with its data members removed.
 func TestEventsWithoutData(t *testing.T) {
 	run := func(c confCase, m *engine.Machine, noData, sinkSays bool) []string {
-		opts := engine.RunOptions{Clock: instantClock{}, Name: "conformance", StateMachineName: "sm", RoleArn: "arn:aws:iam::111111111111:role/sfn",
+		opts := engine.RunOptions{Clock: fixedClock{}, Name: "conformance", StateMachineName: "sm", RoleArn: "arn:aws:iam::111111111111:role/sfn",
 			ExecutionArn: "arn:aws:states:us-east-1:111111111111:express:sm:conformance:0d4b6c1e-1111-2222-3333-444455556666", MapConcurrency: 1}
 		if len(c.Mocks) > 0 && string(c.Mocks) != "null" {
 			cfg, err := mock.Load(c.Mocks)
@@ -124,7 +125,7 @@ func TestDeferredDetails(t *testing.T) {
 			continue
 		}
 		s := &deferring{}
-		opts := engine.RunOptions{Clock: instantClock{}, Name: "conformance", StateMachineName: "sm", RoleArn: "arn:aws:iam::111111111111:role/sfn",
+		opts := engine.RunOptions{Clock: fixedClock{}, Name: "conformance", StateMachineName: "sm", RoleArn: "arn:aws:iam::111111111111:role/sfn",
 			ExecutionArn: "arn:aws:states:us-east-1:111111111111:express:sm:conformance:0d4b6c1e-1111-2222-3333-444455556666", Events: s}
 		if len(c.Mocks) > 0 && string(c.Mocks) != "null" {
 			cfg, err := mock.Load(c.Mocks)
@@ -153,4 +154,17 @@ func TestDeferredDetails(t *testing.T) {
 	if n < 100 {
 		t.Fatalf("only %d cases ran", n)
 	}
+}
+
+// fixedClock is instantClock at one fixed time: the three runs compared must not differ in the
+// timestamps their causes may quote ($now, Wait timestamps).
+type fixedClock struct{}
+
+var fixedNow = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+
+func (fixedClock) Now() time.Time { return fixedNow }
+func (fixedClock) After(time.Duration) <-chan time.Time {
+	c := make(chan time.Time, 1)
+	c <- fixedNow
+	return c
 }

@@ -73,6 +73,17 @@ func TestSDKSyncStartOverTheLimitIsThrottled(t *testing.T) {
 		RoleArn: aws.String("arn:aws:iam::123456789012:role/stepjet"), Type: types.StateMachineTypeExpress,
 		Tags: []types.Tag{{Key: aws.String(limits.TagConcurrency), Value: aws.String("1")}}}))(t).StateMachineArn
 	must(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: arn, Input: aws.String(`{"wait":true}`)}))(t)
+	// Sync starts are asked for only once the waiting execution holds the machine's one slot: one
+	// admitted before (the count still 0) would queue behind it for its minute.
+	names := limits.Names{}
+	pollUntil(t, "the waiting execution to hold the slot", func() bool {
+		cons, err := e.js.Consumer(ctx, names.Stream(), names.Consumer("single"))
+		if err != nil {
+			return false
+		}
+		info, err := cons.Info(ctx)
+		return err == nil && info.NumAckPending == 1
+	})
 	noRetry := func(o *sfn.Options) { o.RetryMaxAttempts = 1 }
 	var last error
 	pollUntil(t, "a sync start to be throttled", func() bool {
