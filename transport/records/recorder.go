@@ -339,24 +339,33 @@ type batchPublisher struct {
 }
 
 func (b *batchPublisher) add(m *nats.Msg) {
-	if b.p == nil {
-		p, err := jetstreamext.NewFastPublisher(b.r.js,
-			jetstreamext.FastPublishFlowControl{Flow: batchFlow, MaxOutstandingAcks: 4},
-			jetstreamext.WithFastPublisherContinueOnGap(true),
-			jetstreamext.WithFastPublisherErrorHandler(func(error) { b.r.dropped.Add(1) }))
-		if err != nil {
-			b.r.dropped.Add(1)
+	for try := 0; ; try++ {
+		if b.p == nil {
+			p, err := jetstreamext.NewFastPublisher(b.r.js,
+				jetstreamext.FastPublishFlowControl{Flow: batchFlow, MaxOutstandingAcks: 4},
+				jetstreamext.WithFastPublisherContinueOnGap(true),
+				jetstreamext.WithFastPublisherErrorHandler(func(error) { b.r.dropped.Add(1) }))
+			if err != nil {
+				b.r.dropped.Add(1)
+				return
+			}
+			b.p = p
+		}
+		_, err := b.p.AddMsg(m)
+		if err == nil {
+			b.r.written.Add(1)
 			return
 		}
-		b.p = p
-	}
-	if _, err := b.p.AddMsg(m); err != nil {
-		b.r.dropped.Add(1)
-		b.r.cfg.Logger.Debug("records: batch publish failed; starting a new batch", "subject", m.Subject, "err", err)
 		b.p = nil
-		return
+		// A batch the server ended meanwhile (it refused a message: counted by the error
+		// handler) did not take this message: it starts the next batch. Another failure
+		// (no first ack, an ack timeout) drops it.
+		if !errors.Is(err, jetstreamext.ErrBatchClosed) || try > 0 {
+			b.r.dropped.Add(1)
+			b.r.cfg.Logger.Debug("records: batch publish failed; the next write starts a new batch", "subject", m.Subject, "err", err)
+			return
+		}
 	}
-	b.r.written.Add(1)
 }
 
 // end commits the batch (the server acknowledges once all of it is stored), if one is open.
