@@ -564,7 +564,14 @@ type stopRequest struct {
 
 func (r *Recorder) recordMsg(k string, rec *Record, ttl string) *nats.Msg {
 	m := nats.NewMsg(r.cfg.recordSubject(k))
-	m.Data, _ = json.Marshal(rec)
+	n := 512 + len(rec.Cause) + len(rec.Error)
+	if rec.Input != nil {
+		n += len(*rec.Input) * 9 / 8
+	}
+	if rec.Output != nil {
+		n += len(*rec.Output) * 9 / 8
+	}
+	m.Data = rec.appendJSON(make([]byte, 0, n))
 	rec.headers(m.Header)
 	if ttl != "" {
 		m.Header.Set(jetstream.MsgTTLHeader, ttl)
