@@ -244,6 +244,8 @@ func Merge(have, want jetstream.StreamConfig) (jetstream.StreamConfig, []Differe
 	// Per-message TTLs, once allowed, cannot be disallowed: turning them on only raises what
 	// the stream accepts (messages without a TTL are kept as before).
 	out.AllowMsgTTL = have.AllowMsgTTL || want.AllowMsgTTL
+	// Fast-ingest batch publishing likewise: allowing it changes nothing for other publishers.
+	out.AllowBatchPublish = have.AllowBatchPublish || want.AllowBatchPublish
 	if have.Storage != want.Storage {
 		kept = append(kept, Difference{"Storage", have.Storage.String(), want.Storage.String()})
 	}
@@ -266,7 +268,8 @@ func limit(v int64) int64 {
 
 func streamConfigChanged(a, b jetstream.StreamConfig) bool {
 	return a.Replicas != b.Replicas || a.MaxAge != b.MaxAge || a.MaxBytes != b.MaxBytes ||
-		a.Duplicates != b.Duplicates || !slices.Equal(a.Subjects, b.Subjects) || a.AllowMsgTTL != b.AllowMsgTTL
+		a.Duplicates != b.Duplicates || !slices.Equal(a.Subjects, b.Subjects) || a.AllowMsgTTL != b.AllowMsgTTL ||
+		a.AllowBatchPublish != b.AllowBatchPublish
 }
 
 // EnsureBucket opens a KV bucket, creating it with kc when it does not exist.

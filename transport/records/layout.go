@@ -97,6 +97,7 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			Discard:           jetstream.DiscardOld,
 			AllowDirect:       true,
 			AllowMsgTTL:       true, // TagRecordsMaxAge
+			AllowBatchPublish: true, // the writer's fast-ingest batches
 		},
 		{
 			Name:        c.HistoryStream(),
@@ -110,6 +111,8 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			Discard:     jetstream.DiscardOld,
 			AllowDirect: true,
 			AllowMsgTTL: true, // TagHistoryMaxAge
+			// The writer's fast-ingest batches.
+			AllowBatchPublish: true,
 		},
 		{
 			Name:        c.StopsStream(),

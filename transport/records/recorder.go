@@ -18,6 +18,7 @@ import (
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/provision"
 	"github.com/stepjet/stepjet/transport/wire"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 )
 
 // Config configures the records store. Only NC is required.
@@ -154,11 +155,7 @@ func NewRecorder(cfg Config) (*Recorder, error) {
 		cfg.Logger = slog.Default()
 	}
 	r := &Recorder{cfg: cfg, q: make(chan write, cfg.Queue), done: make(chan struct{}), stopped: map[string]stopRequest{}}
-	js, err := jetstream.New(cfg.NC,
-		jetstream.WithPublishAsyncMaxPending(4096),
-		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
-			r.dropped.Add(1)
-		}))
+	js, err := jetstream.New(cfg.NC)
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +195,7 @@ func (r *Recorder) Start(ctx context.Context) error {
 		case <-caught:
 		case <-ctx.Done():
 			cc.Stop()
+			r.stopCons = nil
 			return fmt.Errorf("records: reading the %d stops kept: %w", kept, ctx.Err())
 		}
 	}
@@ -226,12 +224,13 @@ func (r *Recorder) Close(ctx context.Context) error {
 	r.closed = true
 	close(r.q)
 	r.closeMu.Unlock()
-	if r.stopCons != nil {
-		r.stopCons.Stop()
-		<-r.done
+	if r.stopCons == nil { // never started: no writer
+		return nil
 	}
+	r.stopCons.Stop()
+	// The writer publishes what is queued and ends its batches: the server has stored them.
 	select {
-	case <-r.js.PublishAsyncComplete():
+	case <-r.done:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -257,14 +256,31 @@ func (r *Recorder) enqueue(w write) {
 	}
 }
 
-// writer publishes queued writes in batches: it takes what is queued (up to 1024) and publishes
-// it without waiting for each ack (history writes are already several events of one execution). One goroutine on one connection keeps every execution's writes in order.
+// writer publishes queued writes in batches: it takes what is queued (up to 1024) and adds it
+// to the fast-ingest batches of the records and history streams. One goroutine on one
+// connection keeps every execution's writes in order.
 func (r *Recorder) writer() {
 	defer close(r.done)
+	var recs, hist batchPublisher
+	recs.r, hist.r = r, r
+	// The server abandons a fast batch left idle for its batch timeout (10 s by default): an
+	// idle writer ends its batches first, so that the next write starts new ones.
+	idle := time.NewTimer(batchIdle)
+	defer idle.Stop()
 	batch := make([]write, 0, 1024)
 	for {
-		w, ok := <-r.q
+		var w write
+		var ok bool
+		select {
+		case w, ok = <-r.q:
+		case <-idle.C:
+			recs.end()
+			hist.end()
+			continue
+		}
 		if !ok {
+			recs.end()
+			hist.end()
 			return
 		}
 		batch = append(batch[:0], w)
@@ -280,11 +296,15 @@ func (r *Recorder) writer() {
 				break more
 			}
 		}
-		r.publish(batch)
+		r.publish(batch, &recs, &hist)
+		idle.Reset(batchIdle)
 	}
 }
 
-func (r *Recorder) publish(batch []write) {
+// batchIdle is how long the writer keeps a fast batch open without writes.
+const batchIdle = time.Second
+
+func (r *Recorder) publish(batch []write, recs, hist *batchPublisher) {
 	// The records stream keeps only the last record per execution, so of the records of one
 	// execution in a batch (RUNNING, then its end) only the last is published.
 	lastRecord := make(map[string]int, len(batch))
@@ -300,20 +320,74 @@ func (r *Recorder) publish(batch []write) {
 			if w.ttl != "" {
 				m.Header = nats.Header{jetstream.MsgTTLHeader: []string{w.ttl}}
 			}
-			r.send(m)
+			hist.add(m)
 		case lastRecord[w.msg.Subject] == i:
-			r.send(w.msg)
+			recs.add(w.msg)
 		}
 	}
 }
 
-func (r *Recorder) send(m *nats.Msg) {
-	if _, err := r.js.PublishMsgAsync(m); err != nil {
-		r.dropped.Add(1)
+// batchPublisher writes one stream's messages as one long fast-ingest batch (ADR-50): the
+// server acknowledges every few hundred messages instead of each, which is most of what a
+// stored message cost the writer and the server. Records need no per-message acknowledgement:
+// nothing waits for them, and a message the store refuses is counted as dropped (the server
+// reports it on the batch's control inbox). A batch that fails (a gap, an ack timeout, a
+// refused start) is given up and the next message starts a new one.
+type batchPublisher struct {
+	r *Recorder
+	p jetstreamext.FastPublisher
+}
+
+func (b *batchPublisher) add(m *nats.Msg) {
+	for try := 0; ; try++ {
+		if b.p == nil {
+			p, err := jetstreamext.NewFastPublisher(b.r.js,
+				jetstreamext.FastPublishFlowControl{Flow: batchFlow, MaxOutstandingAcks: 4},
+				jetstreamext.WithFastPublisherContinueOnGap(true),
+				jetstreamext.WithFastPublisherErrorHandler(func(error) { b.r.dropped.Add(1) }))
+			if err != nil {
+				b.r.dropped.Add(1)
+				return
+			}
+			b.p = p
+		}
+		_, err := b.p.AddMsg(m)
+		if err == nil {
+			b.r.written.Add(1)
+			return
+		}
+		b.p = nil
+		// A batch the server ended meanwhile (it refused a message: counted by the error
+		// handler) did not take this message: it starts the next batch. Another failure
+		// (no first ack, an ack timeout) drops it.
+		if !errors.Is(err, jetstreamext.ErrBatchClosed) || try > 0 {
+			b.r.dropped.Add(1)
+			b.r.cfg.Logger.Debug("records: batch publish failed; the next write starts a new batch", "subject", m.Subject, "err", err)
+			return
+		}
+	}
+}
+
+// end commits the batch (the server acknowledges once all of it is stored), if one is open.
+func (b *batchPublisher) end() {
+	if b.p == nil {
 		return
 	}
-	r.written.Add(1)
+	ctx, cancel := context.WithTimeout(context.Background(), batchEndTimeout)
+	defer cancel()
+	if _, err := b.p.Close(ctx); err != nil && !errors.Is(err, jetstreamext.ErrBatchClosed) {
+		b.r.cfg.Logger.Debug("records: ending a batch", "err", err)
+	}
+	b.p = nil
 }
+
+const (
+	// batchFlow is how many messages the server stores between two acknowledgements (it may
+	// ask for fewer while other batches share the stream).
+	batchFlow = 256
+	// batchEndTimeout bounds the wait for a batch's last acknowledgement.
+	batchEndTimeout = 5 * time.Second
+)
 
 // Begin implements executor.Recorder: it writes the RUNNING record and returns the execution's
 // context (cancelled by a stop) and its history sink.
@@ -490,7 +564,14 @@ type stopRequest struct {
 
 func (r *Recorder) recordMsg(k string, rec *Record, ttl string) *nats.Msg {
 	m := nats.NewMsg(r.cfg.recordSubject(k))
-	m.Data, _ = json.Marshal(rec)
+	n := 512 + len(rec.Cause) + len(rec.Error)
+	if rec.Input != nil {
+		n += len(*rec.Input) * 9 / 8
+	}
+	if rec.Output != nil {
+		n += len(*rec.Output) * 9 / 8
+	}
+	m.Data = rec.appendJSON(make([]byte, 0, n))
 	rec.headers(m.Header)
 	if ttl != "" {
 		m.Header.Set(jetstream.MsgTTLHeader, ttl)
