@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/internal/jsonstr"
 	"github.com/stepjet/stepjet/transport/wire"
 )
@@ -113,6 +114,26 @@ func summaryOf(h nats.Header) Summary {
 
 // epoch is a time as AWS's JSON protocol sends it: seconds with millisecond precision.
 func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+// message is rec's record message on subject, the one encoding every writer uses: the body as
+// encoding/json marshals it (appendJSON), the headers ListExecutions reads and, with ttl, its
+// own expiry (Nats-TTL).
+func (r *Record) message(subject, ttl string) *nats.Msg {
+	m := nats.NewMsg(subject)
+	n := 512 + len(r.Cause) + len(r.Error)
+	if r.Input != nil {
+		n += len(*r.Input) * 9 / 8
+	}
+	if r.Output != nil {
+		n += len(*r.Output) * 9 / 8
+	}
+	m.Data = r.appendJSON(make([]byte, 0, n))
+	r.headers(m.Header)
+	if ttl != "" {
+		m.Header.Set(jetstream.MsgTTLHeader, ttl)
+	}
+	return m
+}
 
 // appendJSON appends rec as encoding/json marshals it, byte for byte (TestAppendJSON), at a
 // fraction of the cost: every execution's terminal record is encoded on the writer's path.

@@ -563,20 +563,7 @@ type stopRequest struct {
 }
 
 func (r *Recorder) recordMsg(k string, rec *Record, ttl string) *nats.Msg {
-	m := nats.NewMsg(r.cfg.recordSubject(k))
-	n := 512 + len(rec.Cause) + len(rec.Error)
-	if rec.Input != nil {
-		n += len(*rec.Input) * 9 / 8
-	}
-	if rec.Output != nil {
-		n += len(*rec.Output) * 9 / 8
-	}
-	m.Data = rec.appendJSON(make([]byte, 0, n))
-	rec.headers(m.Header)
-	if ttl != "" {
-		m.Header.Set(jetstream.MsgTTLHeader, ttl)
-	}
-	return m
+	return rec.message(r.cfg.recordSubject(k), ttl)
 }
 
 // ttlTag reads a max-age tag as a Nats-TTL header value (whole seconds, at least 1); "" when

@@ -3,7 +3,6 @@ package records
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -219,10 +218,7 @@ func (s *Store) Restore(ctx context.Context, rec, newRec Record) error {
 
 // replace stores rec as execution k's record if the stored one is still at sequence seq.
 func (s *Store) replace(ctx context.Context, k string, rec *Record, seq uint64) error {
-	m := nats.NewMsg(s.cfg.recordSubject(k))
-	m.Data, _ = json.Marshal(rec)
-	rec.headers(m.Header)
-	_, err := s.js.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seq))
+	_, err := s.js.PublishMsg(ctx, rec.message(s.cfg.recordSubject(k), ""), jetstream.WithExpectLastSequencePerSubject(seq))
 	var apiErr *jetstream.APIError
 	if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
 		return ErrRecordChanged

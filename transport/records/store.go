@@ -329,12 +329,8 @@ func (s *Store) Stop(ctx context.Context, arn, errName, cause string, now time.T
 			return rec, ErrNotRunning
 		}
 		rec.Status, rec.StopDate, rec.Error, rec.Cause = "ABORTED", epoch(now), errName, cause
-		m := nats.NewMsg(s.cfg.recordSubject(k))
-		m.Data, _ = json.Marshal(&rec)
-		rec.headers(m.Header)
-		_, err = s.js.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seq)) // 0: no record yet
-		var apiErr *jetstream.APIError
-		if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
+		err = s.replace(ctx, k, &rec, seq) // seq 0: no record yet
+		if errors.Is(err, ErrRecordChanged) {
 			continue // the record changed under us: read it again
 		}
 		if err != nil {
