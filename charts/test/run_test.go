@@ -228,6 +228,11 @@ func TestRenderedPodsRunForReal(t *testing.T) {
 
 	// The replacement executor became ready; a rolling-update style stop drains within the
 	// grace period the chart derived from drainTimeout.
+	t.Cleanup(func() {
+		if t.Failed() { // seen once under CI load: say why it was not ready
+			t.Logf("%s's logs:\n%s", replacement.name, replacement.logs.String())
+		}
+	})
 	waitFor(t, 90*time.Second, "the replacement executor ready", replacement.ready)
 	for _, p := range []*pod{pods[1], replacement} {
 		inTime, err := p.terminate()
