@@ -185,7 +185,7 @@ func (r *Recorder) Start(ctx context.Context) error {
 		if seen.Add(1) >= kept || err == nil && meta.NumPending == 0 {
 			once.Do(func() { close(caught) })
 		}
-	})
+	}, jetstream.PullHeartbeat(500*time.Millisecond), jetstream.PullExpiry(2*time.Second)) // a stall costs ~1 s, not 30 (transport/embedded)
 	if err != nil {
 		return fmt.Errorf("records: reading stops: %w", err)
 	}
