@@ -59,9 +59,21 @@ func appendDetails(b []byte, ev engine.HistoryEvent, withoutData bool) []byte {
 	case ev.Build != nil && withoutData:
 		return appendStripped(b, ev.Build(make([]byte, 0, 128)))
 	case ev.Build != nil:
-		return ev.Build(b)
+		return appendBuilt(b, ev.Build)
 	}
 	return b
+}
+
+// appendBuilt appends what build writes. A builder starts a fresh object (the engine's decide
+// their commas by what their buffer holds), so it is given an empty slice of b's spare room:
+// when the details fit, they are built in place, with no copy.
+func appendBuilt(b []byte, build func([]byte) []byte) []byte {
+	at := len(b)
+	d := build(b[at:at])
+	if len(d) > 0 && cap(b) > at && &d[0] == &b[:at+1][at] {
+		return b[:at+len(d)]
+	}
+	return append(b, d...)
 }
 
 // dataMembers are the members of event details that carry execution data: what

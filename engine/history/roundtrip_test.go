@@ -95,21 +95,26 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestBuildInPlace: an event whose details come as a builder (engine.DeferringSink) is written
-// byte for byte as the same event with its details built, with and without data.
+// TestBuildInPlace: an event whose details the engine hands over as a builder (to an
+// engine.DeferringSink) is written byte for byte as the same event with its details built, with
+// and without data, after what a buffer already holds, with room to spare or none.
 func TestBuildInPlace(t *testing.T) {
 	for _, sc := range scenarios {
-		for _, ev := range sc.run(t) {
-			deferred := ev
-			if len(ev.Details) > 0 {
-				d := ev.Details
-				deferred.Details, deferred.Build = nil, func(b []byte) []byte { return append(b, d...) }
+		built, deferred := sc.run(t), sc.record(t, true)
+		if len(built) != len(deferred) {
+			t.Fatalf("%s: %d events deferred, %d built", sc.name, len(deferred), len(built))
+		}
+		for i, ev := range deferred {
+			if ev.Build == nil && len(built[i].Details) > 0 {
+				t.Fatalf("%s %d: no builder", ev.Type, ev.ID)
 			}
 			for _, opts := range []history.Options{{}, {WithoutData: true}} {
-				prefix := []byte(`{"x":1}` + "\n") // appending after what a buffer holds
-				want := history.AppendJSON(slices.Clone(prefix), ev, opts)
-				if got := history.AppendJSON(slices.Clone(prefix), deferred, opts); !bytes.Equal(got, want) {
-					t.Errorf("%s %d %+v: built in place\n%s\nwant\n%s", ev.Type, ev.ID, opts, got, want)
+				for _, room := range []int{0, 64 << 10} {
+					prefix := append(make([]byte, 0, 8+room), `{"x":1}`+"\n"...)
+					want := history.AppendJSON(slices.Clone(prefix), built[i], opts)
+					if got := history.AppendJSON(prefix, ev, opts); !bytes.Equal(got, want) {
+						t.Errorf("%s %s %d %+v room %d: built in place\n%s\nwant\n%s", sc.name, ev.Type, ev.ID, opts, room, got, want)
+					}
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package history_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -34,10 +35,15 @@ func (c *stepClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
-// recorder keeps the events an execution emits.
-type recorder struct{ events []engine.HistoryEvent }
+// recorder keeps the events an execution emits; with defers, as the engine hands them to an
+// engine.DeferringSink (details as builders).
+type recorder struct {
+	events []engine.HistoryEvent
+	defers bool
+}
 
 func (r *recorder) Event(ev engine.HistoryEvent) { r.events = append(r.events, ev) }
+func (r *recorder) DefersDetails() bool          { return r.defers }
 
 // answer is one scripted Task answer: a result, or an error name and cause.
 type answer struct {
@@ -171,14 +177,18 @@ func (sc scenario) arn() string {
 }
 
 // run runs the scenario (and its redrive) and returns its events.
-func (sc scenario) run(t testing.TB) []engine.HistoryEvent {
+func (sc scenario) run(t testing.TB) []engine.HistoryEvent { return sc.record(t, false) }
+
+// record runs the scenario (and its redrive) and returns its events, with their details as
+// builders when deferred.
+func (sc scenario) record(t testing.TB, deferred bool) []engine.HistoryEvent {
 	t.Helper()
 	m, err := engine.Compile([]byte(sc.definition), engine.CompileOptions{Type: "EXPRESS"})
 	if err != nil {
 		t.Fatalf("%s: %v", sc.name, err)
 	}
 	clock := newStepClock()
-	rec := &recorder{}
+	rec := &recorder{defers: deferred}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	opts := engine.RunOptions{
@@ -197,7 +207,13 @@ func (sc scenario) run(t testing.TB) []engine.HistoryEvent {
 	if sc.redrive == nil {
 		return rec.events
 	}
-	plan, err := m.PlanRedrive(rec.events, 1, clock.Now())
+	first := slices.Clone(rec.events)
+	for i, ev := range first { // (a plan reads built details)
+		if ev.Build != nil {
+			first[i].Details, first[i].Build = ev.Build(nil), nil
+		}
+	}
+	plan, err := m.PlanRedrive(first, 1, clock.Now())
 	if err != nil {
 		t.Fatalf("%s: planning the redrive: %v", sc.name, err)
 	}
