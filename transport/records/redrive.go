@@ -13,9 +13,9 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/engine/history"
 	"github.com/stepjet/stepjet/transport/executor"
 	"github.com/stepjet/stepjet/transport/wire"
-	"github.com/tidwall/gjson"
 )
 
 // What a redrive (RedriveExecution) needs of the records: the record says which definition
@@ -96,34 +96,13 @@ func (s *Store) Events(ctx context.Context, arn string) ([]engine.HistoryEvent, 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]engine.HistoryEvent, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, parseEvent(l))
+	out := make([]engine.HistoryEvent, len(lines))
+	for i, l := range lines {
+		if out[i], err = history.Parse(l); err != nil {
+			return nil, fmt.Errorf("event %d of %s's kept history: %w", i+1, arn, err)
+		}
 	}
 	return out, nil
-}
-
-// parseEvent reads one stored HistoryEvent line back (appendEvent's inverse).
-func parseEvent(line []byte) engine.HistoryEvent {
-	var ev engine.HistoryEvent
-	gjson.ParseBytes(line).ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case "timestamp":
-			ev.Timestamp = time.UnixMilli(int64(v.Float()*1000 + 0.5))
-		case "type":
-			ev.Type = v.Str
-		case "id":
-			ev.ID = v.Int()
-		case "previousEventId":
-			ev.PreviousEventID = v.Int()
-		default:
-			if strings.HasSuffix(k.Str, "EventDetails") {
-				ev.DetailsKey, ev.Details = k.Str, []byte(v.Raw)
-			}
-		}
-		return true
-	})
-	return ev
 }
 
 // runs returns how many of events belong to the execution's first n runs: up to and including
@@ -256,7 +235,10 @@ func (r *Recorder) cutHistory(ctx context.Context, k, arn string, n int) {
 	}
 	events := make([]engine.HistoryEvent, len(lines))
 	for i, l := range lines {
-		events[i] = parseEvent(l)
+		if events[i], err = history.Parse(l); err != nil { // (not ours: where its runs end is unknown)
+			r.dropped.Add(1)
+			return
+		}
 	}
 	keep := runs(events, n)
 	if keep == len(lines) {

@@ -1,14 +1,11 @@
 package records
 
 import (
-	"bytes"
-	"slices"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/stepjet/stepjet/engine"
-	"github.com/tidwall/gjson"
+	"github.com/stepjet/stepjet/engine/history"
 )
 
 // sink receives one execution's history events from the engine and appends each, as a line of
@@ -46,12 +43,9 @@ const (
 	maxTail = 256 << 10
 )
 
-// dataFields are the members of event details that carry execution data.
-var dataFields = []string{"input", "inputDetails", "output", "outputDetails", "parameters", "result", "resultDetails", "assignedVariables", "assignedVariablesDetails"}
-
 // KeepsData implements engine.DatalessSink: without data the engine does not build what would
 // be stripped (quoting each state's input and output was most of history's cost). A sink the
-// executor tees with a log sink still gets the data, and strips it (appendEvent).
+// executor tees with a log sink still gets the data, and strips it (history.AppendJSON).
 func (s *sink) KeepsData() bool { return s.data }
 
 // DefersDetails implements engine.DeferringSink: at level ERROR most executions succeed and
@@ -88,10 +82,7 @@ func (s *sink) buildPending() {
 	p := s.pending
 	s.pending = nil
 	for _, ev := range p {
-		if ev.Build != nil {
-			ev.Details, ev.Build = ev.Build(make([]byte, 0, 128)), nil
-		}
-		s.appendLocked(ev)
+		s.appendLocked(ev) // (their details are built straight into the buffer)
 	}
 }
 
@@ -184,63 +175,8 @@ func (s *sink) end(succeeded, attach bool) (tail []byte) {
 	return tail
 }
 
-// appendEvent appends ev as one NDJSON line of AWS's HistoryEvent shape:
-// {"timestamp":…,"type":…,"id":…,"previousEventId":…,"<detailsKey>":{…}}.
+// appendEvent appends ev as one NDJSON line of AWS's HistoryEvent shape (engine/history owns
+// it), building its details in place when the engine deferred them.
 func appendEvent(b []byte, ev engine.HistoryEvent, data bool) []byte {
-	b = append(b, `{"timestamp":`...)
-	b = strconv.AppendFloat(b, epoch(ev.Timestamp), 'f', -1, 64)
-	b = append(b, `,"type":"`...)
-	b = append(b, ev.Type...) // AWS's type names: letters only
-	b = append(b, `","id":`...)
-	b = strconv.AppendInt(b, ev.ID, 10)
-	b = append(b, `,"previousEventId":`...)
-	b = strconv.AppendInt(b, ev.PreviousEventID, 10)
-	if ev.DetailsKey != "" && len(ev.Details) > 0 {
-		d := ev.Details
-		if !data {
-			d = StripData(d)
-		}
-		b = append(b, `,"`...)
-		b = append(b, ev.DetailsKey...)
-		b = append(b, `":`...)
-		b = append(b, d...)
-	}
-	return append(b, '}', '\n')
-}
-
-// hasData reports whether details may hold a data member: a quick scan for their names (a
-// name inside a string value only costs the full pass).
-func hasData(details []byte) bool {
-	for _, k := range dataKeys {
-		if bytes.Contains(details, k) {
-			return true
-		}
-	}
-	return false
-}
-
-var dataKeys = [][]byte{[]byte(`"input`), []byte(`"output`), []byte(`"parameters"`), []byte(`"result`), []byte(`"assignedVariables`)}
-
-// StripData returns event details without their execution data (inputs, outputs,
-// parameters, results, assigned variables), as includeExecutionData false asks: one pass over
-// the object's members.
-func StripData(details []byte) []byte {
-	if !hasData(details) {
-		return details // (the engine built it without data: the common case)
-	}
-	out := make([]byte, 0, 128)
-	out = append(out, '{')
-	gjson.ParseBytes(details).ForEach(func(k, v gjson.Result) bool {
-		if slices.Contains(dataFields, k.Str) {
-			return true
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out = append(out, k.Raw...)
-		out = append(out, ':')
-		out = append(out, v.Raw...)
-		return true
-	})
-	return append(out, '}')
+	return append(history.AppendJSON(b, ev, history.Options{WithoutData: !data}), '\n')
 }
