@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stepjet/stepjet/engine/history"
 	"github.com/stepjet/stepjet/transport/records"
 )
 
@@ -296,20 +297,12 @@ func (s *Server) getExecutionHistory(ctx context.Context, body []byte) (any, err
 	return out, nil
 }
 
-// withoutData is a HistoryEvent without execution data in its details member.
+// withoutData is a HistoryEvent without execution data in its details member, written as the
+// kept one was (engine/history owns the form).
 func withoutData(ev json.RawMessage) json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(ev, &m) != nil {
-		return ev
-	}
-	for k, d := range m {
-		if strings.HasSuffix(k, "EventDetails") {
-			m[k] = records.StripData(append([]byte(nil), d...))
-		}
-	}
-	b, err := json.Marshal(m)
+	e, err := history.Parse(ev)
 	if err != nil {
 		return ev
 	}
-	return b
+	return history.AppendJSON(nil, e, history.Options{WithoutData: true})
 }
