@@ -2,12 +2,11 @@ package executor
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/stepjet/stepjet/engine"
-	"github.com/tidwall/sjson"
+	"github.com/stepjet/stepjet/engine/history"
 )
 
 // Log levels of a machine's loggingConfiguration, as AWS names them.
@@ -67,44 +66,13 @@ type logSink struct {
 	cfg          logConfig
 }
 
-// dataFields are the members of event details that includeExecutionData=false leaves out.
-var dataFields = []string{"input", "inputDetails", "output", "outputDetails", "parameters", "result", "resultDetails"}
-
 // Event implements engine.EventSink.
 func (s *logSink) Event(ev engine.HistoryEvent) {
 	if eventLevel(ev.Type) > s.cfg.level {
 		return
 	}
-	details := ev.Details
-	if len(details) == 0 {
-		details = []byte("{}")
-	}
-	if !s.cfg.includeData {
-		details = append([]byte(nil), details...) // sjson may reuse the buffer; it is the engine's
-		for _, f := range dataFields {
-			if d, err := sjson.DeleteBytes(details, f); err == nil {
-				details = d
-			}
-		}
-	}
-	b, err := json.Marshal(struct {
-		ID              string          `json:"id"`
-		Type            string          `json:"type"`
-		Details         json.RawMessage `json:"details"`
-		PreviousEventID string          `json:"previous_event_id"`
-		EventTimestamp  string          `json:"event_timestamp"`
-		ExecutionArn    string          `json:"execution_arn"`
-		RedriveCount    string          `json:"redrive_count"`
-	}{
-		ID:              strconv.FormatInt(ev.ID, 10),
-		Type:            ev.Type,
-		Details:         details,
-		PreviousEventID: strconv.FormatInt(ev.PreviousEventID, 10),
-		EventTimestamp:  strconv.FormatInt(ev.Timestamp.UnixMilli(), 10),
-		ExecutionArn:    s.executionArn,
-		RedriveCount:    "0",
-	})
-	if err != nil { // details were not JSON: log the event without them rather than not at all
+	b, err := history.AppendLogJSON(nil, ev, history.LogOptions{ExecutionArn: s.executionArn, WithoutData: !s.cfg.includeData})
+	if err != nil { // details were not JSON: nothing to log
 		return
 	}
 	_ = s.nc.Publish(s.subject, b)
