@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/engine/history"
 	"github.com/stepjet/stepjet/engine/mock"
 	"github.com/stepjet/stepjet/transport/wire"
 )
@@ -59,7 +60,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	testCase := fs.String("test-case", "", "test case in the mock configuration to answer Task states with")
 	name := fs.String("name", "", "state machine name (default: the definition file name up to its first dot)")
 	execName := fs.String("execution-name", "", "execution name (default: a fresh UUID)")
-	eventsPath := fs.String("events", "", "also write the execution's history events to this file as NDJSON (- for stderr)")
+	eventsPath := fs.String("events", "", "also write the execution's history events to this file as NDJSON, as GetExecutionHistory answers them (- for stderr)")
 	timeout := fs.Duration("timeout", engine.DefaultTimeout, "execution deadline (at most 5m for Express)")
 	typ := fs.String("type", "STANDARD", "rules the definition is checked against: STANDARD (every definition AWS accepts) or EXPRESS")
 	pos, code, ok := parseCommandArgs(fs, args)
@@ -227,24 +228,16 @@ func printCompileError(w io.Writer, file string, err error) {
 	fmt.Fprintf(w, "stepjet: %s: %v\n", file, err)
 }
 
-// ndjsonSink writes history events as AWS's GetExecutionHistory event objects, one per line.
-type ndjsonSink struct{ w io.Writer }
+// ndjsonSink writes history events as GetExecutionHistory answers them and the server keeps
+// them (engine/history), one per line: what stepjet history --json prints.
+type ndjsonSink struct {
+	w   io.Writer
+	buf []byte
+}
 
 func (s *ndjsonSink) Event(ev engine.HistoryEvent) {
-	line := map[string]any{
-		"timestamp":       ev.Timestamp.UTC().Format(time.RFC3339Nano),
-		"type":            ev.Type,
-		"id":              ev.ID,
-		"previousEventId": ev.PreviousEventID,
-	}
-	if ev.DetailsKey != "" && len(ev.Details) > 0 {
-		line[ev.DetailsKey] = json.RawMessage(ev.Details)
-	}
-	b, err := json.Marshal(line)
-	if err != nil {
-		return
-	}
-	s.w.Write(append(b, '\n'))
+	s.buf = append(history.AppendJSON(s.buf[:0], ev, history.Options{}), '\n')
+	s.w.Write(s.buf)
 }
 
 // newUUID returns a random (version 4) UUID.
