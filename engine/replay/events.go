@@ -1,13 +1,10 @@
 package replay
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/stepjet/stepjet/engine"
+	"github.com/stepjet/stepjet/engine/history"
 	"github.com/tidwall/gjson"
 )
 
@@ -22,25 +19,14 @@ type Event struct {
 }
 
 // ParseEvent reads one HistoryEvent as AWS's API shapes it (GetExecutionHistory's events, or a
-// line of `stepjet run --events` / `stepjet history --json`).
+// line of `stepjet run --events` / `stepjet history --json`): engine/history reads it, and
+// refuses it with a history.ErrInvalid that says why.
 func ParseEvent(raw []byte) (Event, error) {
-	raw = bytes.TrimSpace(raw)
-	if !gjson.ValidBytes(raw) || !gjson.ParseBytes(raw).IsObject() {
-		return Event{}, errors.New("a history event is not a JSON object")
+	ev, err := history.Parse(raw)
+	if err != nil {
+		return Event{}, err
 	}
-	r := gjson.ParseBytes(raw)
-	ev := Event{ID: r.Get("id").Int(), Prev: r.Get("previousEventId").Int(), Type: r.Get("type").String()}
-	if ev.ID <= 0 || ev.Type == "" {
-		return Event{}, fmt.Errorf("a history event has no id or type: %.200s", raw)
-	}
-	r.ForEach(func(k, v gjson.Result) bool {
-		if strings.HasSuffix(k.String(), "EventDetails") && v.IsObject() {
-			ev.Details = []byte(v.Raw)
-			return false
-		}
-		return true
-	})
-	return ev, nil
+	return FromEngine(ev), nil
 }
 
 // ParseEvents reads HistoryEvents given as JSON objects.
