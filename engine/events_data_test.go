@@ -12,7 +12,7 @@ import (
 )
 
 // dataMembers are what includeExecutionData false leaves out of event details (the list
-// transport/records.StripData removes).
+// engine/history.StripData removes).
 var dataMembers = []string{"input", "inputDetails", "output", "outputDetails", "parameters", "result", "resultDetails", "assignedVariables", "assignedVariablesDetails"}
 
 func stripData(details []byte) string {
