@@ -174,6 +174,8 @@ func TestParse(t *testing.T) {
 		{name: "aws CLI", raw: ` {"timestamp": "2026-12-07T11:00:00.998000+01:00", "type": "PassStateEntered", "id": 2, "previousEventId": 1,
 			"stateEnteredEventDetails": {"name": "P"}} `,
 			want: engine.HistoryEvent{Timestamp: at, Type: "PassStateEntered", ID: 2, PreviousEventID: 1, DetailsKey: "stateEnteredEventDetails", Details: []byte(`{"name": "P"}`)}},
+		{name: "older stepjet run --events", raw: `{"id":2,"previousEventId":1,"stateEnteredEventDetails":{"name":"P"},"timestamp":"2026-12-07T10:00:00.998Z","type":"PassStateEntered"}`,
+			want: engine.HistoryEvent{Timestamp: at, Type: "PassStateEntered", ID: 2, PreviousEventID: 1, DetailsKey: "stateEnteredEventDetails", Details: []byte(`{"name":"P"}`)}},
 		{name: "members in any order, no timestamp", raw: `{"executionStartedEventDetails":{"input":"{}"},"id":1,"type":"ExecutionStarted"}`,
 			want: engine.HistoryEvent{Type: "ExecutionStarted", ID: 1, DetailsKey: "executionStartedEventDetails", Details: []byte(`{"input":"{}"}`)}},
 		{name: "first details member", raw: `{"id":3,"type":"T","aEventDetails":{"a":1},"bEventDetails":{"b":2},"other":[1]}`,
