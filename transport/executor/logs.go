@@ -7,6 +7,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/history"
+	"github.com/tidwall/gjson"
 )
 
 // Log levels of a machine's loggingConfiguration, as AWS names them.
@@ -64,14 +65,21 @@ type logSink struct {
 	subject      string
 	executionArn string
 	cfg          logConfig
+	// redriveCount is the run's, from its first event when it is a redrive (ExecutionRedriven
+	// says which): every line of the run says it, as AWS's redrive_count does. (The engine
+	// hands a sink its events one at a time.)
+	redriveCount int
 }
 
 // Event implements engine.EventSink.
 func (s *logSink) Event(ev engine.HistoryEvent) {
+	if ev.Type == "ExecutionRedriven" {
+		s.redriveCount = int(gjson.GetBytes(ev.Details, "redriveCount").Int())
+	}
 	if eventLevel(ev.Type) > s.cfg.level {
 		return
 	}
-	b, err := history.AppendLogJSON(nil, ev, history.LogOptions{ExecutionArn: s.executionArn, WithoutData: !s.cfg.includeData})
+	b, err := history.AppendLogJSON(nil, ev, history.LogOptions{ExecutionArn: s.executionArn, RedriveCount: s.redriveCount, WithoutData: !s.cfg.includeData})
 	if err != nil { // details were not JSON: nothing to log
 		return
 	}
