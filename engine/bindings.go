@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"unsafe"
 
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonata"
@@ -85,26 +86,38 @@ var _ jsonata.StatesMembers = (*bindings)(nil)
 
 // StatesMember implements jsonata.StatesMembers: expressions that read $states by field get
 // each member on its own, and the context object is built only when one reads it.
-func (b *bindings) StatesMember(i int) (name string, valid, ok bool) {
+func (b *bindings) StatesMember(i int) (name string, known jsonata.Known, ok bool) {
 	switch i {
 	case memberInput:
-		// The state input may be a task's result passed on as it came: not vouched for.
-		return "input", false, true
+		// The state input may be a task's result passed on as it came: not vouched for,
+		// unless it is the execution input, which Run found canonical.
+		if ex := b.r.f.ex; ex.canonical && sameBytes(b.input, ex.input) {
+			return "input", jsonata.KnownCanonical, true
+		}
+		return "input", jsonata.Unchecked, true
 	case memberContext:
 		// Built here of strings and the execution input, which Run has checked (compact); a
 		// Map item may come from anywhere.
-		return "context", b.r.f.ex.compact && b.r.mapValue == nil, true
+		if b.r.f.ex.compact && b.r.mapValue == nil {
+			return "context", jsonata.KnownValid, true
+		}
+		return "context", jsonata.Unchecked, true
 	}
 	if b.hasResult {
 		if i == memberResult {
-			return "result", false, true
+			return "result", jsonata.Unchecked, true
 		}
 		i--
 	}
 	if i == memberResult && b.errorOutput != nil {
-		return "errorOutput", true, true
+		return "errorOutput", jsonata.KnownValid, true
 	}
-	return "", false, false
+	return "", jsonata.Unchecked, false
+}
+
+// sameBytes reports whether a and b are the same memory, not merely equal bytes.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
 
 // StatesValue implements jsonata.StatesMembers.

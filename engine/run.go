@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/jsonata"
 	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/stepjet/stepjet/engine/payload"
 )
@@ -45,6 +46,21 @@ type execution struct {
 	// compact. Paths then read compact values that need no re-scan, and the output is compact
 	// as AWS prints it.
 	compact bool
+	// canonical says the execution input is jsonata.Canonical (checkInput): the first JSONata
+	// state reads it without checking it again.
+	canonical bool
+}
+
+// checkInput is payload.CheckCompact of the execution input. A machine with JSONata states
+// first asks whether the input is canonical (jsonata.CanonicalPlain), the common case: one
+// pass as long as CheckCompact's, which answers all CheckCompact would, and spares the first
+// state's expressions a strict read of the input.
+func (m *Machine) checkInput(input []byte) (doc []byte, canonical bool, err error) {
+	if m.jsonata && jsonata.CanonicalPlain(input) {
+		return input[:len(input):len(input)], true, nil // capped, as CheckCompact's answer is
+	}
+	doc, err = payload.CheckCompact(input, "The execution input")
+	return doc, false, err
 }
 
 func (ex *execution) traced() bool { return ex.hist.sink != nil }
@@ -129,7 +145,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	var serr *stateError
 	if len(input) > MaxPayloadBytes {
 		serr = &stateError{Error: dataLimitError("input")}
-	} else if doc, err := payload.CheckCompact(input, "The execution input"); err != nil {
+	} else if doc, canonical, err := m.checkInput(input); err != nil {
 		if fe, ok := err.(*failure.Error); ok {
 			serr = &stateError{Error: fe}
 		} else {
@@ -137,7 +153,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		}
 	} else {
 		// From here on every document is compact (Result.Input keeps the bytes as given).
-		ex.input, ex.compact = doc, true
+		ex.input, ex.compact, ex.canonical = doc, true, canonical
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
 		if serr = f.enter(); serr == nil {
 			if rd != nil {

@@ -1,6 +1,11 @@
 package jsonata
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/stepjet/stepjet/engine/limits"
+)
 
 // fastPathsOff turns off every way Eval answers without running gnata on the whole
 // expression (plain paths, composites, conditions, substituted paths), process-wide.
@@ -45,6 +50,28 @@ func Canonical(text []byte) bool {
 	out, ok := q.stringifyRaw(make([]byte, 0, len(s)), &keys)
 	return ok && q.i == len(s) && string(out) == s
 }
+
+// CanonicalPlain is Canonical for its common form only, strings without escapes, in one
+// read-only pass: true says text is Canonical, so also valid JSON, compact and nested at most
+// limits.MaxDepth deep; false says nothing more (it may still be Canonical, or JSON at all).
+// It lets a caller that must check a document anyway learn in the same pass that the first
+// Scope to read it need not read it again (KnownCanonical).
+func CanonicalPlain(text []byte) bool {
+	keys := keysPool.Get().(*[]string)
+	p := rawScanner{s: bytesString(text)}
+	ok := p.canonSkip(keys) && p.i == len(p.s)
+	clear(*keys) // hold no strings of text
+	*keys = (*keys)[:0]
+	keysPool.Put(keys)
+	return ok
+}
+
+// keysPool is CanonicalPlain's scratch space for the keys of the objects it reads.
+var keysPool = sync.Pool{New: func() any { s := make([]string, 0, 16); return &s }}
+
+// The scanner's nesting limit is the engine's: what CanonicalPlain accepts, the execution's
+// own check (payload.CheckCompact) does not find too deep.
+var _ [0]struct{} = [maxRawDepth - limits.MaxDepth]struct{}{}
 
 // sizeHint remembers the length of an expression's last result, so that the next result's
 // buffer is allocated once at the right size instead of grown by doubling.

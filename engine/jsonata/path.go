@@ -179,12 +179,16 @@ func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool
 		}
 	}
 	text = root.text()
-	canon = sc.isCanon(text)
+	if len(steps) == 0 {
+		return text, true, true, root.canon || sc.isCanon(text)
+	}
 	// gnata decodes the whole binding and fails if any of it is not JSON: the walk reads all
-	// of every object it crosses, so the first step checks it all (once per Scope).
-	if len(steps) > 0 && !sc.checked(root) {
+	// of every object it crosses, so the first step checks it all (once per Scope), finding
+	// on the way whether it is canonical.
+	if !sc.checked(root) {
 		return "", false, false, false
 	}
+	canon = root.canon
 	for _, st := range steps {
 		var ok, found bool
 		if text, found, ok, canon = sc.step(text, canon, st); !ok || !found {

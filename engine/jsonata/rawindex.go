@@ -52,6 +52,9 @@ type rawNode struct {
 	escKeys []string    // the keys that held escapes, unescaped
 	array   bool
 	ok      bool // the strict scanner read all of text
+	// canon says text is Canonical as a whole: it can be copied as it is, and $merge can
+	// write it with members replaced or added without writing each one (composite.splice).
+	canon bool
 	// carried says the node was built before the Scope's last Reset (carry); it then
 	// answers only for the very same memory still holding the same bytes (sum).
 	carried bool
@@ -169,8 +172,12 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 		}
 	}
 	n := s.newNode()
-	n.text, n.sum = text, textSum(text) // the bytes indexed, for a later phase to compare
-	if (canon || s.isCanon(text)) && n.buildCanon(text) {
+	sum, marked := s.canonSum(text)
+	if !marked {
+		sum = textSum(text)
+	}
+	n.text, n.sum = text, sum // the bytes indexed, for a later phase to compare
+	if (canon || marked) && n.buildCanon(text) {
 		return n
 	}
 	if s.keys == nil {
@@ -180,7 +187,56 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 	p.ws()
 	n.build(&p, &s.scratch, &s.keys)
 	n.ok = n.ok && p.atEnd()
+	n.canon = n.ok && n.wholeCanon()
 	return n
+}
+
+// maxCanonMembers bounds the repeated-key check of wholeCanon, which is quadratic: a larger
+// object is not known canonical as a whole (its members still are, each on its own).
+const maxCanonMembers = 64
+
+// wholeCanon reports whether the text n indexes, read strictly, is Canonical, from the index
+// alone: every member or element canonical, keys without escapes and distinct, and nothing
+// between them but the separators stringifyRaw writes.
+func (n *rawNode) wholeCanon() bool {
+	t := n.text
+	last := int32(len(t) - 1)
+	if len(t) < 2 {
+		return false
+	}
+	if n.array {
+		if t[0] != '[' {
+			return false
+		}
+		at := int32(1)
+		for _, e := range n.elems {
+			if !e.canon || e.val.off != at {
+				return false
+			}
+			at = e.val.end + 1 // past the comma, or the bracket after the last
+		}
+		return at == last+1 && (len(n.elems) > 0 || last == 1)
+	}
+	if t[0] != '{' || len(n.members) > maxCanonMembers {
+		return false
+	}
+	at := int32(2) // past '{"'
+	for i := range n.members {
+		m := &n.members[i]
+		if !m.canon || m.esc >= 0 || m.key.off != at || m.val.off != m.key.end+2 {
+			return false
+		}
+		for j := range i {
+			if n.members[j].key.of(t) == m.key.of(t) {
+				return false
+			}
+		}
+		at = m.val.end + 2 // past ',"'
+	}
+	if len(n.members) == 0 {
+		return last == 1
+	}
+	return at == last+2
 }
 
 // newNode returns an empty node in the index, reusing the slices of one from before a Reset.
@@ -199,7 +255,7 @@ func (s *Scope) newNode() *rawNode {
 	} else {
 		n = &rawNode{}
 	}
-	n.text, n.carried = "", false
+	n.text, n.carried, n.canon = "", false, false
 	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
 	return n
 }
@@ -212,7 +268,7 @@ func (s *Scope) indexWritten(text []byte, members []rawMember, keys []string) {
 		return
 	}
 	n := s.newNode()
-	n.text, n.ok, n.array = bytesString(text), true, false
+	n.text, n.ok, n.array, n.canon = bytesString(text), true, false, true
 	n.sum = textSum(n.text)
 	for i, m := range members {
 		if m.esc >= 0 {
@@ -318,14 +374,22 @@ var checkCanonMarks atomic.Pointer[func(text []byte)]
 
 // isCanon reports whether text is a result markCanon recorded, in this phase or the last.
 func (s *Scope) isCanon(text string) bool {
+	_, ok := s.canonSum(text)
+	return ok
+}
+
+// canonSum is isCanon, also returning the text's sum when it is one (which it had to take).
+func (s *Scope) canonSum(text string) (uint64, bool) {
 	for _, marks := range [2][]canonMark{s.canonNow, s.canonPrev} {
 		for _, c := range marks {
-			if sameMemory(c.text, text) && textSum(text) == c.sum {
-				return true
+			if sameMemory(c.text, text) {
+				if sum := textSum(text); sum == c.sum {
+					return sum, true
+				}
 			}
 		}
 	}
-	return false
+	return 0, false
 }
 
 // buildCanon indexes text known to be as appendStringified writes it (compact, valid, no
@@ -336,7 +400,7 @@ func (n *rawNode) buildCanon(text string) bool {
 	if len(text) < 2 || len(text) > math.MaxInt32 {
 		return false
 	}
-	n.ok = true
+	n.ok, n.canon = true, true
 	i := 1
 	if text[0] == '[' {
 		n.array = true
@@ -437,8 +501,9 @@ func (s *Scope) checked(v *scopeVar) bool {
 		p := rawScanner{s: text}
 		p.ws()
 		if p.i < len(text) && (text[p.i] == '{' || text[p.i] == '[') {
-			if s.node(text, false).ok {
+			if n := s.node(text, v.canon); n.ok {
 				v.check = 1
+				v.canon = n.canon
 			}
 		} else if p.skip() && p.atEnd() {
 			v.check = 1

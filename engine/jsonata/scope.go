@@ -44,6 +44,9 @@ type Scope struct {
 	// mergeIndex is where the members of what it wrote are.
 	merge      merged
 	mergeIndex []rawMember
+	// mergeKeys and mergeAt are composite.splice's scratch space.
+	mergeKeys []string
+	mergeAt   []int
 	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
 	budget *limits.Budget
 	meter  limits.Meter
@@ -67,6 +70,9 @@ type scopeVar struct {
 	hasStr bool
 	// check is 1 once the text is known to be valid JSON, -1 once known not to be.
 	check int8
+	// canon says the text is known Canonical: vouched for by the Bindings (Known), or found
+	// so when checked.
+	canon bool
 }
 
 type namedVar struct {

@@ -12,17 +12,32 @@ import "strings"
 // lists, in that order, with the values StatesValue returns. $states always exists.
 type StatesMembers interface {
 	Bindings
-	// StatesMember returns the name of the i-th member of $states (from 0) and whether its
-	// value is known to be valid JSON without a check; ok is false past the last member.
-	StatesMember(i int) (name string, valid, ok bool)
+	// StatesMember returns the name of the i-th member of $states (from 0) and what is known
+	// of its value without a check; ok is false past the last member.
+	StatesMember(i int) (name string, known Known, ok bool)
 	// StatesValue returns the JSON of the i-th member.
 	StatesValue(i int) []byte
 }
 
+// Known is what a Bindings vouches for about a member of $states, so that the Scope need not
+// read it to find out.
+type Known uint8
+
+const (
+	// Unchecked: the member is read strictly before use.
+	Unchecked Known = iota
+	// KnownValid: the member is one valid JSON value.
+	KnownValid
+	// KnownCanonical: the member is Canonical (valid, compact, no repeated keys, strings and
+	// numbers as JSON.stringify writes them): it is indexed without a strict read and copied
+	// as it is.
+	KnownCanonical
+)
+
 // statesPart is one member of $states read through StatesMembers.
 type statesPart struct {
 	name    string
-	valid   bool // vouched for by the Bindings
+	known   Known // vouched for by the Bindings
 	fetched bool
 	v       scopeVar
 }
@@ -36,11 +51,11 @@ func (s *Scope) statesParts() []statesPart {
 			d.parts = make([]statesPart, 0, 4)
 		}
 		for i := 0; ; i++ {
-			name, valid, ok := d.members.StatesMember(i)
+			name, known, ok := d.members.StatesMember(i)
 			if !ok {
 				break
 			}
-			d.parts = append(d.parts, statesPart{name: name, valid: valid})
+			d.parts = append(d.parts, statesPart{name: name, known: known})
 		}
 	}
 	return d.parts
@@ -55,6 +70,10 @@ func (s *Scope) fetch(i int) *scopeVar {
 		// without the whitespace around it.
 		text := strings.Trim(bytesString(s.states.members.StatesValue(i)), " \t\n\r")
 		p.v = scopeVar{str: text, hasStr: true, found: true}
+		if p.known == KnownCanonical && text != "" {
+			// Vouched for: the first step indexes it without a strict read (checked).
+			p.v.canon = true
+		}
 	}
 	return &p.v
 }
@@ -79,11 +98,11 @@ func (s *Scope) statesMemberIndex(name string) (i int, found, ok bool) {
 	parts := s.statesParts()
 	for i := range parts {
 		p := &parts[i]
-		if p.name != name && p.valid {
+		if p.name != name && p.known != Unchecked {
 			continue
 		}
 		v := s.fetch(i)
-		if !p.valid && !s.checked(v) {
+		if p.known == Unchecked && !s.checked(v) {
 			d.partsOff = true
 			return 0, false, false
 		}

@@ -9,7 +9,7 @@ import (
 type members struct {
 	names  []string
 	parts  []string
-	valid  []bool
+	known  []Known
 	values int // StatesValue calls
 	whole  int // Lookup("states") calls
 	vars   map[string]string
@@ -33,11 +33,11 @@ func (m *members) Lookup(name string) ([]byte, bool) {
 	return []byte(b.String()), true
 }
 
-func (m *members) StatesMember(i int) (string, bool, bool) {
+func (m *members) StatesMember(i int) (string, Known, bool) {
 	if i >= len(m.names) {
-		return "", false, false
+		return "", Unchecked, false
 	}
-	return m.names[i], m.valid[i], true
+	return m.names[i], m.known[i], true
 }
 
 func (m *members) StatesValue(i int) []byte {
@@ -71,16 +71,17 @@ func TestStatesMembersMatchWhole(t *testing.T) {
 	cases := []struct {
 		name  string
 		parts []string
-		valid []bool
+		known []Known
 	}{
-		{"plain", []string{in, ctx, `[1,{"a":2}]`}, []bool{false, true, false}},
-		{"spaces", []string{" \n" + in + "\t ", ctx, ` [1, {"a": 2.50}] `}, []bool{false, true, false}},
-		{"repeated keys", []string{`{"order":{"total":1},"order":{"total":2,"items":[]}}`, ctx, `[1,{"a":2,"a":3}]`}, []bool{false, true, false}},
-		{"bad result", []string{in, ctx, `{"a":`}, []bool{false, true, false}},
-		{"bad input", []string{`{"order":`, ctx, `[1,{"a":2}]`}, []bool{false, false, false}},
-		{"bad context", []string{in, `{"Execution":[}`, `[1,{"a":2}]`}, []bool{false, false, false}},
-		{"escapes", []string{`{"order":{"total":"a\"b\u00e9","items":[{"sku":"\/x"}]}}`, ctx, `[1e2,{"a":-0.0000001}]`}, []bool{false, true, false}},
-		{"error output", []string{in, ctx, `{"Error":"E","Cause":"c"}`}, []bool{false, true, true}},
+		{"plain", []string{in, ctx, `[1,{"a":2}]`}, []Known{Unchecked, KnownValid, Unchecked}},
+		{"spaces", []string{" \n" + in + "\t ", ctx, ` [1, {"a": 2.50}] `}, []Known{Unchecked, KnownValid, Unchecked}},
+		{"repeated keys", []string{`{"order":{"total":1},"order":{"total":2,"items":[]}}`, ctx, `[1,{"a":2,"a":3}]`}, []Known{Unchecked, KnownValid, Unchecked}},
+		{"bad result", []string{in, ctx, `{"a":`}, []Known{Unchecked, KnownValid, Unchecked}},
+		{"bad input", []string{`{"order":`, ctx, `[1,{"a":2}]`}, []Known{Unchecked, Unchecked, Unchecked}},
+		{"bad context", []string{in, `{"Execution":[}`, `[1,{"a":2}]`}, []Known{Unchecked, Unchecked, Unchecked}},
+		{"escapes", []string{`{"order":{"total":"a\"b\u00e9","items":[{"sku":"\/x"}]}}`, ctx, `[1e2,{"a":-0.0000001}]`}, []Known{Unchecked, KnownValid, Unchecked}},
+		{"canonical", []string{in, ctx, `[1,{"a":2}]`}, []Known{KnownCanonical, KnownCanonical, KnownCanonical}},
+		{"error output", []string{in, ctx, `{"Error":"E","Cause":"c"}`}, []Known{Unchecked, KnownValid, KnownValid}},
 	}
 	for _, c := range cases {
 		names := []string{"input", "context", "result"}
@@ -88,14 +89,14 @@ func TestStatesMembersMatchWhole(t *testing.T) {
 			names[2] = "errorOutput"
 		}
 		vars := map[string]string{"factor": "3"}
-		m := &members{names: names, parts: c.parts, valid: c.valid, vars: vars}
+		m := &members{names: names, parts: c.parts, known: c.known, vars: vars}
 		sc := NewScope(m)
 		for _, src := range memberExprs {
 			e, err := Compile(src)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ref := &members{names: names, parts: c.parts, valid: c.valid, vars: vars}
+			ref := &members{names: names, parts: c.parts, known: c.known, vars: vars}
 			want, wdef, werr := e.Eval(wholeOnly{ref})
 			got, gdef, gerr := e.Eval(sc)
 			if string(got) != string(want) || gdef != wdef || errText(gerr) != errText(werr) {
@@ -108,7 +109,7 @@ func TestStatesMembersMatchWhole(t *testing.T) {
 // TestStatesMembersSkipContext checks what the members are for: an expression that reads
 // $states.input neither builds $states whole nor fetches the context member.
 func TestStatesMembersSkipContext(t *testing.T) {
-	m := &members{names: []string{"input", "context", "result"}, parts: []string{`{"a":1}`, `{"b":2}`, `3`}, valid: []bool{false, true, false}}
+	m := &members{names: []string{"input", "context", "result"}, parts: []string{`{"a":1}`, `{"b":2}`, `3`}, known: []Known{Unchecked, KnownValid, Unchecked}}
 	sc := NewScope(m)
 	for _, src := range []string{`$states.input.a`, `$merge([$states.input, {"r": $states.result}])`, `$states.input.a + 1`} {
 		e, _ := Compile(src)
