@@ -219,23 +219,14 @@ func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool
 	mark := len(buf)
 	buf = append(buf, '{')
 	members := sc.mergeIndex[:0]
-	for i, k := range m.keys {
+	for i := range m.keys {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		at := len(buf)
-		buf = appendString(buf, k)
-		key := textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}
-		buf = append(buf, ':')
-		val := textSpan{off: int32(len(buf) - mark)}
-		buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
-		val.end = int32(len(buf) - mark)
+		var mem rawMember
+		buf, mem = m.appendMember(buf, mark, i)
 		if index {
-			esc := int32(-1)
-			if int(key.end-key.off) != len(k) {
-				esc = 0 // escaped: written out below
-			}
-			members = append(members, rawMember{key: key, val: val, esc: esc, canon: true})
+			members = append(members, mem)
 		}
 	}
 	buf = append(buf, '}')
@@ -244,6 +235,24 @@ func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool
 		sc.indexWritten(buf[mark:], members, m.keys)
 	}
 	return buf, true, true
+}
+
+// appendMember appends member i, "key":value, of the object written at buf[mark:], and
+// returns where it is in that object; a key that needed escapes has esc 0 (indexWritten
+// then takes it from the keys it is given).
+func (m *merged) appendMember(buf []byte, mark, i int) ([]byte, rawMember) {
+	k := m.keys[i]
+	at := len(buf)
+	buf = appendString(buf, k)
+	mem := rawMember{key: textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}, esc: -1, canon: true}
+	if int(mem.key.end-mem.key.off) != len(k) {
+		mem.esc = 0
+	}
+	buf = append(buf, ':')
+	mem.val.off = int32(len(buf) - mark)
+	buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
+	mem.val.end = int32(len(buf) - mark)
+	return buf, mem
 }
 
 // merged collects $merge's members: each value's JSON is a span of buf.
@@ -430,19 +439,10 @@ func (c *composite) splice(sc *Scope, m *merged, buf []byte, index bool) (out []
 		if len(buf) > mark+1 {
 			buf = append(buf, ',')
 		}
-		at := len(buf)
-		buf = appendString(buf, k)
-		key := textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}
-		buf = append(buf, ':')
-		val := textSpan{off: int32(len(buf) - mark)}
-		buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
-		val.end = int32(len(buf) - mark)
+		var mem rawMember
+		buf, mem = m.appendMember(buf, mark, i)
 		if index {
-			esc := int32(-1)
-			if int(key.end-key.off) != len(k) {
-				esc = 0 // escaped: indexWritten takes the key from keys
-			}
-			members = append(members, rawMember{key: key, val: val, esc: esc, canon: true})
+			members = append(members, mem)
 			keys = append(keys, k)
 		}
 	}
