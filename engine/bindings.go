@@ -90,9 +90,9 @@ func (b *bindings) StatesMember(i int) (name string, known jsonata.Known, ok boo
 	switch i {
 	case memberInput:
 		// The state input may be a task's result passed on as it came: not vouched for,
-		// unless it is the execution input, which Run found canonical.
-		if ex := b.r.f.ex; ex.canonical && sameBytes(b.input, ex.input) {
-			return "input", jsonata.KnownCanonical, true
+		// unless it is the execution input, which Run has checked (checkInput).
+		if ex := b.r.f.ex; sameBytes(b.input, ex.input) {
+			return "input", ex.inputKnown, true
 		}
 		return "input", jsonata.Unchecked, true
 	case memberContext:

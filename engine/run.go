@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonata"
@@ -46,21 +47,28 @@ type execution struct {
 	// compact. Paths then read compact values that need no re-scan, and the output is compact
 	// as AWS prints it.
 	compact bool
-	// canonical says the execution input is jsonata.Canonical (checkInput): the first JSONata
-	// state reads it without checking it again.
-	canonical bool
+	// inputKnown is what checkInput found of the execution input beyond CheckCompact's
+	// answer: the first JSONata state reads it without checking it again.
+	inputKnown jsonata.Known
 }
 
 // checkInput is payload.CheckCompact of the execution input. A machine with JSONata states
 // first asks whether the input is canonical (jsonata.CanonicalPlain), the common case: one
 // pass as long as CheckCompact's, which answers all CheckCompact would, and spares the first
-// state's expressions a strict read of the input.
-func (m *Machine) checkInput(input []byte) (doc []byte, canonical bool, err error) {
+// state's expressions a strict read of the input. Else, an input CheckCompact accepts that
+// is also valid UTF-8 is valid as the strict reading finds it (KnownStrict): the state's
+// expressions then only find where its members are.
+func (m *Machine) checkInput(input []byte) (doc []byte, known jsonata.Known, err error) {
 	if m.jsonata && jsonata.CanonicalPlain(input) {
-		return input[:len(input):len(input)], true, nil // capped, as CheckCompact's answer is
+		return input[:len(input):len(input)], jsonata.KnownCanonical, nil // capped, as CheckCompact's answer is
 	}
-	doc, err = payload.CheckCompact(input, "The execution input")
-	return doc, false, err
+	if doc, err = payload.CheckCompact(input, "The execution input"); err != nil {
+		return nil, jsonata.Unchecked, err
+	}
+	if m.jsonata && utf8.Valid(doc) {
+		return doc, jsonata.KnownStrict, nil
+	}
+	return doc, jsonata.Unchecked, nil
 }
 
 func (ex *execution) traced() bool { return ex.hist.sink != nil }
@@ -145,7 +153,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	var serr *stateError
 	if len(input) > MaxPayloadBytes {
 		serr = &stateError{Error: dataLimitError("input")}
-	} else if doc, canonical, err := m.checkInput(input); err != nil {
+	} else if doc, known, err := m.checkInput(input); err != nil {
 		if fe, ok := err.(*failure.Error); ok {
 			serr = &stateError{Error: fe}
 		} else {
@@ -153,7 +161,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		}
 	} else {
 		// From here on every document is compact (Result.Input keeps the bytes as given).
-		ex.input, ex.compact, ex.canonical = doc, true, canonical
+		ex.input, ex.compact, ex.inputKnown = doc, true, known
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
 		if serr = f.enter(); serr == nil {
 			if rd != nil {

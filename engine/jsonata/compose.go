@@ -278,7 +278,7 @@ func (m *merged) set(key string, v span) {
 // addPath adds the members of the object a plain path selects, from the Scope's index of it:
 // the object is neither written out whole nor scanned again.
 func (m *merged) addPath(sc *Scope, pp *plainPath) bool {
-	text, found, ok, canon := pp.resolve(sc)
+	text, found, ok, known := pp.resolve(sc)
 	if !ok {
 		return false
 	}
@@ -290,7 +290,7 @@ func (m *merged) addPath(sc *Scope, pp *plainPath) bool {
 	if p.i >= len(text) || text[p.i] != '{' {
 		return false // not an object: gnata spreads arrays, or fails
 	}
-	n := sc.node(text, canon) // strict: the whole of the object is JSON, as gnata would decode it
+	n := sc.node(text, known) // the whole of the object is JSON, as gnata would decode it
 	if !n.ok {
 		return false
 	}
@@ -379,12 +379,12 @@ func (c *composite) splice(sc *Scope, m *merged, buf []byte, index bool) (out []
 			return buf, false, false
 		}
 	}
-	text, found, ok, canon := c.parts[0].path.resolve(sc)
+	text, found, ok, known := c.parts[0].path.resolve(sc)
 	if !ok || !found || text == "" || text[0] != '{' {
 		return buf, false, false
 	}
-	n := sc.node(text, canon)
-	if !n.ok || !n.canon {
+	n := sc.node(text, known)
+	if n.settle(); !n.ok || !n.canon {
 		return buf, false, false
 	}
 	// The constructors' members, in m as appendMerge collects them: later keys win.

@@ -55,6 +55,9 @@ type rawNode struct {
 	// canon says text is Canonical as a whole: it can be copied as it is, and $merge can
 	// write it with members replaced or added without writing each one (composite.splice).
 	canon bool
+	// lazy says text was known valid (KnownStrict) and indexed without a strict read
+	// (buildValid): canon is not known until asked for (settle).
+	lazy bool
 	// carried says the node was built before the Scope's last Reset (carry); it then
 	// answers only for the very same memory still holding the same bytes (sum).
 	carried bool
@@ -151,9 +154,9 @@ func (p *rawScanner) spanCanon(scratch *[]byte, keys *[]string) (text string, ca
 }
 
 // node returns the index of text, which must start with '{' or '[' (after whitespace),
-// building it on first use. canon says text is known to be as appendStringified writes it.
+// building it on first use, as strictly as what is known of text requires.
 // The pointer is valid until the next call.
-func (s *Scope) node(text string, canon bool) *rawNode {
+func (s *Scope) node(text string, known Known) *rawNode {
 	for i := range s.nodes {
 		n := &s.nodes[i]
 		if len(n.text) != len(text) {
@@ -177,11 +180,14 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 		sum = textSum(text)
 	}
 	n.text, n.sum = text, sum // the bytes indexed, for a later phase to compare
-	if (canon || marked) && n.buildCanon(text) {
+	if (known == KnownCanonical || marked) && n.buildCanon(text) {
 		return n
 	}
 	if s.keys == nil {
 		s.keys = make([]string, 0, 16)
+	}
+	if known == KnownStrict && n.buildValid(text, &s.keys) {
+		return n
 	}
 	p := rawScanner{s: text}
 	p.ws()
@@ -255,7 +261,7 @@ func (s *Scope) newNode() *rawNode {
 	} else {
 		n = &rawNode{}
 	}
-	n.text, n.carried, n.canon = "", false, false
+	n.text, n.carried, n.canon, n.lazy = "", false, false, false
 	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
 	return n
 }
@@ -400,7 +406,7 @@ func (n *rawNode) buildCanon(text string) bool {
 	if len(text) < 2 || len(text) > math.MaxInt32 {
 		return false
 	}
-	n.ok, n.canon = true, true
+	n.ok, n.canon, n.lazy = true, true, false
 	i := 1
 	if text[0] == '[' {
 		n.array = true
@@ -442,7 +448,82 @@ func (n *rawNode) buildCanon(text string) bool {
 	}
 }
 
-// skipCanon returns the end of the canonical JSON value at s[i:].
+// buildValid indexes text known to be valid JSON as the strict reading finds it (KnownStrict),
+// without reading it strictly: it only finds where members and elements are, whitespace
+// and all, and whether each is in the common canonical form (canonSkip; false for the rest,
+// which is then written out as appendStringified writes it). It returns false, for build to
+// do, when a key holds an escape. keys is scratch space for canonSkip.
+func (n *rawNode) buildValid(text string, keys *[]string) bool {
+	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
+	if len(text) < 2 || len(text) > math.MaxInt32 {
+		return false
+	}
+	n.ok, n.canon, n.lazy = true, false, true
+	i := skipSpace(text, 0)
+	n.array = text[i] == '['
+	close := byte('}')
+	if n.array {
+		close = ']'
+	}
+	if i = skipSpace(text, i+1); text[i] == close {
+		return true
+	}
+	if !n.array && n.members == nil {
+		n.members = make([]rawMember, 0, 16)
+	}
+	for {
+		if n.array {
+			end, canon := skipValue(text, i, keys)
+			n.elems = append(n.elems, rawElem{textSpan{int32(i), int32(end)}, canon})
+			i = end
+		} else {
+			end := stringEnd(text, i)
+			key := textSpan{int32(i + 1), int32(end - 1)}
+			if strings.IndexByte(key.of(text), '\\') >= 0 {
+				return false
+			}
+			i = skipSpace(text, skipSpace(text, end)+1) // past the colon
+			end, canon := skipValue(text, i, keys)
+			n.members = append(n.members, rawMember{key: key, val: textSpan{int32(i), int32(end)}, esc: -1, canon: canon})
+			i = end
+		}
+		if i = skipSpace(text, i); i >= len(text) || text[i] != ',' {
+			return true
+		}
+		i = skipSpace(text, i+1)
+	}
+}
+
+// skipValue returns the end of the valid JSON value at text[i:], and whether it is in the
+// common canonical form: one pass for such a value, two for another.
+func skipValue(text string, i int, keys *[]string) (end int, canon bool) {
+	p := rawScanner{s: text, i: i}
+	mark := len(*keys)
+	if p.canonSkip(keys) {
+		return p.i, true
+	}
+	*keys = (*keys)[:mark]
+	return skipCanon(text, i), false
+}
+
+// skipSpace returns the index of the first byte at or after i that is not JSON whitespace.
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// settle finds whether a lazy node's text is canonical as a whole, as build does.
+func (n *rawNode) settle() {
+	if n.lazy {
+		n.lazy = false
+		n.canon = n.wholeCanon()
+	}
+}
+
+// skipCanon returns the end of the canonical JSON value at s[i:], or of any valid one
+// (buildValid): a number or literal ends where whitespace does.
 func skipCanon(s string, i int) int {
 	switch s[i] {
 	case '"':
@@ -465,30 +546,34 @@ func skipCanon(s string, i int) int {
 		}
 		return len(s)
 	}
-	for i < len(s) && s[i] != ',' && s[i] != '}' && s[i] != ']' {
+	for i < len(s) && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' {
 		i++
 	}
 	return i
 }
 
 // stringEnd returns the end of the string token at s[i]: past its closing quote, which is
-// the first one not escaped.
+// the first one not escaped. Strings in documents are mostly short: eight bytes at a time,
+// rather than a call to find each quote.
 func stringEnd(s string, i int) int {
 	i++
 	for {
-		q := strings.IndexByte(s[i:], '"')
-		if q < 0 {
+		for i+8 <= len(s) {
+			if x := load64(s, i); hasByte8(x, '"') || hasByte8(x, '\\') {
+				break
+			}
+			i += 8
+		}
+		for i < len(s) && s[i] != '"' && s[i] != '\\' {
+			i++
+		}
+		switch {
+		case i >= len(s):
 			return len(s)
+		case s[i] == '"':
+			return i + 1
 		}
-		i += q
-		bs := 0
-		for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
-			bs++
-		}
-		i++
-		if bs%2 == 0 {
-			return i
-		}
+		i += 2 // a backslash and the byte it escapes
 	}
 }
 
@@ -501,7 +586,7 @@ func (s *Scope) checked(v *scopeVar) bool {
 		p := rawScanner{s: text}
 		p.ws()
 		if p.i < len(text) && (text[p.i] == '{' || text[p.i] == '[') {
-			if n := s.node(text, v.canon); n.ok {
+			if n := s.node(text, v.known()); n.ok {
 				v.check = 1
 				v.canon = n.canon
 			}

@@ -71,8 +71,19 @@ type scopeVar struct {
 	// check is 1 once the text is known to be valid JSON, -1 once known not to be.
 	check int8
 	// canon says the text is known Canonical: vouched for by the Bindings (Known), or found
-	// so when checked.
-	canon bool
+	// so when checked; strict says it is known valid as the strict reading finds it.
+	canon, strict bool
+}
+
+// known is what is known of the binding's text before it is read.
+func (v *scopeVar) known() Known {
+	switch {
+	case v.canon:
+		return KnownCanonical
+	case v.strict:
+		return KnownStrict
+	}
+	return Unchecked
 }
 
 type namedVar struct {

@@ -1,7 +1,5 @@
 package jsonata
 
-import "strings"
-
 // StatesMembers is a Bindings that can also give $states member by member. A Scope over one
 // reads "$states.<field>" from the member alone: the engine need not write the whole $states
 // object (the state input, the context object, the result) for each state, nor build the
@@ -26,8 +24,12 @@ type Known uint8
 const (
 	// Unchecked: the member is read strictly before use.
 	Unchecked Known = iota
-	// KnownValid: the member is one valid JSON value.
+	// KnownValid: the member is one valid JSON value, as a lenient reading finds it: where
+	// it ends is sure, and it is read strictly when used.
 	KnownValid
+	// KnownStrict: the member is valid JSON as the strict reading finds it (RFC 8259, valid
+	// UTF-8, nested at most limits.MaxDepth deep): it is indexed without a strict read.
+	KnownStrict
 	// KnownCanonical: the member is Canonical (valid, compact, no repeated keys, strings and
 	// numbers as JSON.stringify writes them): it is indexed without a strict read and copied
 	// as it is.
@@ -68,11 +70,12 @@ func (s *Scope) fetch(i int) *scopeVar {
 		p.fetched = true
 		// The member's text as a lenient reading of the whole object gives it (gjson's Raw):
 		// without the whitespace around it.
-		text := strings.Trim(bytesString(s.states.members.StatesValue(i)), " \t\n\r")
+		text := trimSpace(bytesString(s.states.members.StatesValue(i)))
 		p.v = scopeVar{str: text, hasStr: true, found: true}
-		if p.known == KnownCanonical && text != "" {
+		if text != "" {
 			// Vouched for: the first step indexes it without a strict read (checked).
-			p.v.canon = true
+			p.v.canon = p.known == KnownCanonical
+			p.v.strict = p.known == KnownStrict
 		}
 	}
 	return &p.v
@@ -152,4 +155,14 @@ func (s *Scope) hasStates() bool {
 	}
 	s.lookupStates()
 	return s.states.found
+}
+
+// trimSpace is text without the JSON whitespace around it.
+func trimSpace(text string) string {
+	text = text[skipSpace(text, 0):]
+	end := len(text)
+	for end > 0 && (text[end-1] == ' ' || text[end-1] == '\t' || text[end-1] == '\n' || text[end-1] == '\r') {
+		end--
+	}
+	return text[:end]
 }
