@@ -21,8 +21,10 @@ type bindings struct {
 	states      []byte
 	// sc shares what expressions decode among all the expressions of one phase of the state.
 	sc *jsonata.Scope
-	// spare is the Scope a released bindings keeps for its next use (release).
+	// spare is the Scope a released bindings keeps for its next use (release), and owner
+	// the execution it last served: another execution's Scope forgets what it carries.
 	spare *jsonata.Scope
+	owner *execution
 }
 
 var _ jsonata.Bindings = (*bindings)(nil)
@@ -33,7 +35,7 @@ var bindingsPool = sync.Pool{New: func() any { return new(bindings) }}
 
 func (r *stateRun) bindings() *bindings {
 	b := bindingsPool.Get().(*bindings)
-	*b = bindings{r: *r, input: r.input, spare: b.spare}
+	*b = bindings{r: *r, input: r.input, spare: b.spare, owner: b.owner}
 	return b
 }
 
@@ -43,7 +45,7 @@ func (r *stateRun) bindings() *bindings {
 // it keeps what this phase indexed for the next (jsonata.Scope.Reset).
 func (b *bindings) release() {
 	if b.sc != nil {
-		b.spare = b.sc
+		b.spare, b.owner = b.sc, b.r.f.ex
 	}
 	// The rest is overwritten when b is next taken; clearing it here would cost as much.
 	bindingsPool.Put(b)
@@ -148,9 +150,19 @@ func (b *bindings) StatesValue(i int) []byte {
 func (b *bindings) scope() *jsonata.Scope {
 	if b.sc == nil {
 		if b.sc = b.spare; b.sc != nil {
+			if b.owner != b.r.f.ex {
+				// What another execution read may since have been written over: its
+				// output, its input buffer, handed back to the caller.
+				b.sc.Forget()
+			}
 			b.sc.Reset(b)
 		} else {
 			b.sc = jsonata.NewScope(b)
+			// Within one execution no document changes once made: the engine writes none
+			// over, an invoker's result is copied as it arrives (stateRun.task), and what
+			// the engine lends out (the task input, the execution input the caller lent
+			// it) is not written while the execution runs.
+			b.sc.TrustCarried(true)
 		}
 		b.sc.SetBudget(&b.r.f.ex.budget)
 	}

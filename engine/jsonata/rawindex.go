@@ -163,7 +163,7 @@ func (s *Scope) node(text string, known Known) *rawNode {
 			continue
 		}
 		if n.carried {
-			if sameMemory(n.text, text) && textSum(text) == n.sum {
+			if sameMemory(n.text, text) && s.sameSum(text, n.sum) {
 				n.carried = false // used again: carried on at the next Reset
 				return n
 			}
@@ -177,7 +177,7 @@ func (s *Scope) node(text string, known Known) *rawNode {
 	n := s.newNode()
 	sum, marked := s.canonSum(text)
 	if !marked {
-		sum = textSum(text)
+		sum = s.sum(text)
 	}
 	n.text, n.sum = text, sum // the bytes indexed, for a later phase to compare
 	if (known == KnownCanonical || marked) && n.buildCanon(text) {
@@ -275,7 +275,7 @@ func (s *Scope) indexWritten(text []byte, members []rawMember, keys []string) {
 	}
 	n := s.newNode()
 	n.text, n.ok, n.array, n.canon = bytesString(text), true, false, true
-	n.sum = textSum(n.text)
+	n.sum = s.sum(n.text)
 	for i, m := range members {
 		if m.esc >= 0 {
 			m.esc = int32(len(n.escKeys))
@@ -323,6 +323,42 @@ var sumSeed = maphash.MakeSeed()
 // the cost of hashing it (memory speed), rather than an index of other bytes being used.
 func textSum(text string) uint64 { return maphash.String(sumSeed, text) }
 
+// sum is textSum(text), or nothing when the Scope trusts what it carries (TrustCarried).
+func (s *Scope) sum(text string) uint64 {
+	if s.trusted {
+		return 0
+	}
+	return textSum(text)
+}
+
+// sameSum reports whether text, in the memory a carried node or mark refers to, still holds
+// the bytes summed: by taking its sum again, unless the Scope trusts what it carries.
+func (s *Scope) sameSum(text string, sum uint64) bool {
+	return s.trusted || textSum(text) == sum
+}
+
+// TrustCarried tells the Scope whether its owner guarantees that every document a phase
+// reads keeps its bytes for as long as the Scope refers to it, across Resets: that nothing
+// writes a document once made — what it reads from a task's result included — until the
+// owner calls Forget (for the next execution, say). Trusted, a Scope finds what the phase
+// before indexed by its memory alone; untrusted (the default), it takes a sum of each
+// document it indexes and checks it when it finds the document again, which costs as much
+// as a hash of every document read (about a tenth of a simple JSONata workflow's time).
+// Changing it forgets what the Scope carries.
+func (s *Scope) TrustCarried(on bool) {
+	if s.trusted != on {
+		s.trusted = on
+		s.Forget()
+	}
+}
+
+// Forget drops what the Scope carries from the phases before: the next phase indexes every
+// document afresh.
+func (s *Scope) Forget() {
+	s.nodes = s.nodes[:0]
+	s.canonNow, s.canonPrev = s.canonNow[:0], s.canonPrev[:0]
+}
+
 // sameMemory reports whether a and b are the same bytes in memory, not merely equal.
 func sameMemory(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
@@ -369,7 +405,7 @@ func (s *Scope) markCanon(text []byte) {
 		(*check)(text)
 	}
 	t := bytesString(text)
-	s.canonNow = append(s.canonNow, canonMark{t, textSum(t)})
+	s.canonNow = append(s.canonNow, canonMark{t, s.sum(t)})
 }
 
 // minCanonMark is the size under which a result is not worth remembering.
@@ -388,10 +424,8 @@ func (s *Scope) isCanon(text string) bool {
 func (s *Scope) canonSum(text string) (uint64, bool) {
 	for _, marks := range [2][]canonMark{s.canonNow, s.canonPrev} {
 		for _, c := range marks {
-			if sameMemory(c.text, text) {
-				if sum := textSum(text); sum == c.sum {
-					return sum, true
-				}
+			if sameMemory(c.text, text) && s.sameSum(text, c.sum) {
+				return c.sum, true
 			}
 		}
 	}

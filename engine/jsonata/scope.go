@@ -47,6 +47,8 @@ type Scope struct {
 	// mergeKeys and mergeAt are composite.splice's scratch space.
 	mergeKeys []string
 	mergeAt   []int
+	// trusted says what the Scope carries from phase to phase keeps its bytes (TrustCarried).
+	trusted bool
 	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
 	budget *limits.Budget
 	meter  limits.Meter
