@@ -10,15 +10,20 @@ func (b sameBytes) Lookup(name string) ([]byte, bool) {
 	return v, ok
 }
 
-// TestCarriedIndex: a Scope Reset for the next phase finds what the last phase indexed again
-// by its memory, and only while that memory holds the same bytes.
-func TestCarriedIndex(t *testing.T) {
+// carried returns a document bound to $x, in memory the test may write over, and $x.a.b.
+func carried(t *testing.T) ([]byte, sameBytes, *Expr) {
 	doc := []byte(`{"a":{"b":1},"c":"xxxx"}`)
-	b := sameBytes{"x": doc}
 	e, err := Compile(`$x.a.b`)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return doc, sameBytes{"x": doc}, e
+}
+
+// TestCarriedIndex: a Scope Reset for the next phase finds what the last phase indexed again
+// by its memory, and only while that memory holds the same bytes.
+func TestCarriedIndex(t *testing.T) {
+	doc, b, e := carried(t)
 	sc := NewScope(b)
 	evalIs := func(want string) {
 		t.Helper()
@@ -70,12 +75,7 @@ func TestCanonicalMarkNeedsSameBytes(t *testing.T) {
 // TestTrustCarried: a Scope whose owner vouches that documents keep their bytes finds what it
 // carries by memory alone, taking no sums; Forget drops it all.
 func TestTrustCarried(t *testing.T) {
-	doc := []byte(`{"a":{"b":1},"c":"xxxx"}`)
-	b := sameBytes{"x": doc}
-	e, err := Compile(`$x.a.b`)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, b, e := carried(t)
 	sc := NewScope(b)
 	sc.TrustCarried(true)
 	if v, _, err := e.Eval(sc); err != nil || string(v) != "1" {
