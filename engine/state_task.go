@@ -19,8 +19,10 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 	var args []byte
 	var b *bindings
 	if st.jsonata {
-		b = r.bindings()
 		args = r.input
+		if st.arguments != nil || t.timeout.expr != nil || t.heartbeat.expr != nil {
+			b = r.bindings() // one Scope for every expression before the call
+		}
 		if st.arguments != nil {
 			v, err := st.arguments.Eval(b.scope())
 			if err != nil {
