@@ -53,14 +53,16 @@ type execution struct {
 }
 
 // checkInput is payload.CheckCompact of the execution input. A machine with JSONata states
-// first asks whether the input is canonical (jsonata.CanonicalPlain), the common case: one
-// pass as long as CheckCompact's, which answers all CheckCompact would, and spares the first
-// state's expressions a strict read of the input. Else, an input CheckCompact accepts that
+// first asks whether the input is canonical but for its whitespace (jsonata.CompactCanonical),
+// the common case: about as long as CheckCompact, it answers all CheckCompact would, and
+// spares the first state's expressions a strict read of the input. Else, an input CheckCompact accepts that
 // is also valid UTF-8 is valid as the strict reading finds it (KnownStrict): the state's
 // expressions then only find where its members are.
 func (m *Machine) checkInput(input []byte) (doc []byte, known jsonata.Known, err error) {
-	if m.jsonata && jsonata.CanonicalPlain(input) {
-		return input[:len(input):len(input)], jsonata.KnownCanonical, nil // capped, as CheckCompact's answer is
+	if m.jsonata {
+		if doc, ok := jsonata.CompactCanonical(input); ok {
+			return doc, jsonata.KnownCanonical, nil
+		}
 	}
 	if doc, err = payload.CheckCompact(input, "The execution input"); err != nil {
 		return nil, jsonata.Unchecked, err

@@ -1,6 +1,9 @@
 package jsonata
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // Most documents a state reads were written by an earlier state's expressions, so they are
 // already in the form appendStringified writes: compact, strings with nothing to escape,
@@ -86,17 +89,97 @@ func (p *rawScanner) canonSkip(keys *[]string) bool {
 			}
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
-		n, ok := p.number()
-		if !ok {
-			return false
-		}
-		if isShortInteger(n) || isShortDecimal(n) {
-			return true
-		}
-		var buf [40]byte
-		return string(appendNumberText(buf[:0], n)) == n
+		return p.canonNumber()
 	default:
 		return p.literal()
+	}
+}
+
+// canonNumber reads a number at p.i that JavaScript writes back digit for digit.
+func (p *rawScanner) canonNumber() bool {
+	n, ok := p.number()
+	if !ok {
+		return false
+	}
+	if isShortInteger(n) || isShortDecimal(n) {
+		return true
+	}
+	var buf [40]byte
+	return string(appendNumberText(buf[:0], n)) == n
+}
+
+// compactCanon is canonSkip for a value that may have whitespace between its tokens: it
+// appends the value to dst without that whitespace, and reports whether what it wrote is
+// canonical. On false, dst holds anything and p.i, p.depth and keys are left anywhere.
+// (Whitespace inside a token ends it: the token left, or what follows, is then refused.)
+func (p *rawScanner) compactCanon(dst []byte, keys *[]string) ([]byte, bool) {
+	p.ws()
+	if p.i >= len(p.s) {
+		return dst, false
+	}
+	start := p.i
+	switch c := p.s[p.i]; {
+	case c == '"':
+		_, ok := p.canonString()
+		return append(dst, p.s[start:p.i]...), ok
+	case c == '{' || c == '[':
+		if p.depth++; p.depth > maxRawDepth {
+			return dst, false
+		}
+		close := byte('}')
+		if c == '[' {
+			close = ']'
+		}
+		dst = append(dst, c)
+		p.i++
+		if p.ws(); p.i < len(p.s) && p.s[p.i] == close {
+			p.i++
+			p.depth--
+			return append(dst, close), true
+		}
+		mark := len(*keys)
+		for {
+			if c == '{' {
+				p.ws()
+				at := p.i
+				key, ok := p.canonString()
+				if !ok || slices.Contains((*keys)[mark:], key) {
+					return dst, false // a repeated key: JSON.parse keeps the last value at the first place
+				}
+				*keys = append(*keys, key)
+				dst = append(dst, p.s[at:p.i]...)
+				if p.ws(); p.i >= len(p.s) || p.s[p.i] != ':' {
+					return dst, false
+				}
+				dst = append(dst, ':')
+				p.i++
+			}
+			var ok bool
+			if dst, ok = p.compactCanon(dst, keys); !ok {
+				return dst, false
+			}
+			if p.ws(); p.i >= len(p.s) {
+				return dst, false
+			}
+			switch p.s[p.i] {
+			case ',':
+				dst = append(dst, ',')
+				p.i++
+			case close:
+				p.i++
+				p.depth--
+				*keys = (*keys)[:mark]
+				return append(dst, close), true
+			default:
+				return dst, false
+			}
+		}
+	case c == '-' || (c >= '0' && c <= '9'):
+		ok := p.canonNumber()
+		return append(dst, p.s[start:p.i]...), ok
+	default:
+		ok := p.literal()
+		return append(dst, p.s[start:p.i]...), ok
 	}
 }
 

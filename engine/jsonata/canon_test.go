@@ -1,6 +1,8 @@
 package jsonata
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -97,4 +99,28 @@ func TestCanonStringWords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzCompactCanonical: what CompactCanonical accepts is valid JSON, and it answers what
+// encoding/json's Compact writes for it, which is Canonical.
+func FuzzCompactCanonical(f *testing.F) {
+	for _, s := range []string{
+		`{"a": [1, 2.5, {"b": "c d"}], "e" : null}`, "\n{\n  \"a\": true\n}\n", `tr ue`, `1 2`,
+		`"a" "b"`, `{"a":1,"a":2}`, `[1.0]`, `{"a":"\u00e9"}`, ` "x" `, `- 1`, `[ ]`, `{ }`, `"a b"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		doc, ok := CompactCanonical([]byte(text))
+		if !ok {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Compact(&want, []byte(text)); err != nil {
+			t.Fatalf("%q: accepted, but it is not JSON: %v", text, err)
+		}
+		if string(doc) != want.String() || !Canonical(doc) {
+			t.Fatalf("%q: gave %s, Compact gives %s (canonical %v)", text, doc, want.String(), Canonical(doc))
+		}
+	})
 }

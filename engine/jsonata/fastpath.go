@@ -66,6 +66,31 @@ func CanonicalPlain(text []byte) bool {
 	return ok
 }
 
+// CompactCanonical returns text without the whitespace between its tokens when what is left
+// is Canonical in its common form (CanonicalPlain): text is then valid JSON, nested at most
+// limits.MaxDepth deep, and the result what any JSON compactor writes for it. It is text
+// itself when it has no such whitespace, else a new slice. ok false says nothing more.
+//
+// A document written by hand, indented, is most often canonical but for its indentation: one
+// pass both compacts and checks it, and the first Scope to read it need not check it again.
+func CompactCanonical(text []byte) (doc []byte, ok bool) {
+	if CanonicalPlain(text) {
+		return text[:len(text):len(text)], true
+	}
+	keys := keysPool.Get().(*[]string)
+	defer func() {
+		clear(*keys) // hold no strings of text
+		*keys = (*keys)[:0]
+		keysPool.Put(keys)
+	}()
+	p := rawScanner{s: bytesString(text)}
+	doc, ok = p.compactCanon(make([]byte, 0, len(text)), keys)
+	if !ok || !p.atEnd() {
+		return nil, false
+	}
+	return doc, true
+}
+
 // keysPool is CanonicalPlain's scratch space for the keys of the objects it reads.
 var keysPool = sync.Pool{New: func() any { s := make([]string, 0, 16); return &s }}
 
