@@ -156,6 +156,7 @@ func (b *bindings) scope() *jsonata.Scope {
 				b.sc.Forget()
 			}
 			b.sc.Reset(b)
+			b.adoptInput()
 		} else {
 			b.sc = jsonata.NewScope(b)
 			// Within one execution no document changes once made: the engine writes none
@@ -163,10 +164,19 @@ func (b *bindings) scope() *jsonata.Scope {
 			// the engine lends out (the task input, the execution input the caller lent
 			// it) is not written while the execution runs.
 			b.sc.TrustCarried(true)
+			b.adoptInput()
 		}
 		b.sc.SetBudget(&b.r.f.ex.budget)
 	}
 	return b.sc
+}
+
+// adoptInput gives the Scope the index of the execution input made as Run checked it, when
+// the state's input is that very document.
+func (b *bindings) adoptInput() {
+	if ex := b.r.f.ex; ex.inputIndex != nil && sameBytes(b.input, ex.input) {
+		b.sc.Adopt(ex.inputIndex)
+	}
 }
 
 // eval evaluates the expression in the state's field named field (as AWS names it in causes)

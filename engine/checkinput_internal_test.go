@@ -21,10 +21,13 @@ func FuzzCheckInput(f *testing.F) {
 	}
 	m := &Machine{jsonata: true}
 	f.Fuzz(func(t *testing.T, text string) {
-		doc, known, err := m.checkInput([]byte(text))
+		doc, known, index, err := m.checkInput([]byte(text))
 		want, werr := payload.CheckCompact([]byte(text), "The execution input")
 		if (err == nil) != (werr == nil) || string(doc) != string(want) || (err != nil && err.Error() != werr.Error()) {
 			t.Fatalf("%q: checkInput gives %q, %v; CheckCompact %q, %v", text, doc, err, want, werr)
+		}
+		if index != nil && string(index.Doc()) != string(doc) {
+			t.Fatalf("%q: the index is of %q, the document %q", text, index.Doc(), doc)
 		}
 		switch known {
 		case jsonata.KnownCanonical:

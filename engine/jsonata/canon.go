@@ -112,7 +112,9 @@ func (p *rawScanner) canonNumber() bool {
 // appends the value to dst without that whitespace, and reports whether what it wrote is
 // canonical. On false, dst holds anything and p.i, p.depth and keys are left anywhere.
 // (Whitespace inside a token ends it: the token left, or what follows, is then refused.)
-func (p *rawScanner) compactCanon(dst []byte, keys *[]string) ([]byte, bool) {
+// With index, the members of the object it writes (not of those inside it) are appended to
+// *index, their places counted from where the object starts in dst.
+func (p *rawScanner) compactCanon(dst []byte, keys *[]string, index *[]rawMember) ([]byte, bool) {
 	p.ws()
 	if p.i >= len(p.s) {
 		return dst, false
@@ -130,6 +132,7 @@ func (p *rawScanner) compactCanon(dst []byte, keys *[]string) ([]byte, bool) {
 		if c == '[' {
 			close = ']'
 		}
+		base := len(dst)
 		dst = append(dst, c)
 		p.i++
 		if p.ws(); p.i < len(p.s) && p.s[p.i] == close {
@@ -147,6 +150,9 @@ func (p *rawScanner) compactCanon(dst []byte, keys *[]string) ([]byte, bool) {
 					return dst, false // a repeated key: JSON.parse keeps the last value at the first place
 				}
 				*keys = append(*keys, key)
+				if index != nil {
+					*index = append(*index, rawMember{key: textSpan{int32(len(dst) + 1 - base), int32(len(dst) + 1 + len(key) - base)}, esc: -1, canon: true})
+				}
 				dst = append(dst, p.s[at:p.i]...)
 				if p.ws(); p.i >= len(p.s) || p.s[p.i] != ':' {
 					return dst, false
@@ -154,9 +160,13 @@ func (p *rawScanner) compactCanon(dst []byte, keys *[]string) ([]byte, bool) {
 				dst = append(dst, ':')
 				p.i++
 			}
+			from := len(dst)
 			var ok bool
-			if dst, ok = p.compactCanon(dst, keys); !ok {
+			if dst, ok = p.compactCanon(dst, keys, nil); !ok {
 				return dst, false
+			}
+			if index != nil && c == '{' {
+				(*index)[len(*index)-1].val = textSpan{int32(from - base), int32(len(dst) - base)}
 			}
 			if p.ws(); p.i >= len(p.s) {
 				return dst, false

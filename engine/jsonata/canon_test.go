@@ -122,5 +122,23 @@ func FuzzCompactCanonical(f *testing.F) {
 		if string(doc) != want.String() || !Canonical(doc) {
 			t.Fatalf("%q: gave %s, Compact gives %s (canonical %v)", text, doc, want.String(), Canonical(doc))
 		}
+		// The index it gives is what a strict read finds (checkIndex panics otherwise), and
+		// a Scope that adopts it reads the document as one that indexes it.
+		ix, _ := CompactCanonicalIndex([]byte(text))
+		if ix.object {
+			checkIndex(&rawNode{text: string(ix.doc), members: ix.members, ok: true})
+			e, err := Compile(`$merge([$x, {'zz': $x}])`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := NewScope(sameBytes{"x": ix.doc})
+			sc.TrustCarried(true)
+			sc.Adopt(ix)
+			got, _, gerr := e.Eval(sc)
+			want, _, werr := e.Eval(sameBytes{"x": []byte(string(ix.doc))})
+			if string(got) != string(want) || errText(gerr) != errText(werr) {
+				t.Fatalf("%q adopted: %s (%v); indexed afresh: %s (%v)", text, got, gerr, want, werr)
+			}
+		}
 	})
 }

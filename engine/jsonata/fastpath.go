@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -74,21 +75,72 @@ func CanonicalPlain(text []byte) bool {
 // A document written by hand, indented, is most often canonical but for its indentation: one
 // pass both compacts and checks it, and the first Scope to read it need not check it again.
 func CompactCanonical(text []byte) (doc []byte, ok bool) {
-	if CanonicalPlain(text) {
-		return text[:len(text):len(text)], true
+	if ix, ok := CompactCanonicalIndex(text); ok {
+		return ix.Doc(), true
 	}
+	return nil, false
+}
+
+// Index is a document CompactCanonicalIndex wrote, with where the members of its top-level
+// object are: a Scope told of it (Adopt) reads the document without indexing it again.
+type Index struct {
+	doc     []byte
+	members []rawMember
+	object  bool
+	room    [16]rawMember // members' first home: one allocation for most documents
+}
+
+// Doc returns the document.
+func (ix *Index) Doc() []byte { return ix.doc }
+
+// CompactCanonicalIndex is CompactCanonical, also giving where the document's members are
+// when it is an object.
+func CompactCanonicalIndex(text []byte) (*Index, bool) {
 	keys := keysPool.Get().(*[]string)
 	defer func() {
 		clear(*keys) // hold no strings of text
 		*keys = (*keys)[:0]
 		keysPool.Put(keys)
 	}()
+	ix := &Index{}
+	ix.members = ix.room[:0]
 	p := rawScanner{s: bytesString(text)}
-	doc, ok = p.compactCanon(make([]byte, 0, len(text)), keys)
-	if !ok || !p.atEnd() {
+	p.ws()
+	ix.object = p.i < len(p.s) && p.s[p.i] == '{'
+	doc, ok := p.compactCanon(make([]byte, 0, len(text)), keys, &ix.members)
+	if !ok || !p.atEnd() || len(doc) > math.MaxInt32 {
 		return nil, false
 	}
-	return doc, true
+	if len(doc) == len(text) {
+		doc = text[:len(text):len(text)] // nothing was left out: the very bytes given
+	}
+	ix.doc = doc
+	return ix, true
+}
+
+// Adopt tells the Scope where the members of ix's document are, so that a phase reading it
+// (by its memory: ix.Doc(), as it is) finds it indexed. It is kept as the phase's own index
+// (carried, like the rest, to the next phase).
+func (s *Scope) Adopt(ix *Index) {
+	if ix == nil || !ix.object {
+		return
+	}
+	text := bytesString(ix.doc)
+	for i := range s.nodes {
+		if sameMemory(s.nodes[i].text, text) {
+			return // indexed already
+		}
+	}
+	if len(s.nodes) >= maxRawNodes {
+		return
+	}
+	n := s.newNode()
+	n.text, n.ok, n.array, n.canon, n.sum = text, true, false, true, s.sum(text)
+	n.members = append(n.members, ix.members...)
+	if check := checkCanonMarks.Load(); check != nil {
+		(*check)(ix.doc)
+		checkIndex(n)
+	}
 }
 
 // keysPool is CanonicalPlain's scratch space for the keys of the objects it reads.
