@@ -390,6 +390,29 @@ func (s *Scope) carry() {
 	s.canonPrev, s.canonNow = s.canonNow, s.canonPrev[:0]
 }
 
+// MemberSpan is where one member of an object is in its text: Key is [start, end) of its key
+// between the quotes (a key written without escapes), Val of its value.
+type MemberSpan struct{ Key, Val [2]int }
+
+// IndexObject is MarkCanonical for text, a Canonical object just written, whose members are
+// where spans say, in order: the next phase, should it read these very bytes, finds them
+// indexed rather than reading them. (With CheckCanonicalMarks, the index is checked against
+// a strict read.)
+func (s *Scope) IndexObject(text []byte, spans []MemberSpan) {
+	if len(text) > math.MaxInt32 {
+		return
+	}
+	members := s.mergeIndex[:0]
+	for _, sp := range spans {
+		members = append(members, rawMember{
+			key: textSpan{int32(sp.Key[0]), int32(sp.Key[1])}, val: textSpan{int32(sp.Val[0]), int32(sp.Val[1])},
+			esc: -1, canon: true,
+		})
+	}
+	s.mergeIndex = members
+	s.indexWritten(text, members, nil)
+}
+
 // MarkCanonical tells the Scope that text, a result just written from its evaluations, is
 // Canonical and will not change: should the next phase's bindings hold these very bytes (the
 // Scope is Reset for it), it indexes them without reading them strictly. A payload template
