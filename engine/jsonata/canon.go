@@ -1,9 +1,6 @@
 package jsonata
 
-import (
-	"slices"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // Most documents a state reads were written by an earlier state's expressions, so they are
 // already in the form appendStringified writes: compact, strings with nothing to escape,
@@ -108,88 +105,128 @@ func (p *rawScanner) canonNumber() bool {
 	return string(appendNumberText(buf[:0], n)) == n
 }
 
-// compactCanon is canonSkip for a value that may have whitespace between its tokens: it
-// appends the value to dst without that whitespace, and reports whether what it wrote is
-// canonical. On false, dst holds anything and p.i, p.depth and keys are left anywhere.
-// (Whitespace inside a token ends it: the token left, or what follows, is then refused.)
-// With index, the members of the object it writes (not of those inside it) are appended to
-// *index, their places counted from where the object starts in dst.
-func (p *rawScanner) compactCanon(dst []byte, keys *[]string, index *[]rawMember) ([]byte, bool) {
-	p.ws()
-	if p.i >= len(p.s) {
-		return dst, false
+// canonCompactor is canonSkip for a value that may have whitespace between its tokens: it
+// checks the value canonical but for that whitespace while writing it without it, in runs
+// between the whitespace (dst stays nil while there was none).
+type canonCompactor struct {
+	p rawScanner
+	// keys are the keys of the objects being read, as places in p.s: no pointers, so
+	// keeping them costs no write barriers while the collector runs.
+	keys *[]textSpan
+	// dst[:n] is the output so far, dst made once at its largest: filled by copy, its
+	// header is not written again.
+	dst []byte
+	n   int
+	// from is where the text not yet copied to dst starts; removed counts the whitespace
+	// left out before p.i.
+	from, removed int
+}
+
+// ws steps over whitespace at p.i, leaving it out of the output. (Small enough to inline:
+// between most tokens there is none.)
+func (c *canonCompactor) ws() {
+	if c.p.i < len(c.p.s) && c.p.s[c.p.i] <= ' ' {
+		c.skipSpace()
 	}
-	start := p.i
-	switch c := p.s[p.i]; {
-	case c == '"':
+}
+
+func (c *canonCompactor) skipSpace() {
+	p := &c.p
+	if p.s[p.i] != ' ' && p.s[p.i] != '\t' && p.s[p.i] != '\n' && p.s[p.i] != '\r' {
+		return
+	}
+	if c.dst == nil {
+		c.dst = make([]byte, len(p.s))
+	}
+	c.n += copy(c.dst[c.n:], p.s[c.from:p.i])
+	j := skipSpace(p.s, p.i)
+	c.removed += j - p.i
+	p.i, c.from = j, j
+}
+
+// out is where p.i lands in the output.
+func (c *canonCompactor) out() int32 { return int32(c.p.i - c.removed) }
+
+// value reads the value at p.i (after whitespace) and reports whether it is canonical but
+// for whitespace between its tokens. (Whitespace inside a token ends it: the token left, or
+// what follows, is then refused.) On false, p.i, p.depth and keys are left anywhere. With
+// index, the members of the object it reads (not of those inside it) are appended to
+// *index, their places counted from where the object starts in the output.
+func (c *canonCompactor) value(index *[]rawMember) bool {
+	p := &c.p
+	c.ws()
+	if p.i >= len(p.s) {
+		return false
+	}
+	switch open := p.s[p.i]; {
+	case open == '"':
 		_, ok := p.canonString()
-		return append(dst, p.s[start:p.i]...), ok
-	case c == '{' || c == '[':
+		return ok
+	case open == '{' || open == '[':
 		if p.depth++; p.depth > maxRawDepth {
-			return dst, false
+			return false
 		}
 		close := byte('}')
-		if c == '[' {
+		if open == '[' {
 			close = ']'
 		}
-		base := len(dst)
-		dst = append(dst, c)
+		base := c.out()
 		p.i++
-		if p.ws(); p.i < len(p.s) && p.s[p.i] == close {
+		if c.ws(); p.i < len(p.s) && p.s[p.i] == close {
 			p.i++
 			p.depth--
-			return append(dst, close), true
+			return true
 		}
-		mark := len(*keys)
+		mark := len(*c.keys)
 		for {
-			if c == '{' {
-				p.ws()
-				at := p.i
+			if open == '{' {
+				c.ws()
+				at, in := c.out(), p.i
 				key, ok := p.canonString()
-				if !ok || slices.Contains((*keys)[mark:], key) {
-					return dst, false // a repeated key: JSON.parse keeps the last value at the first place
+				if !ok {
+					return false
 				}
-				*keys = append(*keys, key)
+				for _, k := range (*c.keys)[mark:] {
+					if k.of(p.s) == key {
+						return false // a repeated key: JSON.parse keeps the last value at the first place
+					}
+				}
+				*c.keys = append(*c.keys, textSpan{int32(in + 1), int32(in + 1 + len(key))})
 				if index != nil {
-					*index = append(*index, rawMember{key: textSpan{int32(len(dst) + 1 - base), int32(len(dst) + 1 + len(key) - base)}, esc: -1, canon: true})
+					*index = append(*index, rawMember{key: textSpan{at + 1 - base, at + 1 + int32(len(key)) - base}, esc: -1, canon: true})
 				}
-				dst = append(dst, p.s[at:p.i]...)
-				if p.ws(); p.i >= len(p.s) || p.s[p.i] != ':' {
-					return dst, false
+				if c.ws(); p.i >= len(p.s) || p.s[p.i] != ':' {
+					return false
 				}
-				dst = append(dst, ':')
 				p.i++
 			}
-			from := len(dst)
-			var ok bool
-			if dst, ok = p.compactCanon(dst, keys, nil); !ok {
-				return dst, false
+			c.ws()
+			from := c.out()
+			if !c.value(nil) {
+				return false
 			}
-			if index != nil && c == '{' {
-				(*index)[len(*index)-1].val = textSpan{int32(from - base), int32(len(dst) - base)}
+			if index != nil && open == '{' {
+				(*index)[len(*index)-1].val = textSpan{from - base, c.out() - base}
 			}
-			if p.ws(); p.i >= len(p.s) {
-				return dst, false
+			if c.ws(); p.i >= len(p.s) {
+				return false
 			}
 			switch p.s[p.i] {
 			case ',':
-				dst = append(dst, ',')
 				p.i++
 			case close:
 				p.i++
 				p.depth--
-				*keys = (*keys)[:mark]
-				return append(dst, close), true
+				*c.keys = (*c.keys)[:mark]
+				return true
 			default:
-				return dst, false
+				return false
 			}
 		}
-	case c == '-' || (c >= '0' && c <= '9'):
-		ok := p.canonNumber()
-		return append(dst, p.s[start:p.i]...), ok
+	case open == '-' || (open >= '0' && open <= '9'):
+		return p.canonNumber()
 	default:
-		ok := p.literal()
-		return append(dst, p.s[start:p.i]...), ok
+		return p.literal()
 	}
 }
 

@@ -96,25 +96,29 @@ func (ix *Index) Doc() []byte { return ix.doc }
 // CompactCanonicalIndex is CompactCanonical, also giving where the document's members are
 // when it is an object.
 func CompactCanonicalIndex(text []byte) (*Index, bool) {
-	keys := keysPool.Get().(*[]string)
+	keys := spansPool.Get().(*[]textSpan)
 	defer func() {
-		clear(*keys) // hold no strings of text
 		*keys = (*keys)[:0]
-		keysPool.Put(keys)
+		spansPool.Put(keys)
 	}()
 	ix := &Index{}
 	ix.members = ix.room[:0]
-	p := rawScanner{s: bytesString(text)}
-	p.ws()
-	ix.object = p.i < len(p.s) && p.s[p.i] == '{'
-	doc, ok := p.compactCanon(make([]byte, 0, len(text)), keys, &ix.members)
-	if !ok || !p.atEnd() || len(doc) > math.MaxInt32 {
+	s := bytesString(text)
+	c := canonCompactor{p: rawScanner{s: s}, keys: keys}
+	c.ws()
+	ix.object = c.p.i < len(s) && s[c.p.i] == '{'
+	if !c.value(&ix.members) {
 		return nil, false
 	}
-	if len(doc) == len(text) {
-		doc = text[:len(text):len(text)] // nothing was left out: the very bytes given
+	if c.ws(); c.p.i != len(s) || len(s)-c.removed > math.MaxInt32 {
+		return nil, false
 	}
-	ix.doc = doc
+	if c.dst == nil {
+		ix.doc = text[:len(text):len(text)] // no whitespace: the very bytes given
+	} else {
+		c.n += copy(c.dst[c.n:], s[c.from:])
+		ix.doc = c.dst[:c.n:c.n]
+	}
 	return ix, true
 }
 
@@ -142,6 +146,9 @@ func (s *Scope) Adopt(ix *Index) {
 		checkIndex(n)
 	}
 }
+
+// spansPool is CompactCanonicalIndex's scratch space for the keys of the objects it reads.
+var spansPool = sync.Pool{New: func() any { s := make([]textSpan, 0, 16); return &s }}
 
 // keysPool is CanonicalPlain's scratch space for the keys of the objects it reads.
 var keysPool = sync.Pool{New: func() any { s := make([]string, 0, 16); return &s }}
