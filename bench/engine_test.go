@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stepjet/stepjet/engine"
 )
@@ -106,6 +108,59 @@ func benchOrder(b *testing.B, definition string) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+}
+
+// BenchmarkOrderPair runs the JSONPath and the JSONata order workflows in turn, a batch of
+// executions of each (which goes first alternating), and reports each one's time per
+// execution and their ratio, by the wall clock and by the CPU time of the benchmark's thread
+// (where it can be read; it leaves out the time the thread waited for a CPU, and the
+// collector's background work). On a shared host whose load swings from second to second,
+// the two separate benchmarks above drift apart; here both see the same load, so the ratio
+// holds (issue 21, part 3: JSONata within 2× of JSONPath).
+func BenchmarkOrderPair(b *testing.B) {
+	path := compile(b, load(b, "order.asl.json"))
+	nata := compile(b, load(b, "order-jsonata.asl.json"))
+	input := load(b, "order-input.json")
+	opts := engine.RunOptions{Tasks: orderTasks, Name: "bench", ExecutionArn: "arn:aws:states:us-east-1:123456789012:express:order:bench:1"}
+	want := load(b, "order-expected-output.json")
+	sameJSON(b, run(b, path, input, opts), want)
+	sameJSON(b, run(b, nata, input, opts), want)
+	runtime.LockOSThread() // the thread's CPU time is the benchmark's
+	defer runtime.UnlockOSThread()
+	const batch = 50
+	var wall, cpu [2]time.Duration
+	runBatch := func(which int, m *engine.Machine) {
+		c0, _ := threadCPU()
+		t0 := time.Now()
+		for range batch {
+			if res := m.Run(context.Background(), input, opts); res.Status != engine.StatusSucceeded {
+				b.Fatal(res.Error, res.Cause)
+			}
+		}
+		wall[which] += time.Since(t0)
+		c1, _ := threadCPU()
+		cpu[which] += c1 - c0
+	}
+	b.ResetTimer()
+	n := 0
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			runBatch(0, path)
+			runBatch(1, nata)
+		} else {
+			runBatch(1, nata)
+			runBatch(0, path)
+		}
+		n += batch
+	}
+	b.ReportMetric(float64(wall[0].Nanoseconds())/float64(n), "jsonpath-ns/exec")
+	b.ReportMetric(float64(wall[1].Nanoseconds())/float64(n), "jsonata-ns/exec")
+	b.ReportMetric(float64(wall[1])/float64(wall[0]), "ratio")
+	if _, ok := threadCPU(); ok {
+		b.ReportMetric(float64(cpu[0].Nanoseconds())/float64(n), "jsonpath-cpu-ns/exec")
+		b.ReportMetric(float64(cpu[1].Nanoseconds())/float64(n), "jsonata-cpu-ns/exec")
+		b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "cpu-ratio")
+	}
 }
 
 // BenchmarkChain100 runs 100 Pass states; ns/transition and allocs/transition are the figures.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"unsafe"
 
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/stepjet/stepjet/engine/jsonata"
@@ -20,8 +21,10 @@ type bindings struct {
 	states      []byte
 	// sc shares what expressions decode among all the expressions of one phase of the state.
 	sc *jsonata.Scope
-	// spare is the Scope a released bindings keeps for its next use (release).
+	// spare is the Scope a released bindings keeps for its next use (release), and owner
+	// the execution it last served: another execution's Scope forgets what it carries.
 	spare *jsonata.Scope
+	owner *execution
 }
 
 var _ jsonata.Bindings = (*bindings)(nil)
@@ -32,7 +35,7 @@ var bindingsPool = sync.Pool{New: func() any { return new(bindings) }}
 
 func (r *stateRun) bindings() *bindings {
 	b := bindingsPool.Get().(*bindings)
-	*b = bindings{r: *r, input: r.input, spare: b.spare}
+	*b = bindings{r: *r, input: r.input, spare: b.spare, owner: b.owner}
 	return b
 }
 
@@ -42,7 +45,7 @@ func (r *stateRun) bindings() *bindings {
 // it keeps what this phase indexed for the next (jsonata.Scope.Reset).
 func (b *bindings) release() {
 	if b.sc != nil {
-		b.spare = b.sc
+		b.spare, b.owner = b.sc, b.r.f.ex
 	}
 	// The rest is overwritten when b is next taken; clearing it here would cost as much.
 	bindingsPool.Put(b)
@@ -85,26 +88,38 @@ var _ jsonata.StatesMembers = (*bindings)(nil)
 
 // StatesMember implements jsonata.StatesMembers: expressions that read $states by field get
 // each member on its own, and the context object is built only when one reads it.
-func (b *bindings) StatesMember(i int) (name string, valid, ok bool) {
+func (b *bindings) StatesMember(i int) (name string, known jsonata.Known, ok bool) {
 	switch i {
 	case memberInput:
-		// The state input may be a task's result passed on as it came: not vouched for.
-		return "input", false, true
+		// The state input may be a task's result passed on as it came: not vouched for,
+		// unless it is the execution input, which Run has checked (checkInput).
+		if ex := b.r.f.ex; sameBytes(b.input, ex.input) {
+			return "input", ex.inputKnown, true
+		}
+		return "input", jsonata.Unchecked, true
 	case memberContext:
 		// Built here of strings and the execution input, which Run has checked (compact); a
 		// Map item may come from anywhere.
-		return "context", b.r.f.ex.compact && b.r.mapValue == nil, true
+		if b.r.f.ex.compact && b.r.mapValue == nil {
+			return "context", jsonata.KnownValid, true
+		}
+		return "context", jsonata.Unchecked, true
 	}
 	if b.hasResult {
 		if i == memberResult {
-			return "result", false, true
+			return "result", jsonata.Unchecked, true
 		}
 		i--
 	}
 	if i == memberResult && b.errorOutput != nil {
-		return "errorOutput", true, true
+		return "errorOutput", jsonata.KnownValid, true
 	}
-	return "", false, false
+	return "", jsonata.Unchecked, false
+}
+
+// sameBytes reports whether a and b are the same memory, not merely equal bytes.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
 
 // StatesValue implements jsonata.StatesMembers.
@@ -135,13 +150,33 @@ func (b *bindings) StatesValue(i int) []byte {
 func (b *bindings) scope() *jsonata.Scope {
 	if b.sc == nil {
 		if b.sc = b.spare; b.sc != nil {
+			if b.owner != b.r.f.ex {
+				// What another execution read may since have been written over: its
+				// output, its input buffer, handed back to the caller.
+				b.sc.Forget()
+			}
 			b.sc.Reset(b)
+			b.adoptInput()
 		} else {
 			b.sc = jsonata.NewScope(b)
+			// Within one execution no document changes once made: the engine writes none
+			// over, an invoker's result is copied as it arrives (stateRun.task), and what
+			// the engine lends out (the task input, the execution input the caller lent
+			// it) is not written while the execution runs.
+			b.sc.TrustCarried(true)
+			b.adoptInput()
 		}
 		b.sc.SetBudget(&b.r.f.ex.budget)
 	}
 	return b.sc
+}
+
+// adoptInput gives the Scope the index of the execution input made as Run checked it, when
+// the state's input is that very document.
+func (b *bindings) adoptInput() {
+	if ex := b.r.f.ex; ex.inputIndex != nil && sameBytes(b.input, ex.input) {
+		b.sc.Adopt(ex.inputIndex)
+	}
 }
 
 // eval evaluates the expression in the state's field named field (as AWS names it in causes)

@@ -24,7 +24,8 @@ import (
 // compiler carries what the compilation of one definition shares across its states.
 type compiler struct {
 	topJSONata bool
-	tasks      int // Task states numbered so far
+	anyJSONata bool // a state compiled so far is in JSONata mode
+	tasks      int  // Task states numbered so far
 }
 
 // compileError names the state (by its JSON pointer, e.g. "/States/P/Branches/0/States/A") and
@@ -176,6 +177,7 @@ func (c *compiler) state(name string, f *asl.Node, index map[string]int) (*state
 	default:
 		return nil, compileError(loc, "QueryLanguage", fmt.Errorf("unknown query language %q", ql))
 	}
+	c.anyJSONata = c.anyJSONata || st.jsonata
 	st.needsContext = bytes.Contains(f.Raw, []byte("$$")) || bytes.Contains(f.Raw, []byte("context"))
 	wrap := func(field string, err error) error {
 		if err == nil {

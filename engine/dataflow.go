@@ -149,17 +149,20 @@ func (r *stateRun) assignJSONPath(st *state, doc []byte) *stateError {
 // Assign in JSONata mode. Both see the variables as they were before the state.
 func (r *stateRun) finishJSONata(result []byte, hasResult bool) ([]byte, *stateError) {
 	st := r.st
-	b := r.bindings()
-	defer b.release()
-	if hasResult {
-		b.result, b.hasResult = result, true
-		if r.insp != nil {
-			r.insp.Result = result
-		}
+	if hasResult && r.insp != nil {
+		r.insp.Result = result
 	}
 	out := r.input
 	if hasResult {
 		out = result
+	}
+	if st.output == nil && st.assignJSONata == nil {
+		return out, nil // nothing to evaluate: no bindings to take
+	}
+	b := r.bindings()
+	defer b.release()
+	if hasResult {
+		b.result, b.hasResult = result, true
 	}
 	if st.output != nil {
 		v, err := st.output.Eval(b.scope())

@@ -83,7 +83,10 @@ type TaskRequest struct {
 // TaskInvoker runs Task states. It returns the raw service result (for
 // arn:aws:states:::lambda:invoke the whole invoke response with Payload and StatusCode; for a bare
 // function ARN the function's payload). A task failure is returned as *Error with the service's
-// error name (e.g. a worker's errorType) and cause.
+// error name (e.g. a worker's errorType) and cause. It must not write over req.Input, which is
+// one of the execution's documents. (A machine with JSONata states copies a result that
+// arrives in the invoker's own buffer, as JSONata's index of what it read relies on every
+// document keeping its bytes within an execution.)
 type TaskInvoker interface {
 	Invoke(ctx context.Context, req TaskRequest) ([]byte, error)
 }

@@ -86,3 +86,58 @@ func TestJSONataFastPathsMatchEvaluator(t *testing.T) {
 	}
 	t.Logf("%d JSONata cases compared", jsonataCases)
 }
+
+// TestJSONataReusedBuffers: JSONata's Scope finds the documents a state read before by their
+// memory (jsonata.Scope.TrustCarried), so no memory it refers to may change within an
+// execution. An invoker that writes its next result over the buffer of the last one, and a
+// caller that writes the next execution's input over the last one's, must not be read as
+// the bytes that were there.
+func TestJSONataReusedBuffers(t *testing.T) {
+	// A's result is B's input, which B reads before and after its own call.
+	def := []byte(`{"QueryLanguage":"JSONata","StartAt":"A","States":{
+		"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Next":"B"},
+		"B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Arguments":"{% $states.input.v %}",
+			"Output":"{% {'before': $states.input.v, 'w': $states.input.w, 'now': $states.result.v} %}","End":true}}}`)
+	m, err := engine.Compile(def, engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := []string{`{"v":"aaaa","w":1}`, `{"w":22,"v":"bb"}`}
+	buf := make([]byte, len(results[0]))
+	calls := 0
+	tasks := engine.TaskFunc(func(_ context.Context, req engine.TaskRequest) ([]byte, error) {
+		copy(buf, results[calls%2]) // the same buffer every time
+		calls++
+		return buf, nil
+	})
+	res := m.Run(context.Background(), []byte(`{}`), engine.RunOptions{Tasks: tasks})
+	if want := `{"before":"aaaa","w":1,"now":"bb"}`; res.Status != engine.StatusSucceeded || string(res.Output) != want {
+		t.Errorf("%s %s %s: %s; want %s", res.Status, res.Error, res.Cause, res.Output, want)
+	}
+
+	// The caller writes the next execution's input over the last one's, as long.
+	one, err := engine.Compile([]byte(`{"QueryLanguage":"JSONata","StartAt":"P","States":{
+		"P":{"Type":"Pass","Output":"{% [$states.input.k, $states.input.n] %}","End":true}}}`), engine.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := []byte(`{"k":"one","n":1}`)
+	for _, next := range []string{`{"n":2,"k":"two"}`, `{"k":"333","n":3}`, `{"k":"444","n":4}`} {
+		if res := one.Run(context.Background(), input, engine.RunOptions{}); res.Status != engine.StatusSucceeded {
+			t.Fatalf("%s: %s %s", input, res.Error, res.Cause)
+		}
+		copy(input, next)
+		res := one.Run(context.Background(), input, engine.RunOptions{})
+		var want [2]any
+		if err := json.Unmarshal(input, &struct {
+			K *any `json:"k"`
+			N *any `json:"n"`
+		}{&want[0], &want[1]}); err != nil {
+			t.Fatal(err)
+		}
+		w, _ := json.Marshal(want)
+		if res.Status != engine.StatusSucceeded || string(res.Output) != string(w) {
+			t.Errorf("on %s: %s %s: %s; want %s", input, res.Status, res.Cause, res.Output, w)
+		}
+	}
+}

@@ -22,6 +22,8 @@ type Machine struct {
 	// timeout is the definition's top-level TimeoutSeconds (0 when absent): AWS ends an
 	// execution that runs longer with States.Timeout, whatever deadline its caller allows.
 	timeout time.Duration
+	// jsonata says some state is in JSONata mode (Run's checkInput).
+	jsonata bool
 }
 
 // Compile validates and compiles a definition. An invalid one returns *InvalidDefinitionError.
@@ -68,7 +70,7 @@ func compileTree(root *asl.Node) (*Machine, error) {
 			Severity: "ERROR", Code: "SCHEMA_VALIDATION_FAILED", Message: err.Error(), Location: "/",
 		}}}
 	}
-	m := &Machine{top: top, tasks: c.tasks}
+	m := &Machine{top: top, tasks: c.tasks, jsonata: c.anyJSONata}
 	if n, ok := root.Get("TimeoutSeconds").Float(); ok && n > 0 {
 		m.timeout = time.Duration(n) * time.Second
 	}

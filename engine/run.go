@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stepjet/stepjet/engine/failure"
+	"github.com/stepjet/stepjet/engine/jsonata"
 	"github.com/stepjet/stepjet/engine/limits"
 	"github.com/stepjet/stepjet/engine/payload"
 )
@@ -45,6 +47,34 @@ type execution struct {
 	// compact. Paths then read compact values that need no re-scan, and the output is compact
 	// as AWS prints it.
 	compact bool
+	// inputKnown is what checkInput found of the execution input beyond CheckCompact's
+	// answer: the first JSONata state reads it without checking it again.
+	inputKnown jsonata.Known
+	// inputIndex, when checkInput made one, is where the members of the execution input are:
+	// the first JSONata state that reads it need not index it (bindings.scope).
+	inputIndex *jsonata.Index
+}
+
+// checkInput is payload.CheckCompact of the execution input. A machine with JSONata states
+// first asks whether the input is canonical but for its whitespace
+// (jsonata.CompactCanonicalIndex), the common case: about as long as CheckCompact, it answers
+// all CheckCompact would, and spares the first state's expressions reading the input again:
+// it is canonical, and where its members are is known. Else, an input CheckCompact accepts that
+// is also valid UTF-8 is valid as the strict reading finds it (KnownStrict): the state's
+// expressions then only find where its members are.
+func (m *Machine) checkInput(input []byte) (doc []byte, known jsonata.Known, index *jsonata.Index, err error) {
+	if m.jsonata {
+		if ix, ok := jsonata.CompactCanonicalIndex(input); ok {
+			return ix.Doc(), jsonata.KnownCanonical, ix, nil
+		}
+	}
+	if doc, err = payload.CheckCompact(input, "The execution input"); err != nil {
+		return nil, jsonata.Unchecked, nil, err
+	}
+	if m.jsonata && utf8.Valid(doc) {
+		return doc, jsonata.KnownStrict, nil, nil
+	}
+	return doc, jsonata.Unchecked, nil, nil
 }
 
 func (ex *execution) traced() bool { return ex.hist.sink != nil }
@@ -129,7 +159,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	var serr *stateError
 	if len(input) > MaxPayloadBytes {
 		serr = &stateError{Error: dataLimitError("input")}
-	} else if doc, err := payload.CheckCompact(input, "The execution input"); err != nil {
+	} else if doc, known, index, err := m.checkInput(input); err != nil {
 		if fe, ok := err.(*failure.Error); ok {
 			serr = &stateError{Error: fe}
 		} else {
@@ -137,7 +167,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 		}
 	} else {
 		// From here on every document is compact (Result.Input keeps the bytes as given).
-		ex.input, ex.compact = doc, true
+		ex.input, ex.compact, ex.inputKnown, ex.inputIndex = doc, true, known, index
 		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
 		if serr = f.enter(); serr == nil {
 			if rd != nil {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strconv"
@@ -18,8 +19,10 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 	var args []byte
 	var b *bindings
 	if st.jsonata {
-		b = r.bindings()
 		args = r.input
+		if st.arguments != nil || t.timeout.expr != nil || t.heartbeat.expr != nil {
+			b = r.bindings() // one Scope for every expression before the call
+		}
 		if st.arguments != nil {
 			v, err := st.arguments.Eval(b.scope())
 			if err != nil {
@@ -54,7 +57,14 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 	if r.f.ex.compact {
 		// The result enters the execution compact, as the input does (see execution.compact);
 		// the history's event keeps it as the task gave it.
+		given := result
 		result = payload.Compact(result)
+		if r.f.ex.m.jsonata && sameBytes(result, given) {
+			// The execution's own copy: an invoker may write over the buffer it returned
+			// once it is called again, and JSONata's Scope trusts a document it found
+			// before to hold the same bytes (bindings.scope).
+			result = bytes.Clone(result)
+		}
 	}
 	if st.jsonata {
 		out, err := r.finishJSONata(result, true)

@@ -3,6 +3,7 @@ package engine
 import (
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/stepjet/stepjet/engine/failure"
 	"github.com/tidwall/gjson"
@@ -58,7 +59,7 @@ func (s *scope) assign(obj []byte, state string) *failure.Error {
 	if obj == nil {
 		return nil
 	}
-	res := gjson.ParseBytes(obj)
+	res := parseObject(obj)
 	if !res.IsObject() {
 		return nil
 	}
@@ -112,7 +113,7 @@ func (s *scope) release() {
 // assignAll sets every member of the JSON object obj as a variable of this scope, unchecked
 // (variables given from outside, as TestState's).
 func (s *scope) assignAll(obj []byte) {
-	res := gjson.ParseBytes(obj)
+	res := parseObject(obj)
 	if !res.IsObject() {
 		return
 	}
@@ -137,12 +138,20 @@ func (s *scope) restore(vars map[string][]byte) {
 	s.root().stored.Add(n)
 }
 
+// parseObject reads obj, an Assign's evaluated object, in place: the engine never changes a
+// document once made, so the variables set from it are its own bytes, not copies.
+func parseObject(obj []byte) gjson.Result {
+	return gjson.Parse(unsafe.String(unsafe.SliceData(obj), len(obj)))
+}
+
+// set sets the members of obj (read by parseObject) as variables; each value is its text in
+// obj.
 func (s *scope) set(obj gjson.Result) {
 	obj.ForEach(func(k, v gjson.Result) bool {
 		if s.vars == nil {
 			s.vars = make(map[string][]byte, 4)
 		}
-		s.vars[k.String()] = []byte(v.Raw)
+		s.vars[k.String()] = unsafe.Slice(unsafe.StringData(v.Raw), len(v.Raw))
 		return true
 	})
 }

@@ -86,15 +86,145 @@ func (p *rawScanner) canonSkip(keys *[]string) bool {
 			}
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
-		n, ok := p.number()
-		if !ok {
+		return p.canonNumber()
+	default:
+		return p.literal()
+	}
+}
+
+// canonNumber reads a number at p.i that JavaScript writes back digit for digit.
+func (p *rawScanner) canonNumber() bool {
+	n, ok := p.number()
+	if !ok {
+		return false
+	}
+	if isShortInteger(n) || isShortDecimal(n) {
+		return true
+	}
+	var buf [40]byte
+	return string(appendNumberText(buf[:0], n)) == n
+}
+
+// canonCompactor is canonSkip for a value that may have whitespace between its tokens: it
+// checks the value canonical but for that whitespace while writing it without it, in runs
+// between the whitespace (dst stays nil while there was none).
+type canonCompactor struct {
+	p rawScanner
+	// keys are the keys of the objects being read, as places in p.s: no pointers, so
+	// keeping them costs no write barriers while the collector runs.
+	keys *[]textSpan
+	// dst[:n] is the output so far, dst made once at its largest: filled by copy, its
+	// header is not written again.
+	dst []byte
+	n   int
+	// from is where the text not yet copied to dst starts; removed counts the whitespace
+	// left out before p.i.
+	from, removed int
+}
+
+// ws steps over whitespace at p.i, leaving it out of the output. (Small enough to inline:
+// between most tokens there is none.)
+func (c *canonCompactor) ws() {
+	if c.p.i < len(c.p.s) && c.p.s[c.p.i] <= ' ' {
+		c.skipSpace()
+	}
+}
+
+func (c *canonCompactor) skipSpace() {
+	p := &c.p
+	if p.s[p.i] != ' ' && p.s[p.i] != '\t' && p.s[p.i] != '\n' && p.s[p.i] != '\r' {
+		return
+	}
+	if c.dst == nil {
+		c.dst = make([]byte, len(p.s))
+	}
+	c.n += copy(c.dst[c.n:], p.s[c.from:p.i])
+	j := skipSpace(p.s, p.i)
+	c.removed += j - p.i
+	p.i, c.from = j, j
+}
+
+// out is where p.i lands in the output.
+func (c *canonCompactor) out() int32 { return int32(c.p.i - c.removed) }
+
+// value reads the value at p.i (after whitespace) and reports whether it is canonical but
+// for whitespace between its tokens. (Whitespace inside a token ends it: the token left, or
+// what follows, is then refused.) On false, p.i, p.depth and keys are left anywhere. With
+// index, the members of the object it reads (not of those inside it) are appended to
+// *index, their places counted from where the object starts in the output.
+func (c *canonCompactor) value(index *[]rawMember) bool {
+	p := &c.p
+	c.ws()
+	if p.i >= len(p.s) {
+		return false
+	}
+	switch open := p.s[p.i]; {
+	case open == '"':
+		_, ok := p.canonString()
+		return ok
+	case open == '{' || open == '[':
+		if p.depth++; p.depth > maxRawDepth {
 			return false
 		}
-		if isShortInteger(n) || isShortDecimal(n) {
+		close := byte('}')
+		if open == '[' {
+			close = ']'
+		}
+		base := c.out()
+		p.i++
+		if c.ws(); p.i < len(p.s) && p.s[p.i] == close {
+			p.i++
+			p.depth--
 			return true
 		}
-		var buf [40]byte
-		return string(appendNumberText(buf[:0], n)) == n
+		mark := len(*c.keys)
+		for {
+			if open == '{' {
+				c.ws()
+				at, in := c.out(), p.i
+				key, ok := p.canonString()
+				if !ok {
+					return false
+				}
+				for _, k := range (*c.keys)[mark:] {
+					if k.of(p.s) == key {
+						return false // a repeated key: JSON.parse keeps the last value at the first place
+					}
+				}
+				*c.keys = append(*c.keys, textSpan{int32(in + 1), int32(in + 1 + len(key))})
+				if index != nil {
+					*index = append(*index, rawMember{key: textSpan{at + 1 - base, at + 1 + int32(len(key)) - base}, esc: -1, canon: true})
+				}
+				if c.ws(); p.i >= len(p.s) || p.s[p.i] != ':' {
+					return false
+				}
+				p.i++
+			}
+			c.ws()
+			from := c.out()
+			if !c.value(nil) {
+				return false
+			}
+			if index != nil && open == '{' {
+				(*index)[len(*index)-1].val = textSpan{from - base, c.out() - base}
+			}
+			if c.ws(); p.i >= len(p.s) {
+				return false
+			}
+			switch p.s[p.i] {
+			case ',':
+				p.i++
+			case close:
+				p.i++
+				p.depth--
+				*c.keys = (*c.keys)[:mark]
+				return true
+			default:
+				return false
+			}
+		}
+	case open == '-' || (open >= '0' && open <= '9'):
+		return p.canonNumber()
 	default:
 		return p.literal()
 	}

@@ -1,6 +1,8 @@
 package jsonata
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -97,4 +99,46 @@ func TestCanonStringWords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzCompactCanonical: what CompactCanonical accepts is valid JSON, and it answers what
+// encoding/json's Compact writes for it, which is Canonical.
+func FuzzCompactCanonical(f *testing.F) {
+	for _, s := range []string{
+		`{"a": [1, 2.5, {"b": "c d"}], "e" : null}`, "\n{\n  \"a\": true\n}\n", `tr ue`, `1 2`,
+		`"a" "b"`, `{"a":1,"a":2}`, `[1.0]`, `{"a":"\u00e9"}`, ` "x" `, `- 1`, `[ ]`, `{ }`, `"a b"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		doc, ok := CompactCanonical([]byte(text))
+		if !ok {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Compact(&want, []byte(text)); err != nil {
+			t.Fatalf("%q: accepted, but it is not JSON: %v", text, err)
+		}
+		if string(doc) != want.String() || !Canonical(doc) {
+			t.Fatalf("%q: gave %s, Compact gives %s (canonical %v)", text, doc, want.String(), Canonical(doc))
+		}
+		// The index it gives is what a strict read finds (checkIndex panics otherwise), and
+		// a Scope that adopts it reads the document as one that indexes it.
+		ix, _ := CompactCanonicalIndex([]byte(text))
+		if ix.object {
+			checkIndex(&rawNode{text: string(ix.doc), members: ix.members, ok: true})
+			e, err := Compile(`$merge([$x, {'zz': $x}])`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := NewScope(sameBytes{"x": ix.doc})
+			sc.TrustCarried(true)
+			sc.Adopt(ix)
+			got, _, gerr := e.Eval(sc)
+			want, _, werr := e.Eval(sameBytes{"x": []byte(string(ix.doc))})
+			if string(got) != string(want) || errText(gerr) != errText(werr) {
+				t.Fatalf("%q adopted: %s (%v); indexed afresh: %s (%v)", text, got, gerr, want, werr)
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -195,6 +196,10 @@ func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool
 	sc.merge = merged{}
 	defer func() { sc.merge = m }()
 	m.keys, m.vals, m.buf = m.keys[:0], m.vals[:0], m.buf[:0]
+	if out, ok, handled := c.splice(sc, &m, buf, index); handled {
+		return out, ok, true
+	}
+	m.keys, m.vals, m.buf = m.keys[:0], m.vals[:0], m.buf[:0]
 	// The members' values are written to m.buf, then the object to buf, so buf holds no
 	// more than the result: a caller's buffer sized for it does not grow.
 	for _, part := range c.parts {
@@ -214,23 +219,14 @@ func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool
 	mark := len(buf)
 	buf = append(buf, '{')
 	members := sc.mergeIndex[:0]
-	for i, k := range m.keys {
+	for i := range m.keys {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		at := len(buf)
-		buf = appendString(buf, k)
-		key := textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}
-		buf = append(buf, ':')
-		val := textSpan{off: int32(len(buf) - mark)}
-		buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
-		val.end = int32(len(buf) - mark)
+		var mem rawMember
+		buf, mem = m.appendMember(buf, mark, i)
 		if index {
-			esc := int32(-1)
-			if int(key.end-key.off) != len(k) {
-				esc = 0 // escaped: written out below
-			}
-			members = append(members, rawMember{key: key, val: val, esc: esc, canon: true})
+			members = append(members, mem)
 		}
 	}
 	buf = append(buf, '}')
@@ -239,6 +235,24 @@ func (c *composite) appendMerge(sc *Scope, buf []byte, index bool) ([]byte, bool
 		sc.indexWritten(buf[mark:], members, m.keys)
 	}
 	return buf, true, true
+}
+
+// appendMember appends member i, "key":value, of the object written at buf[mark:], and
+// returns where it is in that object; a key that needed escapes has esc 0 (indexWritten
+// then takes it from the keys it is given).
+func (m *merged) appendMember(buf []byte, mark, i int) ([]byte, rawMember) {
+	k := m.keys[i]
+	at := len(buf)
+	buf = appendString(buf, k)
+	mem := rawMember{key: textSpan{int32(at + 1 - mark), int32(len(buf) - 1 - mark)}, esc: -1, canon: true}
+	if int(mem.key.end-mem.key.off) != len(k) {
+		mem.esc = 0
+	}
+	buf = append(buf, ':')
+	mem.val.off = int32(len(buf) - mark)
+	buf = append(buf, m.buf[m.vals[i].start:m.vals[i].end]...)
+	mem.val.end = int32(len(buf) - mark)
+	return buf, mem
 }
 
 // merged collects $merge's members: each value's JSON is a span of buf.
@@ -264,7 +278,7 @@ func (m *merged) set(key string, v span) {
 // addPath adds the members of the object a plain path selects, from the Scope's index of it:
 // the object is neither written out whole nor scanned again.
 func (m *merged) addPath(sc *Scope, pp *plainPath) bool {
-	text, found, ok, canon := pp.resolve(sc)
+	text, found, ok, known := pp.resolve(sc)
 	if !ok {
 		return false
 	}
@@ -276,7 +290,7 @@ func (m *merged) addPath(sc *Scope, pp *plainPath) bool {
 	if p.i >= len(text) || text[p.i] != '{' {
 		return false // not an object: gnata spreads arrays, or fails
 	}
-	n := sc.node(text, canon) // strict: the whole of the object is JSON, as gnata would decode it
+	n := sc.node(text, known) // the whole of the object is JSON, as gnata would decode it
 	if !n.ok {
 		return false
 	}
@@ -347,4 +361,95 @@ func (m *merged) addComposite(sc *Scope, c *composite) bool {
 		m.set(key, span{start + from, start + p.i})
 		return true
 	})
+}
+
+// splice is $merge over a path to an object known canonical as a whole followed by object
+// constructors, such as a Task's Output `$merge([$states.input, {'inventory': $states.result}])`:
+// the object is written as it is, in runs between the values the constructors replace, with
+// their new members after it. That is what appendMerge writes member by member, for less: the
+// object's members are neither copied twice nor each looked up among the keys so far. handled
+// is false, with nothing written, when the shape or the object is other than that; appendMerge
+// then merges member by member.
+func (c *composite) splice(sc *Scope, m *merged, buf []byte, index bool) (out []byte, defined, handled bool) {
+	if len(c.parts) < 2 || c.parts[0].kind != compPath {
+		return buf, false, false
+	}
+	for _, part := range c.parts[1:] {
+		if part.kind != compObject {
+			return buf, false, false
+		}
+	}
+	text, found, ok, known := c.parts[0].path.resolve(sc)
+	if !ok || !found || text == "" || text[0] != '{' {
+		return buf, false, false
+	}
+	n := sc.node(text, known)
+	if n.settle(); !n.ok || !n.canon {
+		return buf, false, false
+	}
+	// The constructors' members, in m as appendMerge collects them: later keys win.
+	for _, part := range c.parts[1:] {
+		if !m.addObject(sc, part) {
+			return buf, false, false
+		}
+	}
+	text = n.text
+	mark := len(buf)
+	members := sc.mergeIndex[:0]
+	keys := sc.mergeKeys[:0]
+	// replaced[i] is the object member m.keys[i] replaces, or -1 for a new member.
+	replaced := sc.mergeAt[:0]
+	for _, k := range m.keys {
+		at := -1
+		for j := range n.members {
+			if n.members[j].key.of(text) == k { // canonical: no escapes, no repeated keys
+				at = j
+				break
+			}
+		}
+		replaced = append(replaced, at)
+	}
+	buf = slices.Grow(buf, len(text)+len(m.buf)+8*len(m.keys))
+	// text[run:] is not written yet; a byte of text before it is written delta bytes further
+	// on in the object written than in text (the replaced values before it differ in length).
+	run, delta := int32(0), int32(0)
+	for j := range n.members {
+		mem := n.members[j]
+		mem.key = textSpan{mem.key.off + delta, mem.key.end + delta}
+		if i := slices.Index(replaced, j); i >= 0 {
+			buf = append(buf, text[run:n.members[j].val.off]...)
+			v := m.buf[m.vals[i].start:m.vals[i].end]
+			buf = append(buf, v...)
+			run = n.members[j].val.end
+			mem.val = textSpan{mem.val.off + delta, mem.val.off + delta + int32(len(v))}
+			delta += int32(len(v)) - (n.members[j].val.end - n.members[j].val.off)
+		} else {
+			mem.val = textSpan{mem.val.off + delta, mem.val.end + delta}
+		}
+		if index {
+			members = append(members, mem)
+			keys = append(keys, "")
+		}
+	}
+	buf = append(buf, text[run:len(text)-1]...) // all but the closing brace
+	for i, k := range m.keys {
+		if replaced[i] >= 0 {
+			continue
+		}
+		if len(buf) > mark+1 {
+			buf = append(buf, ',')
+		}
+		var mem rawMember
+		buf, mem = m.appendMember(buf, mark, i)
+		if index {
+			members = append(members, mem)
+			keys = append(keys, k)
+		}
+	}
+	buf = append(buf, '}')
+	sc.mergeIndex, sc.mergeKeys, sc.mergeAt = members, keys, replaced
+	if index && len(buf)-mark <= math.MaxInt32 {
+		sc.indexWritten(buf[mark:], members, keys)
+	}
+	return buf, true, true
 }

@@ -145,6 +145,9 @@ func TestCompositeRandom(t *testing.T) {
 func FuzzComposite(f *testing.F) {
 	f.Add(`{"a":{"b":[1,{"c":2}]}}`, `{"a":1}`, `$merge([$x, {'y': $y}])`)
 	f.Add(`{"a":1,"a":{"b":2}}`, `[]`, `{'a': $x.a, 'b': $merge([$y])}`)
+	// composite.splice: an object canonical as a whole, members replaced and added.
+	f.Add(`{"a":1,"b":{"c":[1]}}`, `{"k":"v"}`, `$merge([$x, {'b': $y, 'n': $x.a}, {'a': $y}])`)
+	f.Add(`{}`, `"s"`, `$merge([$x, {'a"': $y}])`)
 	f.Fuzz(func(t *testing.T, x, y, src string) {
 		if len(src) > 80 {
 			return
@@ -163,4 +166,63 @@ func FuzzComposite(f *testing.F) {
 		}
 		checkComposite(t, src, b)
 	})
+}
+
+// TestMergeSpliceMatchesGnata checks composite.splice, $merge over a path to an object known
+// canonical as a whole and object constructors: it must answer for such objects (written as
+// they are, values replaced and members added) and give what gnata gives, with the index of
+// what it wrote right (CheckCanonicalMarks checks it against a strict read).
+func TestMergeSpliceMatchesGnata(t *testing.T) {
+	CheckCanonicalMarks(true)
+	defer CheckCanonicalMarks(false)
+	objects := []struct {
+		doc   string
+		canon bool // splice answers
+	}{
+		{`{}`, true},
+		{`{"a":1}`, true},
+		{`{"a":1,"b":[1,{"c":"d"}],"c":{"a":"x"}}`, true},
+		{`{"b":"é","a":null,"z":-1.5}`, true},
+		{`{"a":1,"a":2}`, false},       // a repeated key: member by member
+		{`{"a": 1}`, false},            // not compact
+		{`{"a":1.0}`, false},           // a number JavaScript writes otherwise
+		{`{"a\u0062":1}`, false},       // an escaped key
+		{`{"a":"x\/y"}`, false},        // not as JSON.stringify writes it
+		{`{"a":"x\ty"}`, true},         // as JSON.stringify writes it
+		{`[1]`, false},                 // not an object
+		{`{"a":{"a":1,"a":2}}`, false}, // a repeated key inside
+	}
+	exprs := []string{
+		`$merge([$x, {'a': $y}])`,
+		`$merge([$x, {'new': $y}])`,
+		`$merge([$x, {'b': $y, 'new': $x.c}, {'a': $y, 'b': $x.a}])`,
+		`$merge([$x, {'a': $x.nothing}])`,
+		`$merge([$x, {'q"r': $y, 'é': $y}])`,
+		`$merge([$x, {'b': {'n': $y}}, {}])`,
+	}
+	ys := []string{`{"k":true}`, `"s"`, `[1,2]`, `12345678901234567890`}
+	for _, o := range objects {
+		for _, y := range ys {
+			for _, src := range exprs {
+				b := map[string]string{"x": o.doc, "y": y}
+				e, err := Compile(src)
+				if err != nil || e.comp == nil {
+					t.Fatalf("%s: not a composite (%v)", src, err)
+				}
+				sc := NewScope(&vars{m: b})
+				var m merged
+				_, _, spliced := e.comp.splice(sc, &m, nil, true)
+				if spliced != o.canon {
+					t.Errorf("%s on %s: splice answered %v, want %v", src, o.doc, spliced, o.canon)
+				}
+				checkComposite(t, src, b)
+				// As Eval writes a result, indexed for the next phase.
+				got, _, gerr := e.Eval(NewScope(&vars{m: b}))
+				want, _, werr := reference(t, src, b)
+				if (gerr != nil) != (werr != nil) || !strings.Contains(errText(gerr), errText(werr)) || (gerr == nil && string(got) != want) {
+					t.Errorf("%s on %s, %s: Eval gave %s (%v), gnata %s (%v)", src, o.doc, y, got, gerr, want, werr)
+				}
+			}
+		}
+	}
 }

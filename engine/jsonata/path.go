@@ -121,11 +121,11 @@ func (pp *plainPath) eval(sc *Scope) (out []byte, defined, handled bool) {
 // appendEval is eval appending the value's JSON to buf; on false it returns buf unchanged in
 // length.
 func (pp *plainPath) appendEval(sc *Scope, buf []byte) (out []byte, defined, handled bool) {
-	text, found, ok, canon := pp.resolve(sc)
+	text, found, ok, known := pp.resolve(sc)
 	if !ok || !found {
 		return buf, false, ok
 	}
-	if canon {
+	if known == KnownCanonical {
 		return append(buf, text...), true, true
 	}
 	return appendStringified(buf, text, &sc.keys)
@@ -145,14 +145,14 @@ func appendStringified(buf []byte, text string, keys *[]string) (out []byte, def
 }
 
 // resolve walks the path and returns the selected value's text, whose binding is known to be
-// valid JSON where the walk took a step (a value with no step is checked as it is written out).
-// canon says the text is known to be as appendStringified writes it.
-func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool) {
+// valid JSON where the walk took a step (a value with no step is checked as it is written out),
+// and what is known of it: KnownCanonical when it is as appendStringified writes it.
+func (pp *plainPath) resolve(sc *Scope) (text string, found, handled bool, known Known) {
 	var root *scopeVar
 	steps := pp.steps
 	if pp.variable == "states" {
 		if !sc.hasStates() {
-			return "", false, false, false
+			return "", false, false, Unchecked
 		}
 		if len(steps) == 0 {
 			sc.lookupStates()
@@ -165,9 +165,9 @@ func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool
 			f, ok := sc.statesField(steps[0].field)
 			switch {
 			case steps[0].isIndex:
-				return "", false, false, false
+				return "", false, false, Unchecked
 			case !ok:
-				return "", false, true, false // $states.nothing is undefined
+				return "", false, true, Unchecked // $states.nothing is undefined
 			}
 			root = f
 			steps = steps[1:]
@@ -175,28 +175,39 @@ func (pp *plainPath) resolve(sc *Scope) (text string, found, handled, canon bool
 	} else {
 		root = sc.lookupVar(pp.variable)
 		if !root.found {
-			return "", false, false, false // a function's name, or unbound: gnata knows
+			return "", false, false, Unchecked // a function's name, or unbound: gnata knows
 		}
 	}
 	text = root.text()
-	canon = sc.isCanon(text)
-	// gnata decodes the whole binding and fails if any of it is not JSON: the walk reads all
-	// of every object it crosses, so the first step checks it all (once per Scope).
-	if len(steps) > 0 && !sc.checked(root) {
-		return "", false, false, false
+	if len(steps) == 0 {
+		if root.canon || sc.isCanon(text) {
+			return text, true, true, KnownCanonical
+		}
+		return text, true, true, root.known()
 	}
+	// gnata decodes the whole binding and fails if any of it is not JSON: the walk reads all
+	// of every object it crosses, so the first step checks it all (once per Scope), finding
+	// on the way whether it is canonical. What the walk reaches inside is then valid.
+	if !sc.checked(root) {
+		return "", false, false, Unchecked
+	}
+	canon := root.canon
 	for _, st := range steps {
 		var ok, found bool
 		if text, found, ok, canon = sc.step(text, canon, st); !ok || !found {
-			return "", false, ok, false
+			return "", false, ok, Unchecked
 		}
 	}
-	return text, true, true, canon
+	if canon {
+		return text, true, true, KnownCanonical
+	}
+	return text, true, true, KnownStrict
 }
 
-// step applies one step to the JSON value text, which the Scope has checked. found is false
-// when the result is undefined; ok is false when the fast path cannot answer.
-// canon says text is known to be as appendStringified writes it.
+// step applies one step to the JSON value text, which the Scope has checked (it is valid,
+// the strict reading of a binding having found it so). found is false when the result is
+// undefined; ok is false when the fast path cannot answer. canon says text is known to be as
+// appendStringified writes it.
 func (sc *Scope) step(text string, canon bool, st pathStep) (next string, found, ok, nextCanon bool) {
 	p := rawScanner{s: text}
 	p.ws()
@@ -208,7 +219,7 @@ func (sc *Scope) step(text string, canon bool, st pathStep) (next string, found,
 		if c != '[' {
 			return "", false, false, false // an index on a non-array selects the value itself
 		}
-		n := sc.node(text, canon)
+		n := sc.node(text, knownChecked(canon))
 		if !n.ok {
 			return "", false, false, false
 		}
@@ -232,7 +243,7 @@ func (sc *Scope) step(text string, canon bool, st pathStep) (next string, found,
 	default:
 		return "", false, true, false // a field of a string, number, boolean or null is undefined
 	}
-	n := sc.node(text, canon)
+	n := sc.node(text, knownChecked(canon))
 	if !n.ok {
 		return "", false, false, false
 	}
@@ -241,4 +252,12 @@ func (sc *Scope) step(text string, canon bool, st pathStep) (next string, found,
 		return "", false, true, false
 	}
 	return m.val.of(n.text), true, true, m.canon
+}
+
+// knownChecked is what is known of a text the Scope has checked.
+func knownChecked(canon bool) Known {
+	if canon {
+		return KnownCanonical
+	}
+	return KnownStrict
 }

@@ -52,6 +52,12 @@ type rawNode struct {
 	escKeys []string    // the keys that held escapes, unescaped
 	array   bool
 	ok      bool // the strict scanner read all of text
+	// canon says text is Canonical as a whole: it can be copied as it is, and $merge can
+	// write it with members replaced or added without writing each one (composite.splice).
+	canon bool
+	// lazy says text was known valid (KnownStrict) and indexed without a strict read
+	// (buildValid): canon is not known until asked for (settle).
+	lazy bool
 	// carried says the node was built before the Scope's last Reset (carry); it then
 	// answers only for the very same memory still holding the same bytes (sum).
 	carried bool
@@ -148,16 +154,16 @@ func (p *rawScanner) spanCanon(scratch *[]byte, keys *[]string) (text string, ca
 }
 
 // node returns the index of text, which must start with '{' or '[' (after whitespace),
-// building it on first use. canon says text is known to be as appendStringified writes it.
+// building it on first use, as strictly as what is known of text requires.
 // The pointer is valid until the next call.
-func (s *Scope) node(text string, canon bool) *rawNode {
+func (s *Scope) node(text string, known Known) *rawNode {
 	for i := range s.nodes {
 		n := &s.nodes[i]
 		if len(n.text) != len(text) {
 			continue
 		}
 		if n.carried {
-			if sameMemory(n.text, text) && textSum(text) == n.sum {
+			if sameMemory(n.text, text) && s.sameSum(text, n.sum) {
 				n.carried = false // used again: carried on at the next Reset
 				return n
 			}
@@ -169,18 +175,74 @@ func (s *Scope) node(text string, canon bool) *rawNode {
 		}
 	}
 	n := s.newNode()
-	n.text, n.sum = text, textSum(text) // the bytes indexed, for a later phase to compare
-	if (canon || s.isCanon(text)) && n.buildCanon(text) {
+	sum, marked := s.canonSum(text)
+	if !marked {
+		sum = s.sum(text)
+	}
+	n.text, n.sum = text, sum // the bytes indexed, for a later phase to compare
+	if (known == KnownCanonical || marked) && n.buildCanon(text) {
 		return n
 	}
 	if s.keys == nil {
 		s.keys = make([]string, 0, 16)
 	}
+	if known == KnownStrict && n.buildValid(text, &s.keys) {
+		return n
+	}
 	p := rawScanner{s: text}
 	p.ws()
 	n.build(&p, &s.scratch, &s.keys)
 	n.ok = n.ok && p.atEnd()
+	n.canon = n.ok && n.wholeCanon()
 	return n
+}
+
+// maxCanonMembers bounds the repeated-key check of wholeCanon, which is quadratic: a larger
+// object is not known canonical as a whole (its members still are, each on its own).
+const maxCanonMembers = 64
+
+// wholeCanon reports whether the text n indexes, read strictly, is Canonical, from the index
+// alone: every member or element canonical, keys without escapes and distinct, and nothing
+// between them but the separators stringifyRaw writes.
+func (n *rawNode) wholeCanon() bool {
+	t := n.text
+	last := int32(len(t) - 1)
+	if len(t) < 2 {
+		return false
+	}
+	if n.array {
+		if t[0] != '[' {
+			return false
+		}
+		at := int32(1)
+		for _, e := range n.elems {
+			if !e.canon || e.val.off != at {
+				return false
+			}
+			at = e.val.end + 1 // past the comma, or the bracket after the last
+		}
+		return at == last+1 && (len(n.elems) > 0 || last == 1)
+	}
+	if t[0] != '{' || len(n.members) > maxCanonMembers {
+		return false
+	}
+	at := int32(2) // past '{"'
+	for i := range n.members {
+		m := &n.members[i]
+		if !m.canon || m.esc >= 0 || m.key.off != at || m.val.off != m.key.end+2 {
+			return false
+		}
+		for j := range i {
+			if n.members[j].key.of(t) == m.key.of(t) {
+				return false
+			}
+		}
+		at = m.val.end + 2 // past ',"'
+	}
+	if len(n.members) == 0 {
+		return last == 1
+	}
+	return at == last+2
 }
 
 // newNode returns an empty node in the index, reusing the slices of one from before a Reset.
@@ -199,7 +261,7 @@ func (s *Scope) newNode() *rawNode {
 	} else {
 		n = &rawNode{}
 	}
-	n.text, n.carried = "", false
+	n.text, n.carried, n.canon, n.lazy = "", false, false, false
 	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
 	return n
 }
@@ -212,8 +274,8 @@ func (s *Scope) indexWritten(text []byte, members []rawMember, keys []string) {
 		return
 	}
 	n := s.newNode()
-	n.text, n.ok, n.array = bytesString(text), true, false
-	n.sum = textSum(n.text)
+	n.text, n.ok, n.array, n.canon = bytesString(text), true, false, true
+	n.sum = s.sum(n.text)
 	for i, m := range members {
 		if m.esc >= 0 {
 			m.esc = int32(len(n.escKeys))
@@ -261,6 +323,42 @@ var sumSeed = maphash.MakeSeed()
 // the cost of hashing it (memory speed), rather than an index of other bytes being used.
 func textSum(text string) uint64 { return maphash.String(sumSeed, text) }
 
+// sum is textSum(text), or nothing when the Scope trusts what it carries (TrustCarried).
+func (s *Scope) sum(text string) uint64 {
+	if s.trusted {
+		return 0
+	}
+	return textSum(text)
+}
+
+// sameSum reports whether text, in the memory a carried node or mark refers to, still holds
+// the bytes summed: by taking its sum again, unless the Scope trusts what it carries.
+func (s *Scope) sameSum(text string, sum uint64) bool {
+	return s.trusted || textSum(text) == sum
+}
+
+// TrustCarried tells the Scope whether its owner guarantees that every document a phase
+// reads keeps its bytes for as long as the Scope refers to it, across Resets: that nothing
+// writes a document once made — what it reads from a task's result included — until the
+// owner calls Forget (for the next execution, say). Trusted, a Scope finds what the phase
+// before indexed by its memory alone; untrusted (the default), it takes a sum of each
+// document it indexes and checks it when it finds the document again, which costs as much
+// as a hash of every document read (about a tenth of a simple JSONata workflow's time).
+// Changing it forgets what the Scope carries.
+func (s *Scope) TrustCarried(on bool) {
+	if s.trusted != on {
+		s.trusted = on
+		s.Forget()
+	}
+}
+
+// Forget drops what the Scope carries from the phases before: the next phase indexes every
+// document afresh.
+func (s *Scope) Forget() {
+	s.nodes = s.nodes[:0]
+	s.canonNow, s.canonPrev = s.canonNow[:0], s.canonPrev[:0]
+}
+
 // sameMemory reports whether a and b are the same bytes in memory, not merely equal.
 func sameMemory(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
@@ -292,6 +390,29 @@ func (s *Scope) carry() {
 	s.canonPrev, s.canonNow = s.canonNow, s.canonPrev[:0]
 }
 
+// MemberSpan is where one member of an object is in its text: Key is [start, end) of its key
+// between the quotes (a key written without escapes), Val of its value.
+type MemberSpan struct{ Key, Val [2]int }
+
+// IndexObject is MarkCanonical for text, a Canonical object just written, whose members are
+// where spans say, in order: the next phase, should it read these very bytes, finds them
+// indexed rather than reading them. (With CheckCanonicalMarks, the index is checked against
+// a strict read.)
+func (s *Scope) IndexObject(text []byte, spans []MemberSpan) {
+	if len(text) > math.MaxInt32 {
+		return
+	}
+	members := s.mergeIndex[:0]
+	for _, sp := range spans {
+		members = append(members, rawMember{
+			key: textSpan{int32(sp.Key[0]), int32(sp.Key[1])}, val: textSpan{int32(sp.Val[0]), int32(sp.Val[1])},
+			esc: -1, canon: true,
+		})
+	}
+	s.mergeIndex = members
+	s.indexWritten(text, members, nil)
+}
+
 // MarkCanonical tells the Scope that text, a result just written from its evaluations, is
 // Canonical and will not change: should the next phase's bindings hold these very bytes (the
 // Scope is Reset for it), it indexes them without reading them strictly. A payload template
@@ -307,7 +428,7 @@ func (s *Scope) markCanon(text []byte) {
 		(*check)(text)
 	}
 	t := bytesString(text)
-	s.canonNow = append(s.canonNow, canonMark{t, textSum(t)})
+	s.canonNow = append(s.canonNow, canonMark{t, s.sum(t)})
 }
 
 // minCanonMark is the size under which a result is not worth remembering.
@@ -318,14 +439,20 @@ var checkCanonMarks atomic.Pointer[func(text []byte)]
 
 // isCanon reports whether text is a result markCanon recorded, in this phase or the last.
 func (s *Scope) isCanon(text string) bool {
+	_, ok := s.canonSum(text)
+	return ok
+}
+
+// canonSum is isCanon, also returning the text's sum when it is one (which it had to take).
+func (s *Scope) canonSum(text string) (uint64, bool) {
 	for _, marks := range [2][]canonMark{s.canonNow, s.canonPrev} {
 		for _, c := range marks {
-			if sameMemory(c.text, text) && textSum(text) == c.sum {
-				return true
+			if sameMemory(c.text, text) && s.sameSum(text, c.sum) {
+				return c.sum, true
 			}
 		}
 	}
-	return false
+	return 0, false
 }
 
 // buildCanon indexes text known to be as appendStringified writes it (compact, valid, no
@@ -336,7 +463,7 @@ func (n *rawNode) buildCanon(text string) bool {
 	if len(text) < 2 || len(text) > math.MaxInt32 {
 		return false
 	}
-	n.ok = true
+	n.ok, n.canon, n.lazy = true, true, false
 	i := 1
 	if text[0] == '[' {
 		n.array = true
@@ -378,7 +505,82 @@ func (n *rawNode) buildCanon(text string) bool {
 	}
 }
 
-// skipCanon returns the end of the canonical JSON value at s[i:].
+// buildValid indexes text known to be valid JSON as the strict reading finds it (KnownStrict),
+// without reading it strictly: it only finds where members and elements are, whitespace
+// and all, and whether each is in the common canonical form (canonSkip; false for the rest,
+// which is then written out as appendStringified writes it). It returns false, for build to
+// do, when a key holds an escape. keys is scratch space for canonSkip.
+func (n *rawNode) buildValid(text string, keys *[]string) bool {
+	n.members, n.elems, n.escKeys = n.members[:0], n.elems[:0], n.escKeys[:0]
+	if len(text) < 2 || len(text) > math.MaxInt32 {
+		return false
+	}
+	n.ok, n.canon, n.lazy = true, false, true
+	i := skipSpace(text, 0)
+	n.array = text[i] == '['
+	close := byte('}')
+	if n.array {
+		close = ']'
+	}
+	if i = skipSpace(text, i+1); text[i] == close {
+		return true
+	}
+	if !n.array && n.members == nil {
+		n.members = make([]rawMember, 0, 16)
+	}
+	for {
+		if n.array {
+			end, canon := skipValue(text, i, keys)
+			n.elems = append(n.elems, rawElem{textSpan{int32(i), int32(end)}, canon})
+			i = end
+		} else {
+			end := stringEnd(text, i)
+			key := textSpan{int32(i + 1), int32(end - 1)}
+			if strings.IndexByte(key.of(text), '\\') >= 0 {
+				return false
+			}
+			i = skipSpace(text, skipSpace(text, end)+1) // past the colon
+			end, canon := skipValue(text, i, keys)
+			n.members = append(n.members, rawMember{key: key, val: textSpan{int32(i), int32(end)}, esc: -1, canon: canon})
+			i = end
+		}
+		if i = skipSpace(text, i); i >= len(text) || text[i] != ',' {
+			return true
+		}
+		i = skipSpace(text, i+1)
+	}
+}
+
+// skipValue returns the end of the valid JSON value at text[i:], and whether it is in the
+// common canonical form: one pass for such a value, two for another.
+func skipValue(text string, i int, keys *[]string) (end int, canon bool) {
+	p := rawScanner{s: text, i: i}
+	mark := len(*keys)
+	if p.canonSkip(keys) {
+		return p.i, true
+	}
+	*keys = (*keys)[:mark]
+	return skipCanon(text, i), false
+}
+
+// skipSpace returns the index of the first byte at or after i that is not JSON whitespace.
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// settle finds whether a lazy node's text is canonical as a whole, as build does.
+func (n *rawNode) settle() {
+	if n.lazy {
+		n.lazy = false
+		n.canon = n.wholeCanon()
+	}
+}
+
+// skipCanon returns the end of the canonical JSON value at s[i:], or of any valid one
+// (buildValid): a number or literal ends where whitespace does.
 func skipCanon(s string, i int) int {
 	switch s[i] {
 	case '"':
@@ -401,30 +603,34 @@ func skipCanon(s string, i int) int {
 		}
 		return len(s)
 	}
-	for i < len(s) && s[i] != ',' && s[i] != '}' && s[i] != ']' {
+	for i < len(s) && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' {
 		i++
 	}
 	return i
 }
 
 // stringEnd returns the end of the string token at s[i]: past its closing quote, which is
-// the first one not escaped.
+// the first one not escaped. Strings in documents are mostly short: eight bytes at a time,
+// rather than a call to find each quote.
 func stringEnd(s string, i int) int {
 	i++
 	for {
-		q := strings.IndexByte(s[i:], '"')
-		if q < 0 {
+		for i+8 <= len(s) {
+			if x := load64(s, i); hasByte8(x, '"') || hasByte8(x, '\\') {
+				break
+			}
+			i += 8
+		}
+		for i < len(s) && s[i] != '"' && s[i] != '\\' {
+			i++
+		}
+		switch {
+		case i >= len(s):
 			return len(s)
+		case s[i] == '"':
+			return i + 1
 		}
-		i += q
-		bs := 0
-		for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
-			bs++
-		}
-		i++
-		if bs%2 == 0 {
-			return i
-		}
+		i += 2 // a backslash and the byte it escapes
 	}
 }
 
@@ -437,8 +643,9 @@ func (s *Scope) checked(v *scopeVar) bool {
 		p := rawScanner{s: text}
 		p.ws()
 		if p.i < len(text) && (text[p.i] == '{' || text[p.i] == '[') {
-			if s.node(text, false).ok {
+			if n := s.node(text, v.known()); n.ok {
 				v.check = 1
+				v.canon = n.canon
 			}
 		} else if p.skip() && p.atEnd() {
 			v.check = 1

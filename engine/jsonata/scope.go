@@ -44,6 +44,11 @@ type Scope struct {
 	// mergeIndex is where the members of what it wrote are.
 	merge      merged
 	mergeIndex []rawMember
+	// mergeKeys and mergeAt are composite.splice's scratch space.
+	mergeKeys []string
+	mergeAt   []int
+	// trusted says what the Scope carries from phase to phase keeps its bytes (TrustCarried).
+	trusted bool
 	// budget bounds the evaluations in this scope (SetBudget); meter counts the current one.
 	budget *limits.Budget
 	meter  limits.Meter
@@ -67,6 +72,20 @@ type scopeVar struct {
 	hasStr bool
 	// check is 1 once the text is known to be valid JSON, -1 once known not to be.
 	check int8
+	// canon says the text is known Canonical: vouched for by the Bindings (Known), or found
+	// so when checked; strict says it is known valid as the strict reading finds it.
+	canon, strict bool
+}
+
+// known is what is known of the binding's text before it is read.
+func (v *scopeVar) known() Known {
+	switch {
+	case v.canon:
+		return KnownCanonical
+	case v.strict:
+		return KnownStrict
+	}
+	return Unchecked
 }
 
 type namedVar struct {

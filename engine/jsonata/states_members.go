@@ -1,7 +1,5 @@
 package jsonata
 
-import "strings"
-
 // StatesMembers is a Bindings that can also give $states member by member. A Scope over one
 // reads "$states.<field>" from the member alone: the engine need not write the whole $states
 // object (the state input, the context object, the result) for each state, nor build the
@@ -12,17 +10,36 @@ import "strings"
 // lists, in that order, with the values StatesValue returns. $states always exists.
 type StatesMembers interface {
 	Bindings
-	// StatesMember returns the name of the i-th member of $states (from 0) and whether its
-	// value is known to be valid JSON without a check; ok is false past the last member.
-	StatesMember(i int) (name string, valid, ok bool)
+	// StatesMember returns the name of the i-th member of $states (from 0) and what is known
+	// of its value without a check; ok is false past the last member.
+	StatesMember(i int) (name string, known Known, ok bool)
 	// StatesValue returns the JSON of the i-th member.
 	StatesValue(i int) []byte
 }
 
+// Known is what a Bindings vouches for about a member of $states, so that the Scope need not
+// read it to find out.
+type Known uint8
+
+const (
+	// Unchecked: the member is read strictly before use.
+	Unchecked Known = iota
+	// KnownValid: the member is one valid JSON value, as a lenient reading finds it: where
+	// it ends is sure, and it is read strictly when used.
+	KnownValid
+	// KnownStrict: the member is valid JSON as the strict reading finds it (RFC 8259, valid
+	// UTF-8, nested at most limits.MaxDepth deep): it is indexed without a strict read.
+	KnownStrict
+	// KnownCanonical: the member is Canonical (valid, compact, no repeated keys, strings and
+	// numbers as JSON.stringify writes them): it is indexed without a strict read and copied
+	// as it is.
+	KnownCanonical
+)
+
 // statesPart is one member of $states read through StatesMembers.
 type statesPart struct {
 	name    string
-	valid   bool // vouched for by the Bindings
+	known   Known // vouched for by the Bindings
 	fetched bool
 	v       scopeVar
 }
@@ -36,11 +53,11 @@ func (s *Scope) statesParts() []statesPart {
 			d.parts = make([]statesPart, 0, 4)
 		}
 		for i := 0; ; i++ {
-			name, valid, ok := d.members.StatesMember(i)
+			name, known, ok := d.members.StatesMember(i)
 			if !ok {
 				break
 			}
-			d.parts = append(d.parts, statesPart{name: name, valid: valid})
+			d.parts = append(d.parts, statesPart{name: name, known: known})
 		}
 	}
 	return d.parts
@@ -53,8 +70,13 @@ func (s *Scope) fetch(i int) *scopeVar {
 		p.fetched = true
 		// The member's text as a lenient reading of the whole object gives it (gjson's Raw):
 		// without the whitespace around it.
-		text := strings.Trim(bytesString(s.states.members.StatesValue(i)), " \t\n\r")
+		text := trimSpace(bytesString(s.states.members.StatesValue(i)))
 		p.v = scopeVar{str: text, hasStr: true, found: true}
+		if text != "" {
+			// Vouched for: the first step indexes it without a strict read (checked).
+			p.v.canon = p.known == KnownCanonical
+			p.v.strict = p.known == KnownStrict
+		}
 	}
 	return &p.v
 }
@@ -79,11 +101,11 @@ func (s *Scope) statesMemberIndex(name string) (i int, found, ok bool) {
 	parts := s.statesParts()
 	for i := range parts {
 		p := &parts[i]
-		if p.name != name && p.valid {
+		if p.name != name && p.known != Unchecked {
 			continue
 		}
 		v := s.fetch(i)
-		if !p.valid && !s.checked(v) {
+		if p.known == Unchecked && !s.checked(v) {
 			d.partsOff = true
 			return 0, false, false
 		}
@@ -133,4 +155,14 @@ func (s *Scope) hasStates() bool {
 	}
 	s.lookupStates()
 	return s.states.found
+}
+
+// trimSpace is text without the JSON whitespace around it.
+func trimSpace(text string) string {
+	text = text[skipSpace(text, 0):]
+	end := len(text)
+	for end > 0 && (text[end-1] == ' ' || text[end-1] == '\t' || text[end-1] == '\n' || text[end-1] == '\r') {
+		end--
+	}
+	return text[:end]
 }

@@ -19,7 +19,20 @@ type JSONataTemplate struct {
 	// canon says the template's literal parts are canonical (jsonata.Canonical with null in
 	// every hole): filled with JSONata values, which are, the whole is.
 	canon bool
+	// index, for a canonical template that is an object, is where its members are: the
+	// next state reads the output without scanning it (jsonata.Scope.IndexObject).
+	index []memberAt
 }
+
+// at is a place in a filled template: offset bytes into parts[part].
+type at struct{ part, offset int }
+
+// memberAt is where one member of a template object is: its key between its quotes, and its
+// value.
+type memberAt struct{ keyStart, keyEnd, valStart, valEnd at }
+
+// maxIndexedParts bounds the parts of a template whose output is indexed as it is written.
+const maxIndexedParts = 64
 
 // CompileJSONata compiles a JSONata-mode template; field names the field (e.g. "Output",
 // "Arguments") for AWS's cause texts ("... specified for the field 'Output/FunctionResult' ...").
@@ -36,6 +49,9 @@ func CompileJSONata(field string, tmpl []byte) (*JSONataTemplate, error) {
 	}
 	b.finish(&t.plan)
 	t.canon = len(t.holes) > 0 && jsonata.Canonical(t.probe())
+	if !t.canon || len(t.parts) > maxIndexedParts {
+		t.index = nil
+	}
 	return t, nil
 }
 
@@ -54,15 +70,27 @@ func (t *JSONataTemplate) probe() []byte {
 func (t *JSONataTemplate) compile(b *planBuilder, v gjson.Result, field, ptr string) error {
 	switch {
 	case v.IsObject():
+		top := ptr == "" && len(b.parts) == 0 && len(b.cur) == 0 // the template's own object
 		b.lit('{')
 		for i, m := range members(v, func(k string) string { return k }) {
 			if i > 0 {
 				b.lit(',')
 			}
+			var place memberAt
+			place.keyStart = at{len(b.parts), len(b.cur) + 1}
 			b.str(m.key)
+			place.keyEnd = at{len(b.parts), len(b.cur) - 1}
 			b.lit(':')
+			place.valStart = at{len(b.parts), len(b.cur)}
 			if err := t.compile(b, m.value, field+"/"+m.key, ptr+"/"+escapePointer(m.key)); err != nil {
 				return err
+			}
+			place.valEnd = at{len(b.parts), len(b.cur)}
+			if top && place.keyEnd.offset-place.keyStart.offset == len(m.key) { // a key with escapes is not indexed
+				t.index = append(t.index, place)
+			} else if top {
+				top = false
+				t.index = nil
 			}
 		}
 		b.lit('}')
@@ -122,6 +150,8 @@ func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte,
 		return append([]byte(nil), s...), nil
 	}
 	buf := t.buffer()
+	// starts[i] is where parts[i] was written, for the index.
+	var starts [maxIndexedParts]int
 	buf = append(buf, t.parts[0]...)
 	for i, e := range t.holes {
 		// A JSONata value is written compact and never empty: it goes straight into buf.
@@ -129,12 +159,28 @@ func (t *JSONataTemplate) eval(ctx context.Context, b jsonata.Bindings) ([]byte,
 		if buf, err = e.appendEval(ctx, buf, b); err != nil {
 			return nil, err
 		}
+		if i+1 < len(starts) {
+			starts[i+1] = len(buf)
+		}
 		buf = append(buf, t.parts[i+1]...)
 	}
 	t.remember(len(buf))
 	if sc, ok := b.(*jsonata.Scope); ok && t.canon {
-		// The next state reads this output as its input: it need not check it again.
-		sc.MarkCanonical(buf)
+		// The next state reads this output as its input: it need not check it again, nor,
+		// when it is an object, find its members.
+		if t.index != nil {
+			var room [16]jsonata.MemberSpan
+			spans := room[:0]
+			for _, m := range t.index {
+				spans = append(spans, jsonata.MemberSpan{
+					Key: [2]int{starts[m.keyStart.part] + m.keyStart.offset, starts[m.keyEnd.part] + m.keyEnd.offset},
+					Val: [2]int{starts[m.valStart.part] + m.valStart.offset, starts[m.valEnd.part] + m.valEnd.offset},
+				})
+			}
+			sc.IndexObject(buf, spans)
+		} else {
+			sc.MarkCanonical(buf)
+		}
 	}
 	return buf, nil
 }
