@@ -95,10 +95,12 @@ type Publisher struct {
 	stopping chan struct{} // closed first by Shutdown: wakes a Publish blocked on a full queue
 	sealed   chan struct{} // closed once nothing more can be queued
 
-	startOnce sync.Once
-	started   bool
-	cancel    context.CancelFunc // ends the owner's work at once (Shutdown's deadline)
-	stopped   chan struct{}      // closed when the owner has returned
+	// life orders Start against Shutdown (never mu: a Publish blocked on a full queue before
+	// Start holds mu shared until the owner runs).
+	life    sync.Mutex
+	started bool
+	cancel  context.CancelFunc // ends the owner's work at once (Shutdown's deadline)
+	stopped chan struct{}      // closed when the owner has returned
 }
 
 // New returns a Publisher for the stream behind js that the messages' subjects belong to.
@@ -121,23 +123,22 @@ func New(js jetstream.JetStream, opts Options) *Publisher {
 // Start starts the goroutine that publishes. It runs until Shutdown, or until ctx ends; then
 // every message not known to be stored gets done(err).
 func (p *Publisher) Start(ctx context.Context) error {
-	err := errors.New("fastpub: Start called twice")
-	p.startOnce.Do(func() {
-		if err = p.lone.start(); err != nil {
-			return
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.closed {
-			err = ErrClosed
-			return
-		}
-		runCtx, cancel := context.WithCancel(ctx)
-		p.cancel = cancel
-		p.started = true
-		go p.run(runCtx)
-	})
-	return err
+	p.life.Lock()
+	defer p.life.Unlock()
+	switch {
+	case p.started:
+		return errors.New("fastpub: Start called twice")
+	case isClosed(p.stopping):
+		return ErrClosed
+	}
+	if err := p.lone.start(); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	p.cancel = cancel
+	p.started = true
+	go p.run(runCtx)
+	return nil
 }
 
 // Publish queues m; done is called exactly once, off the caller's goroutine, with nil once the
@@ -171,9 +172,9 @@ func (p *Publisher) Publish(m *nats.Msg, done func(error)) {
 // done(err) and Shutdown returns ctx's error.
 func (p *Publisher) Shutdown(ctx context.Context) error {
 	p.seal()
-	p.mu.RLock()
+	p.life.Lock()
 	started := p.started
-	p.mu.RUnlock()
+	p.life.Unlock()
 	if !started {
 		p.failQueued(ErrClosed)
 		p.lone.stop(ctx)

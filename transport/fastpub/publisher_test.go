@@ -457,3 +457,47 @@ func shutdown(t testing.TB, p *fastpub.Publisher) {
 		t.Errorf("Shutdown: %v", err)
 	}
 }
+
+// TestStartWithFullQueue: messages published before Start fill the queue and the next Publish
+// blocks (backpressure); Start must still start (it once waited for that Publish), and every
+// message is then stored.
+func TestStartWithFullQueue(t *testing.T) {
+	env := testenv.New(t)
+	s := stream(t, env.JS, true)
+	p := fastpub.New(env.JS, fastpub.Options{})
+	o := newOutcomes(t)
+	const n = 3000 // more than the queue holds (2048 with the default options)
+	var published atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range n {
+			id := "f" + strconv.Itoa(i)
+			p.Publish(msg(id), o.done(id))
+			published.Add(1)
+		}
+	})
+	eventually(t, 30*time.Second, func() bool { return published.Load() >= 2048 })
+	time.Sleep(20 * time.Millisecond) // the next Publish is blocked on the full queue
+	if published.Load() == n {
+		t.Fatal("the queue took every message: nothing was blocked")
+	}
+	started := make(chan error, 1)
+	go func() { started <- p.Start(context.Background()) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Start blocked behind a Publish waiting on the full queue")
+	}
+	t.Cleanup(func() { shutdown(t, p) })
+	wg.Wait()
+	o.wait(60 * time.Second)
+	if f := o.failed(); len(f) > 0 {
+		t.Fatalf("%d messages not stored", len(f))
+	}
+	if got := storedIDs(t, env.JS, s); len(got) != n {
+		t.Fatalf("stored %d, want %d", len(got), n)
+	}
+}
