@@ -38,16 +38,25 @@ func benchMsgs(n int, run int) []*nats.Msg {
 	return out
 }
 
-// publishers is how many goroutines publish at once in the benchmarks (executions ending
-// concurrently on an executor).
-const publishers = 64
+// concurrency is how many goroutines publish at once in the benchmarks, each waiting for its
+// message's outcome before the next (executions ending concurrently on an executor).
+var concurrency = []int{64, 1024}
 
 // BenchmarkPublisher: messages from many goroutines through one Publisher, each waiting for
-// its done; reports CPU µs per message (client and embedded server together).
+// its done; reports CPU µs per message (client and embedded server together). Flow is an
+// eighth of the goroutines, as the executor sets it from its in-flight limit.
 func BenchmarkPublisher(b *testing.B) {
+	for _, n := range concurrency {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			benchPublisher(b, n, fastpub.Options{Flow: uint16(min(256, n/8))})
+		})
+	}
+}
+
+func benchPublisher(b *testing.B, publishers int, opts fastpub.Options) {
 	env := testenv.New(b)
 	stream(b, env.JS, true)
-	p := fastpub.New(env.JS, fastpub.Options{})
+	p := fastpub.New(env.JS, opts)
 	if err := p.Start(context.Background()); err != nil {
 		b.Fatal(err)
 	}
@@ -78,6 +87,12 @@ func BenchmarkPublisher(b *testing.B) {
 // BenchmarkPublishMsgAsync: the same messages with one asynchronous publish and publish ack
 // each (what the executor did before fastpub).
 func BenchmarkPublishMsgAsync(b *testing.B) {
+	for _, n := range concurrency {
+		b.Run(strconv.Itoa(n), func(b *testing.B) { benchPublishMsgAsync(b, n) })
+	}
+}
+
+func benchPublishMsgAsync(b *testing.B, publishers int) {
 	env := testenv.New(b)
 	stream(b, env.JS, true)
 	msgs := benchMsgs(b.N, 0)
