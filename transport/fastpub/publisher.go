@@ -16,9 +16,10 @@ import (
 type Options struct {
 	// Flow is how many messages the server stores between two flow acks (default 256). The
 	// server may ask for fewer while other batches share the stream (it shares 500 among them).
-	// A caller is released only by the flow ack (or commit) covering its message, so Flow bounds
-	// how long a message waits under load: keep Flow×MaxOutstandingAcks well under the number of
-	// messages the callers can have waiting at once.
+	// A caller is released only by the flow ack (or commit) covering its message: while messages
+	// arrive more often than Linger, a message waits for up to Flow-1 more (Flow/rate), so keep
+	// Flow small where latency matters and raise MaxOutstandingAcks instead; and keep
+	// Flow×MaxOutstandingAcks under the number of messages the callers can have waiting at once.
 	Flow uint16
 	// MaxOutstandingAcks is how many flow acks may be outstanding before the publisher stalls
 	// until one arrives (default 4).
