@@ -186,7 +186,7 @@ func (p *Publisher) Shutdown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		p.cancel()
-		<-p.stopped // bounded: the owner's waits end with its context
+		<-p.stopped // bounded: the owner stops waiting at its context's end, or after AckTimeout
 		return ctx.Err()
 	}
 }
