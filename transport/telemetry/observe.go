@@ -81,7 +81,7 @@ func (t *Telemetry) ObserveExecutor(stats func(ctx context.Context) ExecutorStat
 	syncBusy := counter(MetricSyncBusy, "Sync requests answered ThrottlingException because the sync queue was full.")
 	syncDropped := counter(MetricSyncDropped, "Queued sync requests dropped because their caller had stopped waiting.")
 	tooLarge := counter(MetricResultsTooLarge, "Results over NATS's max payload, stored as States.DataLimitExceeded.")
-	deduped := counter(MetricResultsDeduplicated, "Results of redelivered executions the results stream de-duplicated (stored once).")
+	deduped := counter(MetricResultsDeduplicated, "Results of redelivered executions the results stream de-duplicated (stored once), among results stored one by one; fast-ingest batches report no duplicates.")
 	inflight := gauge(MetricExecutionsInFlight, "Executions running now.")
 	pending := gauge(MetricConsumerPending, "Starts waiting on the executions consumer (its backlog).")
 	ackPending := gauge(MetricConsumerAckPending, "Starts delivered to executors and not yet acknowledged.")
