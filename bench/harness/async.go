@@ -113,7 +113,7 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 		tally.Started(i, due)
 		msg, err := e.layout.StartMsg(wire.Start{Machine: r.Machine, Name: names[i], Arn: arns[i], Date: due, Input: r.Input})
 		if err == nil {
-			err = publishAsync(ctx, e.js, msg)
+			err = e.publishStart(ctx, msg)
 		}
 		if err != nil {
 			ph.Errors++
