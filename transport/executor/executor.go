@@ -168,6 +168,9 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 	if err := e.observe(); err != nil {
 		return fmt.Errorf("executor: metrics: %w", err)
 	}
+	if err := e.results.start(ctx); err != nil {
+		return fmt.Errorf("executor: results: %w", err)
+	}
 	e.limiter.start()
 	go e.pull(cons)
 	e.cfg.Logger.Info("executor started", "consumer", e.cfg.Consumer, "maxInFlight", e.cfg.MaxInFlight,
@@ -236,6 +239,7 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 			})
 			e.cfg.Logger.Error("executions ignored the stop and were abandoned; their starts stay unacked and will be redelivered",
 				"count", e.metrics.inflight.Load(), "executions", arns)
+			e.endResults()
 			return fmt.Errorf("executor: %d executions abandoned after the drain deadline: %w", len(arns), err)
 		}
 	}
@@ -247,8 +251,19 @@ func (e *Executor) Shutdown(ctx context.Context) error {
 	}
 	e.runCancel()
 	e.workers.Wait()
+	e.endResults()
 	e.cfg.Logger.Info("executor stopped")
 	return err
+}
+
+// endResults ends the results batches once every start is acked or handed back (or
+// abandoned): nothing is left for them to wait for.
+func (e *Executor) endResults() {
+	ctx, cancel := context.WithTimeout(context.Background(), resultAckTimeout)
+	defer cancel()
+	if err := e.results.shutdown(ctx); err != nil {
+		e.cfg.Logger.Warn("ending the results batches", "err", err)
+	}
 }
 
 func isClosed(c chan struct{}) bool {

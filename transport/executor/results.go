@@ -6,15 +6,18 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/transport/fastpub"
 	"github.com/stepjet/stepjet/transport/wire"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 )
 
-// resultAckTimeout bounds the wait for the results stream to acknowledge a result published
-// asynchronously; past it, the result is published again synchronously (storeSync).
+// resultAckTimeout bounds the wait for the results stream to acknowledge a result (its batch's
+// acknowledgement, or its own); past it, the result is published again synchronously (storeSync).
 const resultAckTimeout = 5 * time.Second
 
 // asyncRun is one async start from its delivery until it is acked (or handed back).
@@ -61,17 +64,28 @@ func (r *asyncRun) stopHeartbeat() {
 	r.hbMu.Unlock()
 }
 
-// resultPublisher stores results without waiting for each one: a result is published
-// asynchronously and its start is acked from the publish-ack callback, so an execution's
-// worker moves on at once while at-least-once holds (a start is never acked before its result
-// is stored). A result whose publish fails or times out is published again synchronously,
-// with retries, off the callback.
+// resultPublisher stores results without waiting for each one, and acks each start once its
+// result is stored, so an execution's worker moves on at once while at-least-once holds (a
+// start is never acked before its result is stored).
+//
+// Results go through one fast-ingest batch publisher (package fastpub): the results stream
+// acknowledges every few hundred results instead of each, and a start is acked when the
+// acknowledgement covering its result arrives. A results stream that does not allow batches
+// (an operator's own, made without allow_batched) gets each result published asynchronously
+// with its own publish ack instead; a warning says so once. Either way, a result whose publish
+// fails or times out is published again synchronously, with retries, and de-duplicated by its
+// Nats-Msg-Id if it was stored after all.
 type resultPublisher struct {
-	e  *Executor
-	js jetstream.JetStream
+	e    *Executor
+	js   jetstream.JetStream
+	fast *fastpub.Publisher
+	// batches: results go through fast. Cleared, for good, when the stream refuses batches.
+	batches   atomic.Bool
+	warnOnce  sync.Once
+	fastStart sync.Once
 
 	mu      sync.Mutex
-	pending map[*nats.Msg]*asyncRun // results published and not yet acknowledged
+	pending map[*nats.Msg]*asyncRun // results published one by one and not yet acknowledged
 }
 
 func newResultPublisher(e *Executor) (*resultPublisher, error) {
@@ -86,13 +100,57 @@ func newResultPublisher(e *Executor) (*resultPublisher, error) {
 		return nil, err
 	}
 	p.js = js
+	p.fast = fastpub.New(e.js, fastpub.Options{
+		Flow:       resultFlow(e.cfg.MaxInFlight),
+		AckTimeout: resultAckTimeout,
+		Logger:     e.cfg.Logger,
+	})
 	return p, nil
+}
+
+// resultFlow is how many results the stream stores between two acknowledgements: a start holds
+// its in-flight slot until its result is acknowledged, so the messages a batch may leave
+// unacknowledged (Flow × 4 outstanding acks) must stay well under the in-flight limit, or
+// executions would wait for the batch's idle commit instead.
+func resultFlow(maxInFlight int) uint16 {
+	return uint16(min(256, max(1, maxInFlight/8)))
+}
+
+// start chooses how results are stored: in batches unless the results stream exists and does
+// not allow them (a missing stream is provisioned with them allowed), and starts the batches.
+func (p *resultPublisher) start(ctx context.Context) error {
+	p.batches.Store(true)
+	name := p.e.cfg.Layout.ResultsStream()
+	if s, err := p.e.js.Stream(ctx, name); err == nil && !s.CachedInfo().Config.AllowBatchPublish {
+		p.noBatches("the results stream " + name + " does not allow fast-ingest batches (allow_batched)")
+	}
+	var err error
+	p.fastStart.Do(func() { err = p.fast.Start(context.Background()) })
+	return err
+}
+
+// noBatches turns batches off for good: each result is published with its own publish ack.
+func (p *resultPublisher) noBatches(why string) {
+	p.batches.Store(false)
+	p.warnOnce.Do(func() {
+		p.e.cfg.Logger.Warn("results are published one by one, each with its own acknowledgement, which costs the stream and the executor more: "+why+
+			"; allow them with `nats stream edit --allow-batch` or let stepjet provision the stream", "stream", p.e.cfg.Layout.ResultsStream())
+	})
+}
+
+// shutdown ends the batches once nothing more is stored (after the executor's drain).
+func (p *resultPublisher) shutdown(ctx context.Context) error {
+	return p.fast.Shutdown(ctx)
 }
 
 // store publishes res for r; r's start is acked (or handed back) when the outcome is known.
 func (p *resultPublisher) store(r *asyncRun, res *wire.Result, machine string) {
 	m := p.e.resultMsg(res, machine, r.redrive)
 	r.arn = res.ExecutionArn
+	if p.batches.Load() {
+		p.fast.Publish(m, func(err error) { p.stored(r, m, err) })
+		return
+	}
 	// Registered before publishing: the ack can arrive before PublishMsgAsync returns.
 	p.mu.Lock()
 	p.pending[m] = r
@@ -102,6 +160,20 @@ func (p *resultPublisher) store(r *asyncRun, res *wire.Result, machine string) {
 			go p.retry(r, m)
 		}
 	}
+}
+
+// stored runs on the batch publisher's goroutine when m's fate is known: it must not block.
+// A duplicate result (a redelivered execution's) counts as stored; under fast-ingest batches
+// the stream does not say which results were duplicates.
+func (p *resultPublisher) stored(r *asyncRun, m *nats.Msg, err error) {
+	if err == nil {
+		p.e.ackStart(r)
+		return
+	}
+	if errors.Is(err, jetstreamext.ErrFastBatchNotEnabled) {
+		p.noBatches("the results stream refused a batch (allow_batched was turned off)")
+	}
+	go p.retry(r, m)
 }
 
 func (p *resultPublisher) take(m *nats.Msg) *asyncRun {

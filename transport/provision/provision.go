@@ -98,6 +98,8 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			Replicas:    replicas,
 			Duplicates:  dur(c.StartDuplicates, 5*time.Minute),
 			Discard:     jetstream.DiscardOld,
+			// Bulk starts (triggers, load tools) may arrive as fast-ingest batches.
+			AllowBatchPublish: true,
 		},
 		{
 			Name:        l.ResultsStream(),
@@ -110,6 +112,8 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			MaxAge:      resultAge,
 			MaxBytes:    maxBytes(c.ResultMaxBytes),
 			Discard:     jetstream.DiscardOld,
+			// Executors store results as fast-ingest batches (transport/fastpub).
+			AllowBatchPublish: true,
 		},
 		{
 			Name:        l.LogsStream(),

@@ -89,3 +89,43 @@ func TestStreamsAreBoundedInBytes(t *testing.T) {
 		t.Errorf("bounded results stream: %d bytes, first %d, last %d", info.State.Bytes, info.State.FirstSeq, info.State.LastSeq)
 	}
 }
+
+// The executions and results streams allow fast-ingest batches (executors store results that
+// way; bulk starts may come that way); streams an older stepjet made without them get them
+// allowed by the next Ensure, and nothing else about them changes.
+func TestEnsureAllowsBatchPublish(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	for _, name := range []string{"STEPJET_EXECUTIONS", "STEPJET_RESULTS"} {
+		s, err := env.JS.Stream(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.CachedInfo().Config.AllowBatchPublish {
+			t.Errorf("new stream %s does not allow batch publishing", name)
+		}
+	}
+	old := provision.Config{Layout: wire.Layout{Prefix: "old"}, Memory: true}
+	for _, sc := range old.Streams() {
+		sc.AllowBatchPublish = false
+		if _, err := env.JS.CreateStream(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := provision.Ensure(ctx, env.JS, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range old.Streams() {
+		s, err := env.JS.Stream(ctx, want.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.CachedInfo().Config
+		if c.AllowBatchPublish != want.AllowBatchPublish {
+			t.Errorf("existing stream %s: AllowBatchPublish %v, want %v", want.Name, c.AllowBatchPublish, want.AllowBatchPublish)
+		}
+		if c.Retention != want.Retention || want.Duplicates > 0 && c.Duplicates != want.Duplicates {
+			t.Errorf("existing stream %s changed: %+v", want.Name, c)
+		}
+	}
+}
