@@ -21,7 +21,8 @@ const (
 )
 
 // newBulkPublisher starts a fastpub publisher on js for one stream's messages (a fast-ingest
-// batch goes to one stream). Its owner shuts it down with shutdownPublisher.
+// batch goes to one stream). It stops taking messages when ctx ends; its owner shuts it down
+// with shutdownPublisher.
 func (e *Env) newBulkPublisher(ctx context.Context, js jetstream.JetStream) (*fastpub.Publisher, error) {
 	p := fastpub.New(js, fastpub.Options{Logger: slog.New(slog.NewTextHandler(e.cfg.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err := p.Start(ctx); err != nil {

@@ -169,7 +169,9 @@ func NewEnv(ctx context.Context, cfg EnvConfig) (_ *Env, err error) {
 		return nil, err
 	}
 	if cfg.Starts == StartsBatch {
-		if e.bulk, err = e.newBulkPublisher(ctx, e.js); err != nil {
+		// The publisher lives as long as the Env (Close shuts it down), not as long as ctx,
+		// which may only bound the setup.
+		if e.bulk, err = e.newBulkPublisher(context.Background(), e.js); err != nil {
 			return nil, err
 		}
 	}
