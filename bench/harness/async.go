@@ -16,9 +16,9 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// AsyncRun is one async phase: N starts published to the machine's start subject, as the API
-// publishes them (execution name as Nats-Msg-Id, the ARN fixed in a header), and all N results
-// awaited on the results stream.
+// AsyncRun is one async phase: N starts published to the machine's start subject with the
+// API's headers (execution name as Nats-Msg-Id, the ARN fixed in a header), in bulk or one by
+// one as EnvConfig.Starts says, and all N results awaited on the results stream.
 type AsyncRun struct {
 	Name    string // the phase's name in the report
 	Machine string // as returned by RegisterMachine

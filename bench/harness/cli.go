@@ -54,7 +54,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.Env.Tasks, "tasks", TasksGo, "how Task states run: go (in-process functions) or nats (NATS workers)")
 	fs.DurationVar(&c.Env.TaskDelay, "task-delay", 0, "make every task take this long (slow workers)")
 	fs.StringVar(&c.Env.Telemetry, "telemetry", TelemetryOff, "the executor's telemetry: off, metrics (as serve without an OTLP endpoint) or traces (every execution traced to an in-process OTLP endpoint)")
-	fs.StringVar(&c.Env.Starts, "starts", StartsBatch, "how the load generator publishes the async phases' starts: batch (in bulk through one fast-ingest publisher, one ack per few hundred starts, as a trigger or bulk client) or async (PublishMsgAsync, one publish-ack each, as the API)")
+	fs.StringVar(&c.Env.Starts, "starts", StartsBatch, "how the load generator publishes the async phases' starts: batch (in bulk through one fast-ingest publisher, one ack per few hundred starts, as a trigger or bulk client) or async (PublishMsgAsync, one publish-ack each, as the API; also for a server older than nats-server 2.14, which has no fast-ingest batches)")
 	fs.IntVar(&c.Env.MaxInFlight, "max-inflight", 0, "the executor's MaxInFlight (default max(4096, --inflight))")
 	maxConcurrency := fs.String("max-concurrency", "", "tag the benchmark's machines stepjet:max-concurrency N (executions at once, across executors)")
 	maxStartRate := fs.String("max-start-rate", "", "tag the benchmark's machines stepjet:max-start-rate R (starts per second, across executors)")
