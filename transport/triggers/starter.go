@@ -117,7 +117,10 @@ func (s *Starter) Fire(machine string, m *nats.Msg) {
 			s.answer(machine, m, client.Started{ExecutionArn: st.Arn, StartDate: st.Date}, nil)
 			return
 		}
-		go s.republish(machine, m, msg, st) // done must return at once
+		// fastpub gives errors on a goroutine of its own (one per failed batch), off its owner
+		// and the connection's, so a fallback may publish synchronously there: no goroutine
+		// per failed start.
+		s.republish(machine, m, msg, st)
 	})
 }
 
