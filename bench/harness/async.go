@@ -16,9 +16,9 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// AsyncRun is one async phase: N starts published to the machine's start subject, as the API
-// publishes them (execution name as Nats-Msg-Id, the ARN fixed in a header), and all N results
-// awaited on the results stream.
+// AsyncRun is one async phase: N starts published to the machine's start subject with the
+// API's headers (execution name as Nats-Msg-Id, the ARN fixed in a header), in bulk or one by
+// one as EnvConfig.Starts says, and all N results awaited on the results stream.
 type AsyncRun struct {
 	Name    string // the phase's name in the report
 	Machine string // as returned by RegisterMachine
@@ -113,7 +113,7 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 		tally.Started(i, due)
 		msg, err := e.layout.StartMsg(wire.Start{Machine: r.Machine, Name: names[i], Arn: arns[i], Date: due, Input: r.Input})
 		if err == nil {
-			err = publishAsync(ctx, e.js, msg)
+			err = e.publishStart(ctx, msg)
 		}
 		if err != nil {
 			ph.Errors++

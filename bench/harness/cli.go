@@ -19,7 +19,8 @@ const usageText = `Usage: stepjet-bench [options]     (also: stepjet bench [opti
 
 Measures stepjet on this machine in one run: the raw JetStream ceiling (publish+consume pairs),
 the floor (the JetStream work one async execution needs by stepjet's NATS layout, without the
-engine: a start stored, consumed and acked, a result stored and read), async executions of the
+engine: a start stored, consumed and acked, a result stored and read), floor-batch (the same
+with starts and results as fast-ingest batches, the executor's layout), async executions of the
 order workflow (bench/testdata/order.asl.json), async and sync executions at fixed offered loads,
 sync at saturation, and thousands of executions in flight at once. Prints throughput, latency
 percentiles, CPU and peak RSS, the ratios to the ceiling and the floor, and checks that every
@@ -29,6 +30,8 @@ Examples:
   go run ./bench/cmd/stepjet-bench
   go run ./bench/cmd/stepjet-bench --json bench/results/run.json --svg bench/results/run.svg
   go run ./bench/cmd/stepjet-bench --phases ceiling,floor,async --n 50000 --cpuprofile async.pprof
+  go run ./bench/cmd/stepjet-bench --phases ceiling,floor,floor-batch,async --starts async
+  go run ./bench/cmd/stepjet-bench --phases floor-batch --cpuprofile fb.pprof --profile-phase floor-batch
   go run ./bench/cmd/stepjet-bench --tasks nats --nats-url nats://127.0.0.1:4222`
 
 // Main is the command line: it parses args, runs, prints and returns the exit code.
@@ -51,6 +54,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.Env.Tasks, "tasks", TasksGo, "how Task states run: go (in-process functions) or nats (NATS workers)")
 	fs.DurationVar(&c.Env.TaskDelay, "task-delay", 0, "make every task take this long (slow workers)")
 	fs.StringVar(&c.Env.Telemetry, "telemetry", TelemetryOff, "the executor's telemetry: off, metrics (as serve without an OTLP endpoint) or traces (every execution traced to an in-process OTLP endpoint)")
+	fs.StringVar(&c.Env.Starts, "starts", StartsBatch, "how the load generator publishes the async phases' starts: batch (in bulk through one fast-ingest publisher, one ack per few hundred starts, as a trigger or bulk client) or async (PublishMsgAsync, one publish-ack each, as the API; also for a server older than nats-server 2.14, which has no fast-ingest batches)")
 	fs.IntVar(&c.Env.MaxInFlight, "max-inflight", 0, "the executor's MaxInFlight (default max(4096, --inflight))")
 	maxConcurrency := fs.String("max-concurrency", "", "tag the benchmark's machines stepjet:max-concurrency N (executions at once, across executors)")
 	maxStartRate := fs.String("max-start-rate", "", "tag the benchmark's machines stepjet:max-start-rate R (starts per second, across executors)")
@@ -67,7 +71,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	jsonPath := fs.String("json", "", "write the report as JSON to this file")
 	svgPath := fs.String("svg", "", "write the throughput/latency chart as SVG to this file")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of one phase (--profile-phase) to this file")
-	fs.StringVar(&c.ProfilePhase, "profile-phase", PhaseAsync, "the phase --cpuprofile covers: async, async-rates, sync-rates or sync-saturation")
+	fs.StringVar(&c.ProfilePhase, "profile-phase", PhaseAsync, "the phase --cpuprofile covers: floor, floor-batch, async, async-rates, sync-rates or sync-saturation")
 	progress := fs.Bool("progress", false, "draw progress bars on stderr even when it is not a terminal")
 	timeout := fs.Duration("timeout", 5*time.Minute, "bound on the whole run")
 	verbose := fs.Bool("v", false, "print the executor's warnings")
@@ -93,7 +97,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		c.Phases = append(c.Phases, p)
 	}
-	if profilable := []string{PhaseAsync, PhaseAsyncRates, PhaseSyncRates, PhaseSyncSaturation}; !contains(profilable, c.ProfilePhase) {
+	if profilable := []string{PhaseFloor, PhaseFloorBatch, PhaseAsync, PhaseAsyncRates, PhaseSyncRates, PhaseSyncSaturation}; !contains(profilable, c.ProfilePhase) {
 		fmt.Fprintf(stderr, "stepjet-bench: --profile-phase %q: one of %s\n", c.ProfilePhase, strings.Join(profilable, ", "))
 		return 2
 	} else if c.CPUProfile != "" && !contains(c.Phases, c.ProfilePhase) {
@@ -121,6 +125,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			c.Env.Tags = map[string]string{}
 		}
 		c.Env.Tags[tag] = v
+	}
+	if c.Env.Starts != StartsBatch && c.Env.Starts != StartsAsync {
+		fmt.Fprintf(stderr, "stepjet-bench: --starts %q: batch or async\n", c.Env.Starts)
+		return 2
 	}
 	if c.Warmup < 0 {
 		c.Warmup = -1

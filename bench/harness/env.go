@@ -20,6 +20,7 @@ import (
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/transport/embedded"
 	"github.com/stepjet/stepjet/transport/executor"
+	"github.com/stepjet/stepjet/transport/fastpub"
 	"github.com/stepjet/stepjet/transport/provision"
 	"github.com/stepjet/stepjet/transport/records"
 	"github.com/stepjet/stepjet/transport/wire"
@@ -71,6 +72,9 @@ type EnvConfig struct {
 	// Tags are put on every machine the harness registers: e.g. the limits
 	// stepjet:max-concurrency and stepjet:max-start-rate (package transport/limits).
 	Tags map[string]string
+	// Starts is how the load generator publishes the async phases' starts: StartsBatch
+	// (default) or StartsAsync.
+	Starts string
 }
 
 // Env is a running system: a server (embedded or not), provisioned streams, an executor and
@@ -84,6 +88,7 @@ type Env struct {
 	conns         []*nats.Conn
 	nc            *nats.Conn // load generator
 	js            jetstream.JetStream
+	bulk          *fastpub.Publisher // the async phases' starts, with Starts=batch
 	execNC        *nats.Conn
 	execJS        jetstream.JetStream
 	exec          *executor.Executor
@@ -114,6 +119,12 @@ func NewEnv(ctx context.Context, cfg EnvConfig) (_ *Env, err error) {
 	}
 	if cfg.Conn != ConnInProcess && cfg.Conn != ConnTCP {
 		return nil, fmt.Errorf("conn must be %q or %q, not %q", ConnInProcess, ConnTCP, cfg.Conn)
+	}
+	if cfg.Starts == "" {
+		cfg.Starts = StartsBatch
+	}
+	if cfg.Starts != StartsBatch && cfg.Starts != StartsAsync {
+		return nil, fmt.Errorf("starts must be %q or %q, not %q", StartsBatch, StartsAsync, cfg.Starts)
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = wire.DefaultPrefix
@@ -156,6 +167,13 @@ func NewEnv(ctx context.Context, cfg EnvConfig) (_ *Env, err error) {
 	}
 	if e.kv, err = e.js.KeyValue(ctx, e.layout.MachinesBucket()); err != nil {
 		return nil, err
+	}
+	if cfg.Starts == StartsBatch {
+		// The publisher lives as long as the Env (Close shuts it down), not as long as ctx,
+		// which may only bound the setup.
+		if e.bulk, err = e.newBulkPublisher(context.Background(), e.js); err != nil {
+			return nil, err
+		}
 	}
 	if e.execNC, err = e.connect("stepjet-bench-executor"); err != nil {
 		return nil, err
@@ -343,6 +361,9 @@ func (e *Env) Close() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = e.rec.Close(ctx)
 		cancel()
+	}
+	if e.bulk != nil {
+		shutdownPublisher(e.bulk)
 	}
 	if e.workers != nil {
 		_ = e.workers.Stop()

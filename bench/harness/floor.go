@@ -11,6 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stepjet/stepjet/transport/fastpub"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
@@ -23,28 +24,46 @@ import (
 // so async executions are also reported against it: the ceiling counts one stored message per
 // pair, an execution needs two.
 func (e *Env) Floor(ctx context.Context, n int, input []byte, resultSize int, prog io.Writer) (Phase, error) {
-	ph := Phase{Name: "floor"}
-	startStream := e.layout.ExecutionsStream() + "_FLOOR_" + e.runID
-	resultStream := e.layout.ResultsStream() + "_FLOOR_" + e.runID
-	startSubject := e.cfg.Prefix + ".benchfloor." + e.runID + ".start"
-	resultSubject := e.cfg.Prefix + ".benchfloor." + e.runID + ".result"
+	return e.floor(ctx, false, n, input, resultSize, prog)
+}
+
+// FloorBatch is the floor of the fast-ingest layout (issue 21): the same contract (starts and
+// results de-duplicated by Nats-Msg-Id, a start acked only once its result is stored), with the
+// starts published in bulk and the results streamed through fastpub (ADR-50 fast-ingest
+// batches, acknowledged every few hundred messages instead of one by one): each start is acked
+// when the batch acknowledgement covering its result arrives.
+func (e *Env) FloorBatch(ctx context.Context, n int, input []byte, resultSize int, prog io.Writer) (Phase, error) {
+	return e.floor(ctx, true, n, input, resultSize, prog)
+}
+
+// floor runs one floor phase; batch picks the fast-ingest layout (FloorBatch) over today's.
+func (e *Env) floor(ctx context.Context, batch bool, n int, input []byte, resultSize int, prog io.Writer) (Phase, error) {
+	name, tag := PhaseFloor, "FLOOR"
+	if batch {
+		name, tag = PhaseFloorBatch, "FLOORBATCH"
+	}
+	ph := Phase{Name: name}
+	startStream := e.layout.ExecutionsStream() + "_" + tag + "_" + e.runID
+	resultStream := e.layout.ResultsStream() + "_" + tag + "_" + e.runID
+	startSubject := e.cfg.Prefix + ".bench" + name + "." + e.runID + ".start"
+	resultSubject := e.cfg.Prefix + ".bench" + name + "." + e.runID + ".result"
 	storage := jetstream.FileStorage
 	if e.cfg.Memory {
 		storage = jetstream.MemoryStorage
 	}
 	for _, sc := range []jetstream.StreamConfig{
-		{Name: startStream, Subjects: []string{startSubject}, Retention: jetstream.WorkQueuePolicy, Storage: storage},
-		{Name: resultStream, Subjects: []string{resultSubject}, Storage: storage},
+		{Name: startStream, Subjects: []string{startSubject}, Retention: jetstream.WorkQueuePolicy, Storage: storage, AllowBatchPublish: batch},
+		{Name: resultStream, Subjects: []string{resultSubject}, Storage: storage, AllowBatchPublish: batch},
 	} {
 		if _, err := e.js.CreateStream(ctx, sc); err != nil {
-			return ph, fmt.Errorf("floor stream: %w", err)
+			return ph, fmt.Errorf("%s stream: %w", name, err)
 		}
 		defer func() { _ = e.js.DeleteStream(context.Background(), sc.Name) }()
 	}
 	cons, err := e.execJS.CreateOrUpdateConsumer(ctx, startStream, jetstream.ConsumerConfig{Durable: "floor",
 		AckPolicy: jetstream.AckExplicitPolicy, MaxAckPending: -1})
 	if err != nil {
-		return ph, fmt.Errorf("floor consumer: %w", err)
+		return ph, fmt.Errorf("%s consumer: %w", name, err)
 	}
 
 	// The load generator reads results as the async phases do: an ordered consumer.
@@ -52,7 +71,7 @@ func (e *Env) Floor(ctx context.Context, n int, input []byte, resultSize int, pr
 	done := make(chan struct{})
 	rc, err := e.js.OrderedConsumer(ctx, resultStream, jetstream.OrderedConsumerConfig{})
 	if err != nil {
-		return ph, fmt.Errorf("floor results consumer: %w", err)
+		return ph, fmt.Errorf("%s results consumer: %w", name, err)
 	}
 	cc, err := rc.Consume(func(jetstream.Msg) {
 		if received.Add(1) == int64(n) {
@@ -60,29 +79,51 @@ func (e *Env) Floor(ctx context.Context, n int, input []byte, resultSize int, pr
 		}
 	}, consumeOpts()...)
 	if err != nil {
-		return ph, fmt.Errorf("floor results consumer: %w", err)
+		return ph, fmt.Errorf("%s results consumer: %w", name, err)
 	}
 	defer cc.Stop()
 
 	relayCtx, stopRelay := context.WithCancel(ctx)
-	relayDone, err := e.startRelay(relayCtx, cons, resultSubject, resultSize)
+	relay := e.startRelay
+	if batch {
+		relay = e.startBatchRelay
+	}
+	relayDone, err := relay(relayCtx, cons, resultSubject, resultSize)
 	if err != nil {
 		stopRelay()
 		return ph, err
 	}
 	defer func() { stopRelay(); <-relayDone }()
 
-	prefix := e.namePrefix("floor")
-	bar := startProgress(prog, "floor", n, func() int { return int(received.Load()) })
+	// Starts in bulk: the load generator's own fast-ingest publisher, on the floor's stream.
+	var bulk *fastpub.Publisher
+	var bulkErrs atomic.Int64
+	if batch {
+		if bulk, err = e.newBulkPublisher(ctx, e.js); err != nil {
+			return ph, fmt.Errorf("%s: %w", name, err)
+		}
+		defer shutdownPublisher(bulk)
+	}
+
+	prefix := e.namePrefix(name)
+	bar := startProgress(prog, name, n, func() int { return int(received.Load()) })
 	m := startMeter(nil)
 	start := time.Now()
 	for i := 0; i < n && ctx.Err() == nil; i++ {
-		name := prefix + strconv.Itoa(i)
+		id := prefix + strconv.Itoa(i)
 		// The start as the API encodes it, on the floor's own stream (no executor reads it).
-		msg, err := e.layout.StartMsg(wire.Start{Machine: "floor", Name: name, Date: time.Now().UTC(), Input: input})
+		msg, err := e.layout.StartMsg(wire.Start{Machine: "floor", Name: id, Date: time.Now().UTC(), Input: input})
 		if err == nil {
 			msg.Subject = startSubject
-			err = publishAsync(ctx, e.js, msg)
+			if bulk != nil {
+				bulk.Publish(msg, func(err error) {
+					if err != nil {
+						bulkErrs.Add(1)
+					}
+				})
+			} else {
+				err = publishAsync(ctx, e.js, msg)
+			}
 		}
 		if err != nil {
 			ph.Errors++
@@ -95,22 +136,58 @@ func (e *Env) Floor(ctx context.Context, n int, input []byte, resultSize int, pr
 	ph.Seconds = time.Since(start).Seconds()
 	bar.end()
 	ph.Count = int(received.Load())
+	ph.Errors += int(bulkErrs.Load())
 	m.finish(&ph)
-	ph.Note = join(ph.Note, fmt.Sprintf("%d-byte starts, %d-byte results, %s storage: the contract's JetStream work per async execution, no engine", len(input), resultSize, storage))
+	how := "the contract's JetStream work per async execution, no engine"
+	if batch {
+		how = "starts and results as fast-ingest batches (fastpub), each start acked once its result's batch ack arrives: the new layout's JetStream work per async execution, no engine"
+	}
+	ph.Note = join(ph.Note, fmt.Sprintf("%d-byte starts, %d-byte results, %s storage: %s", len(input), resultSize, storage, how))
 	if ph.Count < n {
-		return ph, fmt.Errorf("floor: %d of %d results: %w", ph.Count, n, errTimeout)
+		return ph, fmt.Errorf("%s: %d of %d results: %w", name, ph.Count, n, errTimeout)
 	}
 	return ph, nil
+}
+
+// resultBody is a result-sized body for the relays.
+func resultBody(size int) []byte {
+	body := make([]byte, size)
+	for i := range body {
+		body[i] = 'x'
+	}
+	return body
+}
+
+// resultFor is the relay's result for start: its own Nats-Msg-Id, derived from the start's.
+func resultFor(start jetstream.Msg, subject string, body []byte) *nats.Msg {
+	res := nats.NewMsg(subject)
+	res.Data = body
+	res.Header.Set(wire.HeaderMsgID, "result-"+start.Headers().Get(wire.HeaderMsgID))
+	return res
+}
+
+// relayLoop fetches starts as the executor does (up to 256 at a time, each fetch bounded by a
+// second) and hands each to answer, until ctx ends.
+func relayLoop(ctx context.Context, cons jetstream.Consumer, answer func(jetstream.Msg)) {
+	for ctx.Err() == nil {
+		fctx, cancel := context.WithTimeout(ctx, time.Second)
+		batch, err := cons.Fetch(256, jetstream.FetchContext(fctx))
+		if err != nil {
+			cancel()
+			continue
+		}
+		for start := range batch.Messages() {
+			answer(start)
+		}
+		cancel()
+	}
 }
 
 // startRelay consumes starts from cons and answers each with a result as the executor does:
 // fetches sized up to 256, the result published asynchronously, the start acked from the
 // publish-ack callback. The returned channel closes when the relay has stopped.
 func (e *Env) startRelay(ctx context.Context, cons jetstream.Consumer, subject string, size int) (<-chan struct{}, error) {
-	body := make([]byte, size)
-	for i := range body {
-		body[i] = 'x'
-	}
+	body := resultBody(size)
 	var mu sync.Mutex
 	pending := make(map[*nats.Msg]jetstream.Msg)
 	take := func(m *nats.Msg) jetstream.Msg {
@@ -138,26 +215,42 @@ func (e *Env) startRelay(ctx context.Context, cons jetstream.Consumer, subject s
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		for ctx.Err() == nil {
-			fctx, cancel := context.WithTimeout(ctx, time.Second)
-			batch, err := cons.Fetch(256, jetstream.FetchContext(fctx))
-			if err != nil {
-				cancel()
-				continue
+		relayLoop(ctx, cons, func(start jetstream.Msg) {
+			res := resultFor(start, subject, body)
+			mu.Lock()
+			pending[res] = start
+			mu.Unlock()
+			if err := publishAsync(ctx, js, res); err != nil && take(res) != nil {
+				_ = start.Nak()
 			}
-			for start := range batch.Messages() {
-				res := nats.NewMsg(subject)
-				res.Data = body
-				res.Header.Set(wire.HeaderMsgID, "result-"+start.Headers().Get(wire.HeaderMsgID))
-				mu.Lock()
-				pending[res] = start
-				mu.Unlock()
-				if err := publishAsync(ctx, js, res); err != nil && take(res) != nil {
+		})
+	}()
+	return stopped, nil
+}
+
+// startBatchRelay is startRelay in the fast-ingest layout: results go through one fastpub
+// publisher on the executor's connection, and each start is acked when its result is reported
+// stored (or de-duplicated), nakked when the batch failed (redelivered; its result is then
+// de-duplicated).
+func (e *Env) startBatchRelay(ctx context.Context, cons jetstream.Consumer, subject string, size int) (<-chan struct{}, error) {
+	body := resultBody(size)
+	pub, err := e.newBulkPublisher(ctx, e.execJS)
+	if err != nil {
+		return nil, err
+	}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		defer shutdownPublisher(pub)
+		relayLoop(ctx, cons, func(start jetstream.Msg) {
+			pub.Publish(resultFor(start, subject, body), func(err error) {
+				if err != nil {
 					_ = start.Nak()
+					return
 				}
-			}
-			cancel()
-		}
+				_ = start.Ack()
+			})
+		})
 	}()
 	return stopped, nil
 }

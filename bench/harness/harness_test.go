@@ -122,7 +122,13 @@ func TestSmallRunCountsEveryResult(t *testing.T) {
 // execution (with another Nats-Msg-Id, so the stream keeps it) and expect one execution that was
 // never started.
 func TestCheckCatchesDuplicateAndMissing(t *testing.T) {
-	env, machine := newTestEnv(t, EnvConfig{})
+	for _, starts := range []string{StartsBatch, StartsAsync} {
+		t.Run(starts, func(t *testing.T) { testCheckCatchesDuplicateAndMissing(t, starts) })
+	}
+}
+
+func testCheckCatchesDuplicateAndMissing(t *testing.T, starts string) {
+	env, machine := newTestEnv(t, EnvConfig{Starts: starts})
 	l := env.Layout()
 	phantom := l.ExecutionArn(machine, "never-started", "0")
 	var dupArn string
@@ -152,6 +158,36 @@ func TestCheckCatchesDuplicateAndMissing(t *testing.T) {
 	}
 }
 
+// Starts published in bulk are de-duplicated as the API's are: every start of the phase
+// published a second time through the fast-ingest publisher (same Nats-Msg-Id, another ARN
+// header, as a retrying bulk client would) still makes exactly one execution and one result each.
+func TestBatchStartsAreDeduplicated(t *testing.T) {
+	env, machine := newTestEnv(t, EnvConfig{Starts: StartsBatch})
+	l := env.Layout()
+	ph, _, err := env.RunAsync(context.Background(), AsyncRun{
+		Machine: machine, N: 300, Input: bench.OrderInput, Expected: bench.OrderExpectedOutput, Limit: testPhaseLimit,
+		afterPublish: func(ctx context.Context, arns []string) error {
+			for _, arn := range arns {
+				f := strings.Split(arn, ":") // arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:ID
+				msg, err := l.StartMsg(wire.Start{Machine: machine, Name: f[len(f)-2], Arn: arn + "-again", Input: bench.OrderInput})
+				if err != nil {
+					return err
+				}
+				if err := env.publishStart(ctx, msg); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ph.Check; !c.OK || c.Results != 300 || c.Expected != 300 || ph.Errors != 0 {
+		t.Fatalf("check %+v, errors %d: want exactly one result for each of 300 starts", c, ph.Errors)
+	}
+}
+
 // A whole run with tiny sizes: every phase, the report, the JSON and the SVG.
 func TestRunWritesReportJSONAndSVG(t *testing.T) {
 	if testing.Short() {
@@ -175,7 +211,7 @@ func TestRunWritesReportJSONAndSVG(t *testing.T) {
 	for _, p := range rep.Phases {
 		names[p.Name]++
 	}
-	want := map[string]int{PhaseCeiling: 1, PhaseFloor: 1, PhaseAsync: 1, "async-rate": 2, "sync-rate": 2, PhaseSyncSaturation: 1, PhaseInFlight: 1}
+	want := map[string]int{PhaseCeiling: 1, PhaseFloor: 1, PhaseFloorBatch: 1, PhaseAsync: 1, "async-rate": 2, "sync-rate": 2, PhaseSyncSaturation: 1, PhaseInFlight: 1}
 	for k, v := range want {
 		if names[k] != v {
 			t.Fatalf("phases %v, want %v", names, want)
@@ -185,18 +221,21 @@ func TestRunWritesReportJSONAndSVG(t *testing.T) {
 		if p.Throughput <= 0 || p.CPUSeconds <= 0 || p.PeakRSSMiB <= 0 {
 			t.Fatalf("phase %s has empty figures: %+v", p.Name, p)
 		}
-		if p.Name == PhaseAsync && (p.RatioToCeiling <= 0 || p.RatioToFloor <= 0 || p.CPURatioToFloor <= 0) {
+		if p.Name == PhaseAsync && (p.RatioToCeiling <= 0 || p.RatioToFloor <= 0 || p.CPURatioToFloor <= 0 || p.RatioToFloorBatch <= 0 || p.CPURatioToFloorBatch <= 0) {
 			t.Fatalf("async has no ratio to the ceiling or the floor: %+v", p)
 		}
-		if p.Name == PhaseFloor && (p.Count != 300 || p.RatioToCeiling <= 0) {
-			t.Fatalf("floor phase %+v, want 300 results and a ratio to the ceiling", p)
+		if (p.Name == PhaseFloor || p.Name == PhaseFloorBatch) && (p.Count != 300 || p.RatioToCeiling <= 0 || p.Errors != 0) {
+			t.Fatalf("%s phase %+v, want 300 results, no errors and a ratio to the ceiling", p.Name, p)
 		}
 		if p.Name == PhaseInFlight && p.PeakInFlight < 200 {
 			t.Fatalf("in-flight phase peaked at %d, want all 200 at once", p.PeakInFlight)
 		}
 	}
-	if len(rep.Targets) != 2 { // async and in-flight; no 1,000/s sync phase here
+	if len(rep.Targets) != 3 { // async vs the ceiling, async vs the floors, in-flight; no 1,000/s sync phase here
 		t.Fatalf("targets %+v", rep.Targets)
+	}
+	if g := rep.Targets[1].Goal; !strings.Contains(g, "1.25× the same-run floor") || !strings.Contains(rep.Targets[1].Actual, "floor-batch") {
+		t.Fatalf("floor target %+v", rep.Targets[1])
 	}
 
 	dir := t.TempDir()
@@ -243,7 +282,8 @@ func TestMainRefusesBadFlags(t *testing.T) {
 	}{
 		{[]string{"--phases", "ceiling,nope"}, `unknown phase "nope"`},
 		{[]string{"--rates", "100,x"}, `bad rate "x"`},
-		{[]string{"--profile-phase", "ceiling"}, `--profile-phase "ceiling": one of async`},
+		{[]string{"--profile-phase", "ceiling"}, `--profile-phase "ceiling": one of floor, floor-batch, async`},
+		{[]string{"--starts", "sync"}, `--starts "sync": batch or async`},
 		{[]string{"--phases", "ceiling", "--cpuprofile", "p.out"}, "--cpuprofile covers async, which --phases does not run"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {

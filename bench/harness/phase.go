@@ -9,7 +9,7 @@ import (
 
 // Phase is one measured part of a run.
 type Phase struct {
-	Name  string `json:"name"`            // ceiling, async, async-rate, sync-rate, sync-saturation, inflight
+	Name  string `json:"name"`            // ceiling, floor, floor-batch, async, async-rate, sync-rate, sync-saturation, inflight
 	Tasks string `json:"tasks,omitempty"` // go | nats
 	// Offered is the target start rate per second; 0 means as fast as possible (a burst of N
 	// for async phases, Concurrency closed-loop clients for sync saturation).
@@ -37,6 +37,10 @@ type Phase struct {
 	// work the NATS layout's contract needs per async execution, without the engine.
 	RatioToFloor    float64 `json:"ratio_to_floor,omitempty"`
 	CPURatioToFloor float64 `json:"cpu_ratio_to_floor,omitempty"`
+	// RatioToFloorBatch and CPURatioToFloorBatch compare with the floor-batch phase: the
+	// fast-ingest layout's JetStream work per async execution (issue 21).
+	RatioToFloorBatch    float64 `json:"ratio_to_floor_batch,omitempty"`
+	CPURatioToFloorBatch float64 `json:"cpu_ratio_to_floor_batch,omitempty"`
 	// PublishRate is, for the ceiling, the rate at which the stream acknowledged publishes.
 	PublishRate float64 `json:"publish_rate,omitempty"`
 	Note        string  `json:"note,omitempty"`

@@ -42,6 +42,18 @@ func phaseLine(p Phase) string {
 		p.CPUSeconds, p.CPUPerExecUS, p.PeakRSSMiB, inflight, ratio, check)
 }
 
+// floorRatios says how a phase compares with the run's floors, by throughput and by CPU.
+func floorRatios(p Phase) string {
+	var parts []string
+	if p.RatioToFloor > 0 {
+		parts = append(parts, fmt.Sprintf("%.2f× the floor (by CPU %.2f×)", p.RatioToFloor, p.CPURatioToFloor))
+	}
+	if p.RatioToFloorBatch > 0 {
+		parts = append(parts, fmt.Sprintf("%.2f× floor-batch (by CPU %.2f×)", p.RatioToFloorBatch, p.CPURatioToFloorBatch))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Header is the table's header line.
 const Header = "phase             offered   count   thrpt/s  p50 ms  p95 ms  p99 ms   max ms  CPU s  µs/exe RSS MiB inflight ceiling  check"
 
@@ -60,6 +72,9 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		if p.Check != nil && !p.Check.OK {
 			notes = append(notes, p.Name+": "+strings.Join(p.Check.Examples, "; "))
+		}
+		if r := floorRatios(p); r != "" {
+			notes = append(notes, p.Name+": "+r)
 		}
 		if p.PublishRate > 0 {
 			notes = append(notes, fmt.Sprintf("%s: publishes acknowledged at %.0f/s", p.Name, p.PublishRate))

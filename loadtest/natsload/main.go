@@ -5,6 +5,7 @@
 //
 //	go run ./loadtest/natsload --serve-workers --create --rate 2000 --duration 30s
 //	go run ./loadtest/natsload --n 100000          # as fast as possible
+//	go run ./loadtest/natsload --n 100000 --batch  # starts in bulk (fast-ingest batches)
 //	go run ./loadtest/natsload --serve-workers --workers-only   # only the order workers (for k6)
 package main
 
@@ -25,6 +26,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/bench"
 	"github.com/stepjet/stepjet/bench/harness"
+	"github.com/stepjet/stepjet/transport/fastpub"
 	"github.com/stepjet/stepjet/transport/wire"
 	"github.com/stepjet/stepjet/transport/worker"
 	"github.com/tidwall/gjson"
@@ -45,6 +47,7 @@ func run() int {
 	duration := flag.Duration("duration", 10*time.Second, "how long to hold --rate")
 	wait := flag.Duration("wait", time.Minute, "how long to wait for the last results")
 	jsonOut := flag.String("json", "", "write the figures as JSON to this file")
+	batch := flag.Bool("batch", false, "publish the starts in bulk through one fast-ingest publisher (ADR-50 batches, one ack per few hundred starts; needs a stream with allow_batched, as stepjet provisions it) instead of one PublishMsgAsync and publish-ack each")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -125,6 +128,36 @@ func run() int {
 	}
 	defer cc.Stop()
 
+	publish := func(msg *nats.Msg) {
+		for {
+			_, err := js.PublishMsgAsync(msg)
+			if !errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+				if err != nil {
+					pubErrs.Add(1)
+				}
+				return
+			}
+		}
+	}
+	if *batch {
+		pub := fastpub.New(js, fastpub.Options{})
+		if err := pub.Start(ctx); err != nil {
+			return fail(err)
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = pub.Shutdown(sctx)
+		}()
+		publish = func(msg *nats.Msg) {
+			pub.Publish(msg, func(err error) {
+				if err != nil {
+					pubErrs.Add(1)
+				}
+			})
+		}
+	}
+
 	before := harness.ReadProc()
 	t0 := time.Now()
 	var interval time.Duration
@@ -145,15 +178,7 @@ func run() int {
 			pubErrs.Add(1)
 			continue
 		}
-		for {
-			_, err := js.PublishMsgAsync(msg)
-			if !errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
-				if err != nil {
-					pubErrs.Add(1)
-				}
-				break
-			}
-		}
+		publish(msg)
 	}
 	published := time.Since(t0)
 	deadline := time.Now().Add(*wait)
@@ -167,7 +192,7 @@ func run() int {
 	span := tally.Span()
 	lat := harness.Summarize(tally.Latencies())
 	out := map[string]any{
-		"machine": *machine, "offered_per_s": *rate, "published": total, "publish_seconds": published.Seconds(),
+		"machine": *machine, "batch": *batch, "offered_per_s": *rate, "published": total, "publish_seconds": published.Seconds(),
 		"completed": tally.Distinct(), "seconds": span.Seconds(), "throughput": float64(tally.Distinct()) / max(span.Seconds(), 1e-9),
 		"latency": lat, "check": check, "publish_errors": pubErrs.Load(), "loadgen_cpu_seconds": (after.CPU - before.CPU).Seconds(),
 	}

@@ -2,26 +2,25 @@ package executor
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/stepjet/stepjet/transport/client"
-	"github.com/stepjet/stepjet/transport/telemetry/tracectx"
 	"github.com/stepjet/stepjet/transport/triggers"
 	"github.com/stepjet/stepjet/transport/wire"
 )
 
 // triggerSet keeps one queue subscription per binding in the triggers bucket, so every message
-// on a bound subject becomes exactly one async start (one executor of the group takes it).
+// on a bound subject becomes exactly one async start (one executor of the group takes it). The
+// starts of every binding go through one triggers.Starter (published in bulk).
 type triggerSet struct {
-	e      *Executor
-	kv     jetstream.KeyValue
-	mu     sync.Mutex
-	subs   map[string]*triggerSub // by subject
-	closed bool
+	e       *Executor
+	kv      jetstream.KeyValue
+	starter *triggers.Starter
+	mu      sync.Mutex
+	subs    map[string]*triggerSub // by subject
+	closed  bool
 }
 
 type triggerSub struct {
@@ -30,12 +29,17 @@ type triggerSub struct {
 }
 
 func newTriggerSet(e *Executor, kv jetstream.KeyValue) *triggerSet {
-	return &triggerSet{e: e, kv: kv, subs: map[string]*triggerSub{}}
+	starter := triggers.NewStarter(e.js, triggers.StarterOptions{Layout: e.cfg.Layout, Logger: e.cfg.Logger,
+		Started: func() { e.metrics.triggered.Add(1) }})
+	return &triggerSet{e: e, kv: kv, starter: starter, subs: map[string]*triggerSub{}}
 }
 
 // watch applies the bucket's current bindings, then follows changes until ctx ends. It returns
 // once the current bindings are subscribed.
 func (t *triggerSet) watch(ctx context.Context) error {
+	if err := t.starter.Start(ctx); err != nil {
+		return err
+	}
 	w, err := t.kv.WatchAll(ctx)
 	if err != nil {
 		return err
@@ -127,48 +131,22 @@ func (t *triggerSet) apply(u jetstream.KeyValueEntry) {
 	t.e.cfg.Logger.Info("trigger bound", "subject", subject, "machine", machine)
 }
 
-// fire turns a message on a bound subject into an async start. The message's Nats-Msg-Id (if
-// any) becomes the execution name, so a re-sent event starts one execution. A request gets the
-// StartExecution-shaped answer.
-func (t *triggerSet) fire(machine string, m *nats.Msg) {
-	opts := client.StartOptions{}
-	if m.Header != nil {
-		opts.Name = m.Header.Get(wire.HeaderMsgID)
-		opts.TraceHeader = tracectx.Header(m.Header).Get(wire.HeaderTraceParent) // any case
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	input := m.Data
-	if !json.Valid(input) {
-		// An event that is not JSON still starts the workflow, as a JSON string.
-		input, _ = json.Marshal(string(m.Data))
-	}
-	s, err := client.StartAsync(ctx, t.e.js, t.e.cfg.Layout, machine, input, opts)
-	if err != nil {
-		t.e.cfg.Logger.Error("trigger start failed", "subject", m.Subject, "machine", machine, "err", err)
-		if m.Reply != "" {
-			b, _ := json.Marshal(map[string]string{"__type": "ServiceUnavailable", "message": err.Error()})
-			_ = m.Respond(b)
-		}
-		return
-	}
-	t.e.metrics.triggered.Add(1)
-	if m.Reply != "" {
-		b, _ := json.Marshal(struct {
-			ExecutionArn string  `json:"executionArn"`
-			StartDate    float64 `json:"startDate"`
-		}{s.ExecutionArn, epoch(s.StartDate)})
-		_ = m.Respond(b)
-	}
-}
+// fire turns a message on a bound subject into an async start (triggers.Starter.Fire).
+func (t *triggerSet) fire(machine string, m *nats.Msg) { t.starter.Fire(machine, m) }
 
-// close unsubscribes every trigger.
+// close unsubscribes every trigger, then waits (bounded) for the starts already published to be
+// stored and their events answered.
 func (t *triggerSet) close() {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.closed = true
 	for s, ts := range t.subs {
 		_ = ts.sub.Unsubscribe()
 		delete(t.subs, s)
+	}
+	t.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := t.starter.Shutdown(ctx); err != nil {
+		t.e.cfg.Logger.Warn("triggers: starts still unacknowledged at shutdown", "err", err)
 	}
 }
