@@ -190,6 +190,11 @@ type RunOptions struct {
 	// Gate, when set, bounds how many threads of control of the executions sharing it run
 	// engine code at once (see Gate); nil runs every thread as the Go scheduler lets it.
 	Gate Gate
+	// Park lets a waiting execution give back its goroutine: at a Wait state of the top level
+	// (not in a Parallel branch or Map iteration), Run returns at once with Result.Parked set,
+	// and the caller resumes it (Parked.Resume) when the wait is over. A process holding
+	// thousands of waiting executions then holds no goroutine, nor its stack, for each.
+	Park bool
 }
 
 // Result is the outcome of one execution.
@@ -203,6 +208,9 @@ type Result struct {
 	Cause     string
 	StartDate time.Time
 	StopDate  time.Time
+	// Parked, when set (RunOptions.Park), is the execution parked at a Wait state: it has not
+	// ended, and every other field is empty.
+	Parked *Parked
 }
 
 // Funcs runs Task states with Go functions registered in-process by resource ARN, e.g.
