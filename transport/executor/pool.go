@@ -9,10 +9,12 @@ import (
 // goroutines of a burst (10,000 in flight) do not linger.
 const workerIdle = 2 * time.Second
 
-// job is one execution for a worker: an async start or a sync request.
+// job is one execution for a worker: an async start, a sync request, or the rest of a parked
+// execution whose wait is over.
 type job struct {
-	start *asyncRun
-	req   *syncCall
+	start  *asyncRun
+	req    *syncCall
+	resume func()
 }
 
 // dispatch runs j on an idle worker, or on a new one when none is waiting. Workers are reused
@@ -35,9 +37,12 @@ func (e *Executor) worker(j job) {
 	idle := time.NewTimer(workerIdle)
 	defer idle.Stop()
 	for {
-		if j.start != nil {
+		switch {
+		case j.start != nil:
 			e.handle(j.start)
-		} else {
+		case j.resume != nil:
+			j.resume()
+		default:
 			e.serveSync(j.req)
 		}
 		idle.Reset(workerIdle)

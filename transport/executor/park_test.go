@@ -1,0 +1,71 @@
+package executor_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stepjet/stepjet/internal/testenv"
+	"github.com/stepjet/stepjet/transport/client"
+	"github.com/stepjet/stepjet/transport/executor"
+)
+
+// inFlight reads the executor's in-flight gauge from its metrics.
+func inFlight(ex *executor.Executor) int {
+	var b strings.Builder
+	ex.WriteMetrics(&b)
+	var n int
+	for _, line := range strings.Split(b.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "stepjet_executions_inflight "); ok {
+			fmt.Sscan(v, &n)
+		}
+	}
+	return n
+}
+
+// Async executions waiting in a Wait state hold no goroutine (each held a pool worker, whose
+// stack is ~16 KiB), and all complete once, with the Wait's output, when the wait is over.
+// Not parallel: it counts the process's goroutines.
+func TestWaitingExecutionsHoldNoGoroutine(t *testing.T) {
+	env := testenv.New(t)
+	env.PutMachine("w", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"Next":"P"},
+		"P":{"Type":"Pass","Parameters":{"i.$":"$.i","waited":true},"End":true}}}`, "")
+	results := env.WatchResults()
+	ex := startExecutor(t, env, executor.Config{})
+	const n = 300
+	before := runtime.NumGoroutine()
+	for i := range n {
+		if _, err := client.StartAsync(context.Background(), env.JS, env.Layout, "w", fmt.Appendf(nil, `{"i":%d}`, i), client.StartOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for inFlight(ex) < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := inFlight(ex); got < n {
+		t.Fatalf("%d of %d executions in flight after 30 s", got, n)
+	}
+	// The pool's idle workers (at most those that took the starts at once) may remain.
+	if extra := runtime.NumGoroutine() - before; extra >= n/2 {
+		t.Errorf("%d executions waiting hold %d more goroutines, want fewer than %d", n, extra, n/2)
+	}
+	results.Wait(t, n, 60*time.Second)
+	rs := results.All()
+	if len(rs) != n {
+		t.Fatalf("%d results for %d executions", len(rs), n)
+	}
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if r.Status != "SUCCEEDED" || !strings.Contains(r.Output, `"waited":true`) {
+			t.Fatalf("%+v", r)
+		}
+		if seen[r.ExecutionArn] {
+			t.Fatalf("two results for %s", r.ExecutionArn)
+		}
+		seen[r.ExecutionArn] = true
+	}
+}
