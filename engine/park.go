@@ -2,51 +2,111 @@ package engine
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/stepjet/stepjet/engine/failure"
 )
 
-// Parked is an execution waiting at a Wait state without a goroutine (RunOptions.Park). A
-// process holding many executions that wait then pays for their state (a few hundred bytes
-// here, plus what the execution already held) but not for a goroutine's stack each, which
-// the engine's call depth grows to 16 KiB.
+// Parked is an execution waiting at a Wait state, or for a task, without a goroutine
+// (RunOptions.Park). A process holding many executions that wait then pays for their state (a
+// few hundred bytes here, plus what the execution already held) but not for a goroutine's
+// stack each, which the engine's call depth grows to 16 KiB.
 type Parked struct {
-	// Until is when the wait ends, on the execution's clock (RunOptions.Clock).
+	// Until is when a Wait state's wait ends, on the execution's clock (RunOptions.Clock); zero
+	// when the execution waits for a task (OnDone).
 	Until time.Time
+	task  *parkedTask // the task waited for, when parked at a Task state
 
 	ex       *execution
 	f        *frame
-	r        stateRun // the Wait state's entry, whose work goes on at Resume
-	timedOut bool     // the wait runs to the execution's deadline, which ends it
-	res      Result   // what Run knew of the Result before it parked
+	r        stateRun   // the state's entry, whose work goes on at Resume
+	rs       retryState // its retries so far
+	timedOut bool       // the wait runs to the execution's deadline, which ends it
+	res      Result     // what Run knew of the Result before it parked
 	// observed: the Wait's step began with the Observer, which Resume tells of its end.
 	observed bool
 	obsCtx   context.Context
 	step     Step
 }
 
-// Resume goes on with the execution from its Wait state. Call it once, at Until, or earlier
-// when the context given to Run has ended (the execution then ends as that context says: aborted,
-// or timed out at its deadline). It returns what Run returns: the final Result, or a Result
-// parked again at a later Wait. Any goroutine may call it.
+// parkedTask is a task started by a TaskStarter, and its answer once done.
+type parkedTask struct {
+	ctx     context.Context // the task's, with its timeout
+	cancel  context.CancelFunc
+	timeout time.Duration
+
+	mu       sync.Mutex
+	answered bool
+	result   []byte
+	err      error
+	ready    func()
+}
+
+// answer is the TaskStarter's done.
+func (t *parkedTask) answer(result []byte, err error) {
+	t.mu.Lock()
+	if t.answered {
+		t.mu.Unlock()
+		return
+	}
+	t.answered, t.result, t.err = true, result, err
+	ready := t.ready
+	t.mu.Unlock()
+	if ready != nil {
+		ready()
+	}
+}
+
+// OnDone arranges for ready to be called once the task the execution waits for has answered
+// (at once when it has); Resume may then be called. For an execution parked at a Wait state
+// it does nothing: the wait ends at Until.
+func (p *Parked) OnDone(ready func()) {
+	t := p.task
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	if !t.answered {
+		t.ready = ready
+		t.mu.Unlock()
+		return
+	}
+	t.mu.Unlock()
+	ready()
+}
+
+// Resume goes on with the execution from its Wait or Task state. Call it once: for a Wait, at
+// Until, or earlier when the context given to Run has ended (the execution then ends as that
+// context says: aborted, or timed out at its deadline); for a task, once OnDone's function was
+// called. It returns what Run returns: the final Result, or a Result parked again at a later
+// state. Any goroutine may call it.
 func (p *Parked) Resume() Result {
 	ex, f, r := p.ex, p.f, &p.r
 	var first outcome
-	switch {
+	switch t := p.task; {
+	case t != nil:
+		// The rest of the Task state's work, as call, invoke and task do once Invoke returned.
+		t.mu.Lock()
+		result, err := t.result, t.err
+		t.mu.Unlock()
+		res, serr := r.called(t.ctx, t.timeout, result, err)
+		t.cancel()
+		res, serr = r.invoked(res, serr)
+		first.out, first.next, first.err = r.taskResult(res, serr)
 	case f.ctx.Err() != nil:
 		first.err = f.ctxError()
 	case p.timedOut:
 		first.err = timeoutError()
 	default:
-		first.err = f.enter()
+		if first.err = f.enter(); first.err == nil {
+			// The rest of the Wait state's work, as wait() does after sleeping.
+			first.out, first.err = r.finishNoResult()
+			first.next = r.next()
+		}
 	}
-	if first.err == nil {
-		// The rest of the Wait state's work, as wait() does after sleeping.
-		first.out, first.err = r.finishNoResult()
-		first.next = r.next()
-	}
-	out, next, serr, e := f.attempts(r, &first)
+	rs := p.rs
+	out, next, serr, e := f.attempts(r, &rs, &first)
 	if p.observed {
 		ex.opts.Observer.End(p.obsCtx, p.step, e)
 	}
@@ -87,6 +147,18 @@ func (r *stateRun) park(d time.Duration) *stateError {
 	}
 	f.leave()
 	ex.parked = &Parked{Until: now.Add(d), ex: ex, f: f, r: *r, timedOut: timedOut}
+	return errParked
+}
+
+// parkTask starts the task req with ts and parks the execution until it answers; nil when ts
+// cannot start it so (call then invokes it).
+func (r *stateRun) parkTask(ts TaskStarter, ctx context.Context, cancel context.CancelFunc, req TaskRequest) *stateError {
+	ex := r.f.ex
+	p := &Parked{ex: ex, f: r.f, r: *r, task: &parkedTask{ctx: ctx, cancel: cancel, timeout: req.Timeout}}
+	if !ts.StartTask(ctx, req, p.task.answer) {
+		return nil
+	}
+	ex.parked = p
 	return errParked
 }
 

@@ -34,8 +34,65 @@ func (o *countingObserver) End(_ context.Context, s engine.Step, _ engine.StepEn
 	o.mu.Unlock()
 }
 
+// stoppedClock answers every wait at once and always tells the same time, so that two runs of
+// a case put the same times into their documents ($$.Execution.StartTime, ...).
+type stoppedClock struct{}
+
+var stoppedAt = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+
+func (stoppedClock) Now() time.Time { return stoppedAt }
+func (stoppedClock) After(time.Duration) <-chan time.Time {
+	c := make(chan time.Time, 1)
+	c <- stoppedAt
+	return c
+}
+
+// asyncTasks answers tasks through StartTask, on another goroutine, as a NATS worker's reply
+// arrives; it keeps the inner invoker's Scripted promise.
+type asyncTasks struct{ inner engine.TaskInvoker }
+
+func (a asyncTasks) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, error) {
+	return a.inner.Invoke(ctx, req)
+}
+
+func (a asyncTasks) StartTask(ctx context.Context, req engine.TaskRequest, done func([]byte, error)) bool {
+	go func() { done(a.inner.Invoke(ctx, req)) }()
+	return true
+}
+
+func (a asyncTasks) Scripted() bool {
+	s, ok := a.inner.(engine.ScriptedInvoker)
+	return ok && s.Scripted()
+}
+
+// resumeAll resumes a parked execution until it ends, as the executor does: at once for a
+// Wait (the test clock answers every wait at once), once its task answered for a Task.
+func resumeAll(t *testing.T, res engine.Result) (engine.Result, int) {
+	parks := 0
+	for res.Parked != nil {
+		if res.Status != "" || res.Output != nil {
+			t.Fatalf("a parked Result has status %q", res.Status)
+		}
+		if parks++; parks > 10000 {
+			t.Fatal("parked more than 10,000 times")
+		}
+		if res.Parked.Until.IsZero() {
+			ready := make(chan struct{})
+			res.Parked.OnDone(func() { close(ready) })
+			select {
+			case <-ready:
+			case <-time.After(10 * time.Second):
+				t.Fatal("a parked task never answered")
+			}
+		}
+		res = res.Parked.Resume()
+	}
+	return res, parks
+}
+
 // TestParkedRunsMatch runs every recorded case (../shared/conformance and testdata/cases) with
-// RunOptions.Park, resuming each parked Wait, and without: status, output, error, cause and
+// RunOptions.Park and tasks answered asynchronously, resuming each parked Wait and Task, and
+// without: status, output, error, cause and
 // every history event's details must be the same, and an Observer must hear every step end.
 func TestParkedRunsMatch(t *testing.T) {
 	type outcome struct {
@@ -50,18 +107,13 @@ func TestParkedRunsMatch(t *testing.T) {
 		}
 		rec := &recorder{}
 		obs := &countingObserver{open: map[string]int{}}
-		res := m.Run(context.Background(), input, engine.RunOptions{
-			Tasks: tasks, Events: rec, Clock: instantClock{}, Name: "conformance", StateMachineName: "sm",
-			ExecutionArn: "arn:aws:states:us-east-1:111111111111:express:sm:conformance:1", Observer: obs, Park: park,
-		})
-		parks := 0
-		for res.Parked != nil {
-			if res.Status != "" || res.Output != nil {
-				t.Fatalf("a parked Result has status %q", res.Status)
-			}
-			parks++
-			res = res.Parked.Resume()
+		if park && tasks != nil {
+			tasks = asyncTasks{tasks}
 		}
+		res, parks := resumeAll(t, m.Run(context.Background(), input, engine.RunOptions{
+			Tasks: tasks, Events: rec, Clock: stoppedClock{}, Name: "conformance", StateMachineName: "sm",
+			ExecutionArn: "arn:aws:states:us-east-1:111111111111:express:sm:conformance:1", Observer: obs, Park: park,
+		}))
 		for name, n := range obs.open {
 			if n != 0 {
 				t.Errorf("observer: step %q began %d times more than it ended", name, n)
@@ -75,7 +127,7 @@ func TestParkedRunsMatch(t *testing.T) {
 	}
 	parked, cases := 0, 0
 	compare := func(name string, def, input json.RawMessage, typ string, tasks func() engine.TaskInvoker) {
-		if !bytes.Contains(def, []byte(`"Wait"`)) {
+		if !bytes.Contains(def, []byte(`"Wait"`)) && !bytes.Contains(def, []byte(`"Task"`)) {
 			return
 		}
 		cases++
@@ -109,9 +161,9 @@ func TestParkedRunsMatch(t *testing.T) {
 			"EXPRESS", func() engine.TaskInvoker { return mockInvoker(t, mocks) })
 	}
 	if parked == 0 {
-		t.Fatalf("none of the %d cases with a Wait state parked", cases)
+		t.Fatalf("none of the %d cases with a Wait or Task state parked", cases)
 	}
-	t.Logf("%d cases with a Wait state, %d parks", cases, parked)
+	t.Logf("%d cases with a Wait or Task state, %d parks", cases, parked)
 }
 
 // TestParkedEnds: a parked execution whose context ends fails as a sleeping one does, one whose Wait
@@ -154,6 +206,21 @@ func TestParkedEnds(t *testing.T) {
 	res = wait.Run(context.Background(), []byte(`{"a":1}`), engine.RunOptions{Park: true})
 	if res = res.Parked.Resume(); res.Status != engine.StatusSucceeded || string(res.Output) != `{"a":1}` {
 		t.Errorf("resumed: %s %s, want SUCCEEDED {\"a\":1}", res.Status, res.Output)
+	}
+
+	// A task that answers only when its context ends: its TimeoutSeconds ends it, as unparked.
+	slow := compile(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f","TimeoutSeconds":1,
+		"Catch":[{"ErrorEquals":["States.Timeout"],"Next":"C"}],"End":true},"C":{"Type":"Pass","End":true}}}`)
+	blocked := engine.TaskFunc(func(ctx context.Context, _ engine.TaskRequest) ([]byte, error) { <-ctx.Done(); return nil, ctx.Err() })
+	for _, park := range []bool{false, true} {
+		var tasks engine.TaskInvoker = blocked
+		if park {
+			tasks = asyncTasks{blocked}
+		}
+		res, parks := resumeAll(t, slow.Run(context.Background(), []byte(`{}`), engine.RunOptions{Park: park, Tasks: tasks}))
+		if res.Status != engine.StatusSucceeded || string(res.Output) != `{"Error":"States.Timeout","Cause":""}` || parks != map[bool]int{false: 0, true: 1}[park] {
+			t.Errorf("park %v: a task past its TimeoutSeconds: %s %s %s, %d parks", park, res.Status, res.Output, res.Error, parks)
+		}
 	}
 
 	branch := compile(`{"StartAt":"Par","States":{"Par":{"Type":"Parallel","End":true,"Branches":[

@@ -331,7 +331,8 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 	if st.needsContext {
 		r.entered = ex.clock.Now()
 	}
-	return f.attempts(&r, nil)
+	var rs retryState
+	return f.attempts(&r, &rs, nil)
 }
 
 // outcome is one attempt at a state's work.
@@ -342,11 +343,11 @@ type outcome struct {
 }
 
 // attempts runs a state's work with its Retry and Catch until the state ends, and emits its
-// exited event. first, when set, is an attempt already made: a parked Wait's, resumed.
-func (f *frame) attempts(r *stateRun, first *outcome) ([]byte, int, *stateError, StepEnd) {
+// exited event; rs counts its retries. first, when set, is an attempt already made: a parked
+// Wait's or Task's, resumed.
+func (f *frame) attempts(r *stateRun, rs *retryState, first *outcome) ([]byte, int, *stateError, StepEnd) {
 	ex, st := f.ex, r.st
 	var d func([]byte) []byte
-	var rs retryState
 	for {
 		var out []byte
 		var next int
@@ -358,6 +359,7 @@ func (f *frame) attempts(r *stateRun, first *outcome) ([]byte, int, *stateError,
 			out, next, err = r.execute()
 		}
 		if err != nil && err.parked {
+			ex.parked.rs = *rs // the retries so far, for the attempts after Resume
 			return nil, end, err, StepEnd{}
 		}
 		if err != nil && !err.timedOut && !err.aborted && f.ctx.Err() != nil {
