@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/stepjet/stepjet/internal/testenv"
 	"github.com/stepjet/stepjet/transport/client"
 	"github.com/stepjet/stepjet/transport/executor"
@@ -26,19 +27,30 @@ func inFlight(ex *executor.Executor) int {
 	return n
 }
 
-// Async executions waiting in a Wait state hold no goroutine (each held a pool worker, whose
-// stack is ~16 KiB), and all complete once, with the Wait's output, when the wait is over.
-// Not parallel: it counts the process's goroutines.
+// Async executions waiting in a Wait state or on a NATS worker hold no goroutine (each held
+// a pool worker, whose stack is ~16 KiB), and all complete once, with the Wait's output or the
+// worker's answer, when the wait is over. The worker answers from a timer, so that it holds no
+// goroutine per request either. Not parallel: it counts the process's goroutines.
 func TestWaitingExecutionsHoldNoGoroutine(t *testing.T) {
 	env := testenv.New(t)
 	env.PutMachine("w", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"Next":"P"},
 		"P":{"Type":"Pass","Parameters":{"i.$":"$.i","waited":true},"End":true}}}`, "")
+	env.PutMachine("t", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:later","End":true}}}`, "")
+	nc := env.Connect()
+	sub, err := nc.Subscribe(env.Layout.FunctionSubject("later"), func(m *nats.Msg) {
+		time.AfterFunc(3*time.Second, func() { _ = m.Respond([]byte(`{"answered":true}`)) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
 	results := env.WatchResults()
 	ex := startExecutor(t, env, executor.Config{})
 	const n = 300
 	before := runtime.NumGoroutine()
 	for i := range n {
-		if _, err := client.StartAsync(context.Background(), env.JS, env.Layout, "w", fmt.Appendf(nil, `{"i":%d}`, i), client.StartOptions{}); err != nil {
+		machine := []string{"w", "t"}[i%2]
+		if _, err := client.StartAsync(context.Background(), env.JS, env.Layout, machine, fmt.Appendf(nil, `{"i":%d}`, i), client.StartOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +72,7 @@ func TestWaitingExecutionsHoldNoGoroutine(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, r := range rs {
-		if r.Status != "SUCCEEDED" || !strings.Contains(r.Output, `"waited":true`) {
+		if r.Status != "SUCCEEDED" || !strings.Contains(r.Output, `"waited":true`) && r.Output != `{"answered":true}` {
 			t.Fatalf("%+v", r)
 		}
 		if seen[r.ExecutionArn] {

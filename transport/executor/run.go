@@ -26,10 +26,11 @@ func (e *Executor) execute(ctx context.Context, st wire.Start, bad error, d deli
 	return e.ended(x)
 }
 
-// executeParking is execute for an async start, whose execution may park at a Wait state
-// (engine.RunOptions.Park): then is called with the result, at once or, when the execution
-// parked, from a pool worker once its wait is over. A waiting execution thus holds no
-// goroutine: a worker's stack is ~16 KiB, more than all else a waiting execution holds.
+// executeParking is execute for an async start, whose execution may park at a Wait state or
+// a NATS worker's Task (engine.RunOptions.Park): then is called with the result, at once or,
+// when the execution parked, from a pool worker once its wait is over or its worker answered.
+// A waiting execution thus holds no goroutine: a worker's stack is ~16 KiB, more than all else
+// a waiting execution holds.
 func (e *Executor) executeParking(ctx context.Context, st wire.Start, bad error, d delivery, then func(wire.Result)) {
 	x := e.begin(ctx, st, bad, d)
 	if !x.run {
@@ -40,12 +41,19 @@ func (e *Executor) executeParking(ctx context.Context, st wire.Start, bad error,
 }
 
 // resumed goes on from what the engine returned for x: the result, or a parked execution to
-// resume when its wait ends, or at once when its context ends (a stop, the deadline, Shutdown).
+// resume when its wait ends (or at once when its context ends: a stop, the deadline, Shutdown)
+// or its task answered.
 func (e *Executor) resumed(x *execution, r engine.Result, then func(wire.Result)) {
 	p := r.Parked
 	if p == nil {
 		x.res = e.machineResult(x, r)
 		then(e.ended(x))
+		return
+	}
+	resume := func() { e.dispatch(job{resume: func() { e.resumed(x, p.Resume(), then) }}) }
+	if p.Until.IsZero() {
+		// Parked at a Task: the task's answer wakes it (its context's end makes one).
+		p.OnDone(resume)
 		return
 	}
 	// The wait ends at Until or when x.ctx ends, whichever comes first; either may fire before
@@ -64,7 +72,7 @@ func (e *Executor) resumed(x *execution, r engine.Result, then func(wire.Result)
 		mu.Unlock()
 		timer.Stop()
 		stopCtx()
-		e.dispatch(job{resume: func() { e.resumed(x, p.Resume(), then) }})
+		resume()
 	}
 	mu.Lock()
 	timer = time.AfterFunc(time.Until(p.Until), wake)
