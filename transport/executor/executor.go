@@ -136,11 +136,14 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 		return fmt.Errorf("executor: limits: %w", err)
 	}
 	cons, err := e.js.CreateOrUpdateConsumer(ctx, e.cfg.Layout.ExecutionsStream(), jetstream.ConsumerConfig{
-		Durable:       e.cfg.Consumer,
-		Description:   "stepjet executors",
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       e.cfg.AckWait,
-		MaxDeliver:    e.cfg.MaxDeliver,
+		Durable:     e.cfg.Consumer,
+		Description: "stepjet executors",
+		AckPolicy:   jetstream.AckExplicitPolicy,
+		AckWait:     e.cfg.AckWait,
+		MaxDeliver:  e.cfg.MaxDeliver,
+		// Unlimited: each executor bounds what it holds by MaxInFlight, so the starts pending
+		// across executors grow with their number. The server keeps ~0.8 KiB per pending start
+		// (its pending map and consumer state; docs/bench.md, "100,000 in flight").
 		MaxAckPending: -1,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 	})
