@@ -66,7 +66,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.SyncConcurrency, "sync-concurrency", 64, "closed-loop clients for sync saturation")
 	fs.DurationVar(&c.SaturationDuration, "saturation-duration", 3*time.Second, "how long sync saturation runs")
 	fs.IntVar(&c.InFlight, "inflight", 10000, "executions held in flight at once (half by a Wait state, half by a slow NATS worker)")
-	fs.DurationVar(&c.Hold, "hold", 0, "how long each in-flight execution waits, whole seconds (default 5s per 10,000 executions, at least 5s)")
+	fs.DurationVar(&c.Hold, "hold", 0, "how long each in-flight execution waits, whole seconds (default 5s per 10,000 executions, at least 10s)")
 	slowWorker := fs.String("slow-worker", "process", "where the inflight phase's slow NATS worker runs: process (a child process, so RSS is the server's and executor's) or inprocess")
 	fs.StringVar(&c.MemProfile, "memprofile", "", "write a heap profile to this file when all --inflight executions are in flight (after a GC)")
 	fs.IntVar(&c.Warmup, "warmup", 500, "warm-up executions before measuring (-1: none)")

@@ -47,6 +47,8 @@ type PhaseMemory struct {
 	Reached bool   `json:"reached"`
 	// AfterGC is read after the GC that precedes the heap profile (--memprofile only).
 	AfterGC *Memory `json:"after_gc,omitempty"`
+	// MaxRSS is read when the sampled RSS was highest (usually later, as the executions end).
+	MaxRSS Memory `json:"at_max_rss"`
 }
 
 // InFlight runs the inflight phase.
@@ -111,6 +113,10 @@ func (e *Env) watchPeak(target int64, profile string, mem *PhaseMemory) (stop fu
 		t := time.NewTicker(25 * time.Millisecond)
 		defer t.Stop()
 		for {
+			if rss := ReadProc().RSS; rss > mem.MaxRSS.RSS {
+				mem.MaxRSS = ReadMemory()
+				mem.MaxRSS.InFlight = e.ExecutorInFlight()
+			}
 			if n := e.ExecutorInFlight(); n > mem.Peak.InFlight && !mem.Reached {
 				mem.Peak = ReadMemory()
 				mem.Peak.InFlight = n
@@ -150,6 +156,11 @@ func (m *PhaseMemory) summary() string {
 	fmt.Fprintf(&b, "memory %s (%d in flight, against before the phase), per execution: RSS %s, of which Go heap objects %s, goroutine stacks %s (%.2f goroutines each, new stacks start at %d KiB), heap spare %s, runtime metadata %s",
 		at, m.Peak.InFlight, per(m.Peak.RSS, m.Before.RSS), per(m.Peak.HeapObjects, m.Before.HeapObjects), per(m.Peak.Stacks, m.Before.Stacks),
 		float64(m.Peak.Goroutines-m.Before.Goroutines)/float64(n), m.Peak.StackStart>>10, per(m.Peak.HeapSpare, m.Before.HeapSpare), per(m.Peak.Runtime, m.Before.Runtime))
+	if x := m.MaxRSS; x.RSS > 0 {
+		mb := func(v int64) string { return fmt.Sprintf("%.0f MiB", float64(v)/(1<<20)) }
+		fmt.Fprintf(&b, "; at the highest RSS sampled (%s, %d in flight): Go heap objects %s, heap spare %s, goroutine stacks %s (%d goroutines)",
+			mb(x.RSS), x.InFlight, mb(x.HeapObjects), mb(x.HeapSpare), mb(x.Stacks), x.Goroutines)
+	}
 	if g := m.AfterGC; g != nil {
 		fmt.Fprintf(&b, "; after a GC: live heap %s, stacks %s", per(g.HeapLive, m.Before.HeapLive), per(g.Stacks, m.Before.Stacks))
 	}

@@ -48,7 +48,7 @@ type RunConfig struct {
 	SyncConcurrency    int
 	SaturationDuration time.Duration
 	// InFlight executions are held at once for Hold, half by a Wait state, half by a slow NATS
-	// worker (10,000; 5 s per 10,000 executions, at least 5 s: enough for all to start).
+	// worker (10,000; DefaultHold: enough for all to start).
 	InFlight int
 	Hold     time.Duration
 	// MemProfile, when set, is a heap profile taken when all InFlight executions are in flight.
@@ -286,10 +286,10 @@ func Run(ctx context.Context, c RunConfig) (*Report, error) {
 	return rep, nil
 }
 
-// DefaultHold is how long the inflight phase holds n executions: 5 s per 10,000 (at least 5 s),
-// so that the last start is delivered before the first execution ends.
+// DefaultHold is how long the inflight phase holds n executions: 5 s per 10,000, at least 10 s,
+// so that the last start is delivered before the first execution ends, on a loaded host too.
 func DefaultHold(n int) time.Duration {
-	return max(5*time.Second, time.Duration(n/10000)*5*time.Second)
+	return max(10*time.Second, time.Duration(n/10000)*5*time.Second)
 }
 
 // limit is a generous bound for n executions at no less than minRate per second.
