@@ -45,6 +45,7 @@ type Executor struct {
 	inflight sync.WaitGroup
 	jobs     chan job       // hands executions to idle workers (pool.go)
 	workers  sync.WaitGroup // worker goroutines
+	resumes  resumeQueue    // parked executions whose wait is over (pool.go)
 	results  *resultPublisher
 	subsMu   sync.Mutex
 	syncSub  *nats.Subscription

@@ -50,7 +50,7 @@ func (e *Executor) resumed(x *execution, r engine.Result, then func(wire.Result)
 		then(e.ended(x))
 		return
 	}
-	resume := func() { e.dispatch(job{resume: func() { e.resumed(x, p.Resume(), then) }}) }
+	resume := func() { e.resume(func() { e.resumed(x, p.Resume(), then) }) }
 	if p.Until.IsZero() {
 		// Parked at a Task: the task's answer wakes it (its context's end makes one).
 		p.OnDone(resume)
