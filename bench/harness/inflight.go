@@ -77,7 +77,7 @@ func (e *Env) InFlight(ctx context.Context, r InFlightRun, prog io.Writer) (Phas
 	runtime.GC() // the earlier phases' garbage is not this phase's memory
 	mem := &PhaseMemory{Before: ReadMemory()}
 	mem.Before.InFlight = e.ExecutorInFlight()
-	watch := e.watchPeak(int64(r.N), r.MemProfile, mem)
+	watch := e.watchPeak(int64(r.N), r.MemProfile, mem, prog)
 	ph, _, err := e.RunAsync(ctx, AsyncRun{Name: PhaseInFlight, Machine: hold, Mix: []string{slow}, N: r.N,
 		Input: r.Input, Expected: r.Expected, Limit: inFlightLimit(r.N, r.Hold)}, prog)
 	if werr := watch(); werr != nil && err == nil {
@@ -101,9 +101,10 @@ func (e *Env) InFlight(ctx context.Context, r InFlightRun, prog io.Writer) (Phas
 func inFlightLimit(n int, hold time.Duration) time.Duration { return hold + limit(n, 200) }
 
 // watchPeak samples the in-flight gauge every 25 ms until the returned function is called, and
-// fills mem.Peak when it first reaches target (then writes the heap profile, when asked), or
-// else at its highest.
-func (e *Env) watchPeak(target int64, profile string, mem *PhaseMemory) (stop func() error) {
+// fills mem.Peak when it first reaches target (then writes the heap profile, when asked, and
+// says so on prog, the progress bars' writer), or else at its highest.
+func (e *Env) watchPeak(target int64, profile string, mem *PhaseMemory, prog io.Writer) (stop func() error) {
+	t0 := time.Now()
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	var perr error
@@ -122,6 +123,9 @@ func (e *Env) watchPeak(target int64, profile string, mem *PhaseMemory) (stop fu
 				mem.Peak.InFlight = n
 				if n >= target {
 					mem.Reached = true
+					if prog != nil {
+						fmt.Fprintf(prog, "\n%s: all %d in flight after %.1f s, RSS %d MiB\n", PhaseInFlight, n, time.Since(t0).Seconds(), mem.Peak.RSS>>20)
+					}
 					if profile != "" {
 						runtime.GC()
 						after := ReadMemory()
