@@ -153,12 +153,12 @@ func (r *stateRun) park(d time.Duration) *stateError {
 // parkTask starts the task req with ts and parks the execution until it answers; nil when ts
 // cannot start it so (call then invokes it).
 func (r *stateRun) parkTask(ts TaskStarter, ctx context.Context, cancel context.CancelFunc, req TaskRequest) *stateError {
-	ex := r.f.ex
-	p := &Parked{ex: ex, f: r.f, r: *r, task: &parkedTask{ctx: ctx, cancel: cancel, timeout: req.Timeout}}
-	if !ts.StartTask(ctx, req, p.task.answer) {
+	t := &parkedTask{ctx: ctx, cancel: cancel, timeout: req.Timeout}
+	if !ts.StartTask(ctx, req, t.answer) {
 		return nil
 	}
-	ex.parked = p
+	// Made only now: most tasks a TaskStarter declines (in-process functions, HTTP) run often.
+	r.f.ex.parked = &Parked{ex: r.f.ex, f: r.f, r: *r, task: t}
 	return errParked
 }
 
