@@ -84,6 +84,23 @@ func loadCases(t *testing.T) []confCase {
 	return cases
 }
 
+// caseInvoker answers a case's Task states from its mock configuration (nil: none).
+func caseInvoker(t *testing.T, c confCase) engine.TaskInvoker {
+	t.Helper()
+	if len(c.Mocks) == 0 || string(c.Mocks) == "null" {
+		return nil
+	}
+	cfg, err := mock.Load(c.Mocks)
+	if err != nil {
+		t.Fatalf("%s: mocks: %v", c.ID, err)
+	}
+	inv, err := cfg.Invoker("sm", "conformance")
+	if err != nil {
+		t.Fatalf("%s: mocks: %v", c.ID, err)
+	}
+	return inv
+}
+
 // runCase runs one case and returns "" when the result matches AWS's, else why not.
 func runCase(c confCase) (why string) {
 	defer func() {

@@ -91,6 +91,16 @@ type TaskInvoker interface {
 	Invoke(ctx context.Context, req TaskRequest) ([]byte, error)
 }
 
+// TaskStarter is a TaskInvoker that can also start a task without blocking: StartTask returns
+// false when it cannot start req so (the engine then calls Invoke); otherwise it calls done
+// exactly once, on any goroutine, with what Invoke would have returned, also when ctx ends
+// first. Under RunOptions.Park a Task state of the top level then parks its execution until
+// done is called (Parked.OnDone).
+type TaskStarter interface {
+	TaskInvoker
+	StartTask(ctx context.Context, req TaskRequest, done func([]byte, error)) bool
+}
+
 // TaskFunc adapts a function to TaskInvoker.
 type TaskFunc func(ctx context.Context, req TaskRequest) ([]byte, error)
 
@@ -193,6 +203,12 @@ type RunOptions struct {
 	// Gate, when set, bounds how many threads of control of the executions sharing it run
 	// engine code at once (see Gate); nil runs every thread as the Go scheduler lets it.
 	Gate Gate
+	// Park lets a waiting execution give back its goroutine: at a Wait state of the top level
+	// (not in a Parallel branch or Map iteration), or a Task state of the top level whose
+	// invoker is a TaskStarter, Run returns at once with Result.Parked set, and the caller
+	// resumes it (Parked.Resume) when the wait is over or the task answered. A process holding
+	// thousands of waiting executions then holds no goroutine, nor its stack, for each.
+	Park bool
 }
 
 // Result is the outcome of one execution.
@@ -206,6 +222,9 @@ type Result struct {
 	Cause     string
 	StartDate time.Time
 	StopDate  time.Time
+	// Parked, when set (RunOptions.Park), is the execution parked at a Wait or Task state: it
+	// has not ended, and every other field is empty.
+	Parked *Parked
 }
 
 // Funcs runs Task states with Go functions registered in-process by resource ARN, e.g.

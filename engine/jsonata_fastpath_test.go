@@ -9,7 +9,6 @@ import (
 
 	"github.com/stepjet/stepjet/engine"
 	"github.com/stepjet/stepjet/engine/jsonata"
-	"github.com/stepjet/stepjet/engine/mock"
 )
 
 // TestJSONataFastPathsMatchEvaluator runs every recorded case (../shared/conformance and
@@ -59,20 +58,7 @@ func TestJSONataFastPathsMatchEvaluator(t *testing.T) {
 			continue // no JSONata: nothing to compare
 		}
 		jsonataCases++
-		compare(t, c.ID, c.Definition, c.Input, c.Provenance.Type, func() engine.TaskInvoker {
-			if len(c.Mocks) == 0 || string(c.Mocks) == "null" {
-				return nil
-			}
-			cfg, err := mock.Load(c.Mocks)
-			if err != nil {
-				t.Fatalf("%s: mocks: %v", c.ID, err)
-			}
-			inv, err := cfg.Invoker("sm", "conformance")
-			if err != nil {
-				t.Fatalf("%s: mocks: %v", c.ID, err)
-			}
-			return inv
-		})
+		compare(t, c.ID, c.Definition, c.Input, c.Provenance.Type, func() engine.TaskInvoker { return caseInvoker(t, c) })
 	}
 	for _, c := range loadEngineCases(t) {
 		if !bytes.Contains(c.Definition, []byte("{%")) {

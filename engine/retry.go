@@ -43,6 +43,8 @@ type stateError struct {
 	timedOut, aborted bool
 	// stopped marks an execution stopped from outside (an *Abort cause): it ends ABORTED.
 	stopped bool
+	// parked is errParked: the execution parked at a Wait (park.go); it carries no Error.
+	parked bool
 }
 
 // matches reports whether an ErrorEquals list matches err, per the ASL rules: States.ALL matches

@@ -22,11 +22,12 @@ func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 
 // execution is the mutable state of one run; the Machine it runs stays untouched.
 type execution struct {
-	m     *Machine
-	ctx   context.Context
-	opts  RunOptions
-	clock Clock
-	hist  history
+	m      *Machine
+	ctx    context.Context
+	cancel context.CancelFunc
+	opts   RunOptions
+	clock  Clock
+	hist   history
 	// input is the execution input, compact (see compact).
 	input    []byte
 	start    time.Time
@@ -47,6 +48,8 @@ type execution struct {
 	// compact. Paths then read compact values that need no re-scan, and the output is compact
 	// as AWS prints it.
 	compact bool
+	// parked is the root frame's Wait, parked (RunOptions.Park), on its way up to Run.
+	parked *Parked
 	// inputKnown is what checkInput found of the execution input beyond CheckCompact's
 	// answer: the first JSONata state reads it without checking it again.
 	inputKnown jsonata.Known
@@ -130,8 +133,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	}
 	// The deadline counts from StartTime, which may lie in the past (a redelivered start).
 	ctx, cancel := context.WithTimeoutCause(ctx, ex.deadline.Sub(clock.Now()), errExecutionTimeout)
-	defer cancel()
-	ex.ctx = ctx
+	ex.ctx, ex.cancel = ctx, cancel // called by end: a parked execution keeps its context
 	ex.budget = limits.Budget{Ctx: ctx, Bytes: opts.EvalBytes, Items: opts.EvalItems, Pool: &ex.pool}
 
 	res := Result{Status: StatusSucceeded, Input: input, StartDate: start}
@@ -168,7 +170,7 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 	} else {
 		// From here on every document is compact (Result.Input keeps the bytes as given).
 		ex.input, ex.compact, ex.inputKnown, ex.inputIndex = doc, true, known, index
-		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first}
+		f := &frame{ex: ex, ctx: ctx, vars: &scope{}, prev: first, parks: opts.Park}
 		if serr = f.enter(); serr == nil {
 			if rd != nil {
 				out, serr = f.resume(m.top, rd.top)
@@ -177,6 +179,9 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 			}
 			f.leave()
 		}
+		if serr != nil && serr.parked {
+			return ex.park(res)
+		}
 		first = f.prev
 		if serr == nil && context.Cause(ctx) == errExecutionTimeout {
 			// The deadline passed while the last state was evaluating: it ran out of time,
@@ -184,7 +189,13 @@ func (m *Machine) Run(ctx context.Context, input []byte, opts RunOptions) Result
 			serr = ex.ctxError()
 		}
 	}
-	res.StopDate = clock.Now()
+	return ex.end(first, out, serr, res)
+}
+
+// end emits the execution's last event and completes res; it releases the execution's context.
+func (ex *execution) end(first int64, out []byte, serr *stateError, res Result) Result {
+	defer ex.cancel()
+	res.StopDate = ex.clock.Now()
 	switch {
 	case serr == nil:
 		res.Output = out // compact, as AWS prints outputs, since every document is (ex.compact)
@@ -266,6 +277,9 @@ type frame struct {
 	// resumed is the resume point of a redrive for the next state this thread enters (see
 	// resume); nil otherwise.
 	resumed *resumePoint
+	// parks: a Wait state of this thread parks the execution instead of sleeping (the top
+	// level's thread under RunOptions.Park; see park.go).
+	parks bool
 }
 
 // runProgram runs a set of states from StartAt to an end, returning the last output.
@@ -314,6 +328,10 @@ func (f *frame) runState(st *state, input []byte) ([]byte, int, *stateError) {
 	s := Step{Kind: StepState, Name: st.name, Type: typeName[st.typ]}
 	ctx := obs.Begin(f.ctx, s)
 	out, next, err, e := f.enterState(ctx, st, input)
+	if err != nil && err.parked {
+		f.ex.parked.observed, f.ex.parked.obsCtx, f.ex.parked.step = true, ctx, s // ended by Resume
+		return out, next, err
+	}
 	obs.End(ctx, s, e)
 	return out, next, err
 }
@@ -344,9 +362,36 @@ func (f *frame) enterState(ctx context.Context, st *state, input []byte) ([]byte
 		r.entered = ex.clock.Now()
 	}
 	var rs retryState
+	return f.attempts(&r, &rs, nil)
+}
+
+// outcome is one attempt at a state's work.
+type outcome struct {
+	out  []byte
+	next int
+	err  *stateError
+}
+
+// attempts runs a state's work with its Retry and Catch until the state ends, and emits its
+// exited event; rs counts its retries. first, when set, is an attempt already made: a parked
+// Wait's or Task's, resumed.
+func (f *frame) attempts(r *stateRun, rs *retryState, first *outcome) ([]byte, int, *stateError, StepEnd) {
+	ex, st := f.ex, r.st
+	var d func([]byte) []byte
 	for {
-		r.assigned, r.started = nil, false
-		out, next, err := r.execute()
+		var out []byte
+		var next int
+		var err *stateError
+		if first != nil {
+			out, next, err, first = first.out, first.next, first.err, nil
+		} else {
+			r.assigned, r.started = nil, false
+			out, next, err = r.execute()
+		}
+		if err != nil && err.parked {
+			ex.parked.rs = *rs // the retries so far, for the attempts after Resume
+			return nil, end, err, StepEnd{}
+		}
 		if err != nil && !err.timedOut && !err.aborted && f.ctx.Err() != nil {
 			// An evaluation stopped by the end of the context fails with whatever error it
 			// met (a cancelled JSONata, a cut-short path); the execution ended for the
@@ -423,7 +468,7 @@ func (f *frame) sleep(d time.Duration) *stateError {
 		}
 	}
 	if timedOut {
-		return &stateError{Error: &failure.Error{Name: failure.Timeout, Cause: "The execution timed out"}, timedOut: true}
+		return timeoutError()
 	}
 	return nil
 }

@@ -51,6 +51,12 @@ func (r *stateRun) task() ([]byte, int, *stateError) {
 		b.release()
 	}
 	result, serr := r.invoke(args, time.Duration(timeout)*time.Second)
+	return r.taskResult(result, serr)
+}
+
+// taskResult is the rest of a Task state's work once its task answered (result, or serr).
+func (r *stateRun) taskResult(result []byte, serr *stateError) ([]byte, int, *stateError) {
+	st := r.st
 	if serr != nil {
 		return nil, end, serr
 	}
@@ -81,22 +87,16 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 	ex := f.ex
 	t := r.st.task
 	lambda := t.resourceType == "lambda" && !t.lambdaInvoke
-	schedType, startType, okType, failType, timeoutType := "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"
-	schedKey, startKey, okKey, failKey, timeoutKey := "taskScheduledEventDetails", "taskStartedEventDetails", "taskSucceededEventDetails", "taskFailedEventDetails", "taskTimedOutEventDetails"
+	schedType, startType := "TaskScheduled", "TaskStarted"
+	schedKey, startKey := "taskScheduledEventDetails", "taskStartedEventDetails"
 	if lambda {
-		schedType, startType, okType, failType, timeoutType = "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "LambdaFunctionFailed", "LambdaFunctionTimedOut"
-		schedKey, startKey, okKey, failKey, timeoutKey = "lambdaFunctionScheduledEventDetails", "", "lambdaFunctionSucceededEventDetails", "lambdaFunctionFailedEventDetails", "lambdaFunctionTimedOutEventDetails"
+		schedType, startType = "LambdaFunctionScheduled", "LambdaFunctionStarted"
+		schedKey, startKey = "lambdaFunctionScheduledEventDetails", ""
 	}
 	var resource func([]byte) []byte
 	var d func([]byte) []byte
 	if ex.traced() {
-		resource = func(b []byte) []byte {
-			if lambda {
-				return b
-			}
-			b = member(b, "resourceType", t.resourceType)
-			return member(b, "resource", t.resourceName)
-		}
+		resource = taskResource(t, lambda)
 		d = func(b []byte) []byte {
 			b = append(b, '{')
 			if lambda {
@@ -130,6 +130,28 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 		attempt = int(ex.attempts[t.index].Add(1)) - 1
 	}
 	result, err := r.call(args, timeout, attempt)
+	if err != nil && err.parked {
+		return nil, err
+	}
+	return r.invoked(result, err)
+}
+
+// invoked is the rest of invoke once the task answered: the task's last event.
+func (r *stateRun) invoked(result []byte, err *stateError) ([]byte, *stateError) {
+	f := r.f
+	ex := f.ex
+	t := r.st.task
+	lambda := t.resourceType == "lambda" && !t.lambdaInvoke
+	okType, failType, timeoutType := "TaskSucceeded", "TaskFailed", "TaskTimedOut"
+	okKey, failKey, timeoutKey := "taskSucceededEventDetails", "taskFailedEventDetails", "taskTimedOutEventDetails"
+	if lambda {
+		okType, failType, timeoutType = "LambdaFunctionSucceeded", "LambdaFunctionFailed", "LambdaFunctionTimedOut"
+		okKey, failKey, timeoutKey = "lambdaFunctionSucceededEventDetails", "lambdaFunctionFailedEventDetails", "lambdaFunctionTimedOutEventDetails"
+	}
+	var resource, d func([]byte) []byte
+	if ex.traced() {
+		resource = taskResource(t, lambda)
+	}
 	if err == nil && len(result) > MaxPayloadBytes {
 		// AWS names the service here ('lambda' for lambda:invoke), not the state; for a bare
 		// function ARN it names the function's ARN.
@@ -170,6 +192,17 @@ func (r *stateRun) invoke(args []byte, timeout time.Duration) ([]byte, *stateErr
 	return result, nil
 }
 
+// taskResource appends a task event's resource members (none for a bare Lambda function).
+func taskResource(t *taskSpec, lambda bool) func([]byte) []byte {
+	return func(b []byte) []byte {
+		if lambda {
+			return b
+		}
+		b = member(b, "resourceType", t.resourceType)
+		return member(b, "resource", t.resourceName)
+	}
+}
+
 func regionOf(r string) string {
 	if r == "" {
 		return defaultRegion
@@ -188,10 +221,9 @@ func (r *stateRun) call(args []byte, timeout time.Duration, attempt int) ([]byte
 		}, task: true}
 	}
 	ctx := r.runCtx()
-	var cancel context.CancelFunc
+	cancel := context.CancelFunc(func() {})
 	if timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
 	}
 	req := TaskRequest{
 		Resource:     t.resource,
@@ -202,7 +234,21 @@ func (r *stateRun) call(args []byte, timeout time.Duration, attempt int) ([]byte
 		Timeout:      timeout,
 	}
 	r.f.leave() // the task may take long: let another thread compute meanwhile
+	if r.f.parks {
+		if ts, ok := ex.opts.Tasks.(TaskStarter); ok {
+			if serr := r.parkTask(ts, ctx, cancel, req); serr != nil {
+				return nil, serr // errParked: Resume goes on with called
+			}
+		}
+	}
 	result, err := ex.opts.Tasks.Invoke(ctx, req)
+	defer cancel()
+	return r.called(ctx, timeout, result, err)
+}
+
+// called is the rest of call once the invoker answered: the thread's turn back, and what the
+// answer means for the state.
+func (r *stateRun) called(ctx context.Context, timeout time.Duration, result []byte, err error) ([]byte, *stateError) {
 	if r.f.ctx.Err() != nil {
 		return nil, r.f.ctxError()
 	}

@@ -95,7 +95,11 @@ func (r *stateRun) wait() ([]byte, int, *stateError) {
 			d = t.Sub(r.f.ex.clock.Now())
 		}
 	}
-	if err := r.f.sleep(d); err != nil {
+	if r.f.parks && d > 0 {
+		if err := r.park(d); err != nil {
+			return nil, end, err // errParked: Resume goes on from here
+		}
+	} else if err := r.f.sleep(d); err != nil {
 		return nil, end, err
 	}
 	out, err := r.finishNoResult()

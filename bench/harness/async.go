@@ -22,7 +22,10 @@ import (
 type AsyncRun struct {
 	Name    string // the phase's name in the report
 	Machine string // as returned by RegisterMachine
-	N       int
+	// Mix are further machines: start i goes to the i-th of Machine, Mix[0], Mix[1], ... in
+	// turn (the inflight phase mixes Wait states with slow NATS workers this way).
+	Mix []string
+	N   int
 	// Rate paces the starts (open loop: each is due at i/Rate and its latency counts from then);
 	// 0 publishes them as fast as the stream takes them.
 	Rate  float64
@@ -39,13 +42,13 @@ type AsyncRun struct {
 }
 
 // execution names and ARNs: unique per run, so re-runs on a shared server are never
-// de-duplicated against each other.
-func (e *Env) executionIDs(machine, phase string, n int) (names, arns []string) {
+// de-duplicated against each other. Execution i belongs to machines[i mod len(machines)].
+func (e *Env) executionIDs(machines []string, phase string, n int) (names, arns []string) {
 	names, arns = make([]string, n), make([]string, n)
 	prefix := e.namePrefix(phase)
 	for i := range n {
 		names[i] = prefix + strconv.Itoa(i)
-		arns[i] = e.layout.ExecutionArn(machine, names[i], e.runID+"-"+strconv.Itoa(i))
+		arns[i] = e.layout.ExecutionArn(machines[i%len(machines)], names[i], e.runID+"-"+strconv.Itoa(i))
 	}
 	return names, arns
 }
@@ -66,7 +69,8 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 	ph := Phase{Name: r.Name, Tasks: e.cfg.Tasks, Offered: r.Rate}
 	ctx, cancel := context.WithTimeout(ctx, r.Limit)
 	defer cancel()
-	names, arns := e.executionIDs(r.Machine, r.Name, r.N)
+	machines := append([]string{r.Machine}, r.Mix...)
+	names, arns := e.executionIDs(machines, r.Name, r.N)
 	tally := NewTally(append(append([]string(nil), arns...), r.extraExpected...))
 
 	// Subscribe to the results before the first start, from just after the stream's last
@@ -80,8 +84,12 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 	if err != nil {
 		return ph, nil, fmt.Errorf("%s: results stream: %w", r.Name, err)
 	}
+	var subjects []string
+	for _, m := range machines {
+		subjects = append(subjects, e.layout.ResultSubject(m))
+	}
 	cons, err := e.js.OrderedConsumer(ctx, e.layout.ResultsStream(), jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{e.layout.ResultSubject(r.Machine)},
+		FilterSubjects: subjects,
 		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy, OptStartSeq: info.State.LastSeq + 1})
 	if err != nil {
 		return ph, nil, fmt.Errorf("%s: results consumer: %w", r.Name, err)
@@ -111,7 +119,7 @@ func (e *Env) RunAsync(ctx context.Context, r AsyncRun, prog io.Writer) (Phase, 
 			}
 		}
 		tally.Started(i, due)
-		msg, err := e.layout.StartMsg(wire.Start{Machine: r.Machine, Name: names[i], Arn: arns[i], Date: due, Input: r.Input})
+		msg, err := e.layout.StartMsg(wire.Start{Machine: machines[i%len(machines)], Name: names[i], Arn: arns[i], Date: due, Input: r.Input})
 		if err == nil {
 			err = e.publishStart(ctx, msg)
 		}

@@ -32,10 +32,14 @@ Examples:
   go run ./bench/cmd/stepjet-bench --phases ceiling,floor,async --n 50000 --cpuprofile async.pprof
   go run ./bench/cmd/stepjet-bench --phases ceiling,floor,floor-batch,async --starts async
   go run ./bench/cmd/stepjet-bench --phases floor-batch --cpuprofile fb.pprof --profile-phase floor-batch
-  go run ./bench/cmd/stepjet-bench --tasks nats --nats-url nats://127.0.0.1:4222`
+  go run ./bench/cmd/stepjet-bench --tasks nats --nats-url nats://127.0.0.1:4222
+  go run ./bench/cmd/stepjet-bench --phases inflight --inflight 100000 --memprofile inflight.pprof`
 
 // Main is the command line: it parses args, runs, prints and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if spec := os.Getenv(slowWorkerEnv); spec != "" {
+		return serveSlowWorker(spec, os.Stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("stepjet-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -65,15 +69,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.RateDuration, "rate-duration", 2*time.Second, "how long each offered load is held")
 	fs.IntVar(&c.SyncConcurrency, "sync-concurrency", 64, "closed-loop clients for sync saturation")
 	fs.DurationVar(&c.SaturationDuration, "saturation-duration", 3*time.Second, "how long sync saturation runs")
-	fs.IntVar(&c.InFlight, "inflight", 10000, "executions held in flight at once")
-	fs.DurationVar(&c.Hold, "hold", 5*time.Second, "how long each in-flight execution waits (whole seconds)")
+	fs.IntVar(&c.InFlight, "inflight", 10000, "executions held in flight at once (half by a Wait state, half by a slow NATS worker)")
+	fs.DurationVar(&c.Hold, "hold", 0, "how long each in-flight execution waits, whole seconds (default 5s per 10,000 executions, at least 10s)")
+	slowWorker := fs.String("slow-worker", "process", "where the inflight phase's slow NATS worker runs: process (a child process, so RSS is the server's and executor's) or inprocess")
+	fs.StringVar(&c.MemProfile, "memprofile", "", "write a heap profile to this file when all --inflight executions are in flight (after a GC)")
 	fs.IntVar(&c.Warmup, "warmup", 500, "warm-up executions before measuring (-1: none)")
 	jsonPath := fs.String("json", "", "write the report as JSON to this file")
 	svgPath := fs.String("svg", "", "write the throughput/latency chart as SVG to this file")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of one phase (--profile-phase) to this file")
 	fs.StringVar(&c.ProfilePhase, "profile-phase", PhaseAsync, "the phase --cpuprofile covers: floor, floor-batch, async, async-rates, sync-rates or sync-saturation")
 	progress := fs.Bool("progress", false, "draw progress bars on stderr even when it is not a terminal")
-	timeout := fs.Duration("timeout", 5*time.Minute, "bound on the whole run")
+	timeout := fs.Duration("timeout", 5*time.Minute, "bound on the whole run; unless set, the inflight phase's own bound is added past 10,000 executions")
 	verbose := fs.Bool("v", false, "print the executor's warnings")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -102,6 +108,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	} else if c.CPUProfile != "" && !contains(c.Phases, c.ProfilePhase) {
 		fmt.Fprintf(stderr, "stepjet-bench: --cpuprofile covers %s, which --phases does not run\n", c.ProfilePhase)
+		return 2
+	}
+	switch *slowWorker {
+	case "process", "inprocess":
+		c.SlowWorkerProcess = *slowWorker == "process"
+	default:
+		fmt.Fprintf(stderr, "stepjet-bench: --slow-worker %q: process or inprocess\n", *slowWorker)
 		return 2
 	}
 	c.Rates = nil
@@ -141,6 +154,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	c.Log = stderr
 
+	timeoutSet := false
+	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	if !timeoutSet && c.InFlight > 10000 && contains(c.Phases, PhaseInFlight) {
+		hold := c.Hold
+		if hold <= 0 {
+			hold = DefaultHold(c.InFlight)
+		}
+		*timeout += inFlightLimit(c.InFlight, hold)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)

@@ -43,7 +43,9 @@ type Phase struct {
 	CPURatioToFloorBatch float64 `json:"cpu_ratio_to_floor_batch,omitempty"`
 	// PublishRate is, for the ceiling, the rate at which the stream acknowledged publishes.
 	PublishRate float64 `json:"publish_rate,omitempty"`
-	Note        string  `json:"note,omitempty"`
+	// Memory is the inflight phase's memory before and at its peak (bytes per execution).
+	Memory *PhaseMemory `json:"memory,omitempty"`
+	Note   string       `json:"note,omitempty"`
 }
 
 // meter samples resources while a phase runs.

@@ -125,7 +125,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prefix := fs.String("prefix", wire.DefaultPrefix, "subject prefix of stepjet's NATS layout")
 	region := fs.String("region", "us-east-1", "region in ARNs")
 	account := fs.String("account", "123456789012", "account id in ARNs")
-	maxInFlight := fs.Int("max-inflight", 4096, "executions this process runs at once")
+	maxInFlight := fs.Int("max-inflight", executor.DefaultMaxInFlight, "executions this process runs at once")
 	maxComputing := fs.Int("max-computing", 0, "execution threads computing at once; the rest wait their turn, and one waiting on a task or a Wait holds none (default GOMAXPROCS)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "execution deadline (at most 5m)")
 	ackWait := fs.Duration("ack-wait", 30*time.Second, "redeliver a start after this long without a heartbeat")

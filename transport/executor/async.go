@@ -176,18 +176,26 @@ func (e *Executor) handle(r *asyncRun) {
 		res = e.abandoned(st, meta.NumDelivered)
 	} else {
 		e.metrics.started.Add(1)
-		res = e.execute(e.runCtx, st, bad, delivery{header: msg.Headers(), attempt: int(meta.NumDelivered)})
+		arn, machine := st.Arn, st.Machine
+		e.executeParking(e.runCtx, st, bad, delivery{header: msg.Headers(), attempt: int(meta.NumDelivered)},
+			func(res wire.Result) { e.finishStart(r, arn, machine, res) })
+		return
 	}
+	e.finishStart(r, st.Arn, st.Machine, res)
+}
+
+// finishStart stores an async start's result, or hands the start back when Shutdown's deadline
+// aborted its execution.
+func (e *Executor) finishStart(r *asyncRun, arn, machine string, res wire.Result) {
+	e.untrack(arn)
 	if e.runCtx.Err() != nil {
 		// Shutdown's deadline aborted this execution: hand it back for another executor.
-		e.untrack(st.Arn)
-		_ = msg.NakWithDelay(handBackDelay)
+		_ = r.msg.NakWithDelay(handBackDelay)
 		e.done(r)
 		return
 	}
-	e.untrack(st.Arn)
 	e.record(&res)
-	e.results.store(r, &res, st.Machine)
+	e.results.store(r, &res, machine)
 }
 
 // moveToWait moves a start of a limited machine to the waiting stream and acks it; when the

@@ -24,8 +24,8 @@ type Config struct {
 	Tasks engine.TaskInvoker
 	// Funcs are in-process Go task functions by resource ARN (used when Tasks is nil).
 	Funcs map[string]engine.TaskInvoker
-	// MaxInFlight bounds the executions (async and sync) this process runs at once
-	// (default 4096). Executions mostly wait on workers, so thousands fit in one process.
+	// MaxInFlight bounds the executions (async and sync) this process runs at once (default
+	// DefaultMaxInFlight). Executions mostly wait on workers, so thousands fit in one process.
 	MaxInFlight int
 	// Timeout is every execution's deadline (default and maximum: 5 minutes, as on AWS).
 	Timeout time.Duration
@@ -73,9 +73,18 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// DefaultMaxInFlight is MaxInFlight's default, from what an execution in flight costs
+// (docs/bench.md, "100,000 in flight"): an async execution waiting at a Wait state or on a NATS
+// worker is parked, ~11 KiB (its start message, the engine's state, timers, the server's
+// pending ack); one that holds a goroutine while it waits (in a Parallel or Map state, on an
+// HTTP task, a sync execution) ~27 KiB, most of it the goroutine's stack. 16,384 of the latter
+// are ~430 MiB, of the former ~180 MiB: either fits the chart's 1 GiB pod with room for the
+// garbage collector, and a process given more memory can take more (--max-inflight).
+const DefaultMaxInFlight = 16384
+
 func (c *Config) setDefaults() {
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 4096
+		c.MaxInFlight = DefaultMaxInFlight
 	}
 	if c.MaxComputing <= 0 {
 		c.MaxComputing = runtime.GOMAXPROCS(0)

@@ -45,6 +45,7 @@ type Executor struct {
 	inflight sync.WaitGroup
 	jobs     chan job       // hands executions to idle workers (pool.go)
 	workers  sync.WaitGroup // worker goroutines
+	resumes  resumeQueue    // parked executions whose wait is over (pool.go)
 	results  *resultPublisher
 	subsMu   sync.Mutex
 	syncSub  *nats.Subscription
@@ -136,11 +137,14 @@ func (e *Executor) Start(ctx context.Context) (err error) {
 		return fmt.Errorf("executor: limits: %w", err)
 	}
 	cons, err := e.js.CreateOrUpdateConsumer(ctx, e.cfg.Layout.ExecutionsStream(), jetstream.ConsumerConfig{
-		Durable:       e.cfg.Consumer,
-		Description:   "stepjet executors",
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       e.cfg.AckWait,
-		MaxDeliver:    e.cfg.MaxDeliver,
+		Durable:     e.cfg.Consumer,
+		Description: "stepjet executors",
+		AckPolicy:   jetstream.AckExplicitPolicy,
+		AckWait:     e.cfg.AckWait,
+		MaxDeliver:  e.cfg.MaxDeliver,
+		// Unlimited: each executor bounds what it holds by MaxInFlight, so the starts pending
+		// across executors grow with their number. The server keeps ~0.8 KiB per pending start
+		// (its pending map and consumer state; docs/bench.md, "100,000 in flight").
 		MaxAckPending: -1,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 	})

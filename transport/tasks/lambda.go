@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -27,12 +28,61 @@ const DefaultTaskTimeout = 5 * time.Minute
 type Lambda struct {
 	NC     *nats.Conn
 	Layout wire.Layout
+
+	muxOnce sync.Once
+	mux     *replyMux
+	muxErr  error
 }
 
 // Invoke implements engine.TaskInvoker for arn:aws:states:::lambda:invoke (result: the invoke
 // response with Payload and StatusCode) and arn:aws:lambda:...:function:NAME (result: the
 // worker's payload).
 func (l *Lambda) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, error) {
+	call, err := l.request(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer call.cancel()
+	reply, err := l.NC.RequestMsgWithContext(call.ctx, call.msg)
+	return call.answer(ctx, reply, err)
+}
+
+// StartTask implements engine.TaskStarter: the request goes out at once and done is called
+// with Invoke's answer when the worker's reply arrives (on the connection's reply
+// subscription, see replies.go), or when the call's context ends. It returns false, leaving
+// Invoke to say why, for a request refused before any NATS call.
+func (l *Lambda) StartTask(ctx context.Context, req engine.TaskRequest, done func([]byte, error)) bool {
+	call, err := l.request(ctx, req)
+	if err != nil {
+		return false
+	}
+	mux, err := l.replies()
+	if err != nil {
+		call.cancel()
+		return false
+	}
+	mux.start(call.ctx, call.msg, func(reply *nats.Msg, err error) {
+		res, err := call.answer(ctx, reply, err)
+		call.cancel()
+		done(res, err)
+	})
+	return true
+}
+
+// lambdaCall is one worker request: the message, the context bounding the wait for its
+// reply, and how to read the reply.
+type lambdaCall struct {
+	l         *Lambda
+	msg       *nats.Msg
+	ctx       context.Context
+	cancel    context.CancelFunc
+	name      string
+	optimized bool
+}
+
+// request builds the worker request for req; an error is the task's failure, before any NATS
+// call.
+func (l *Lambda) request(ctx context.Context, req engine.TaskRequest) (*lambdaCall, error) {
 	optimized := strings.HasSuffix(req.Resource, ":lambda:invoke")
 	var fn string
 	var payload []byte
@@ -67,7 +117,6 @@ func (l *Lambda) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, er
 	} else if _, ok := ctx.Deadline(); !ok {
 		callCtx, cancel = context.WithTimeout(ctx, DefaultTaskTimeout)
 	}
-	defer cancel()
 	deadline, _ := callCtx.Deadline()
 
 	msg := nats.NewMsg(l.Layout.FunctionSubject(name))
@@ -77,14 +126,19 @@ func (l *Lambda) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, er
 	msg.Header.Set(worker.HeaderFunction, name)
 	msg.Header.Set(worker.HeaderDeadline, deadline.UTC().Format(time.RFC3339Nano))
 	tracectx.Inject(ctx, msg.Header)
-	reply, err := l.NC.RequestMsgWithContext(callCtx, msg)
+	return &lambdaCall{l: l, msg: msg, ctx: callCtx, cancel: cancel, name: name, optimized: optimized}, nil
+}
+
+// answer turns the worker's reply, or the request's error, into the task's result; ctx is the
+// task's context (the execution's end is not the worker's failure).
+func (c *lambdaCall) answer(ctx context.Context, reply *nats.Msg, err error) ([]byte, error) {
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
 			return nil, ctx.Err() // the execution ended; the engine reports why
 		case errors.Is(err, nats.ErrNoResponders):
 			return nil, &failure.Error{Name: "Lambda.ResourceNotFoundException", Cause: "Function not found: arn:aws:lambda:" +
-				l.Layout.RegionOrDefault() + ":" + l.Layout.AccountOrDefault() + ":function:" + name +
+				c.l.Layout.RegionOrDefault() + ":" + c.l.Layout.AccountOrDefault() + ":function:" + c.name +
 				":$LATEST (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: " + ids.New() + "; Proxy: null)"}
 		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
 			return nil, &failure.Error{Name: failure.Timeout}
@@ -101,7 +155,7 @@ func (l *Lambda) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, er
 	} else if !json.Valid(out) {
 		out, _ = json.Marshal(string(out))
 	}
-	if !optimized {
+	if !c.optimized {
 		return out, nil
 	}
 	return invokeResponse(out), nil

@@ -36,9 +36,7 @@ func (r *Router) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, er
 	a, ok := parseArn(req.Resource)
 	if ok {
 		switch {
-		case a.service == "states" && a.resource == "lambda:invoke" && r.Lambda != nil:
-			return r.Lambda.Invoke(ctx, req)
-		case a.service == "lambda" && strings.HasPrefix(a.resource, "function:") && r.Lambda != nil:
+		case r.lambda(a):
 			return r.Lambda.Invoke(ctx, req)
 		case a.service == "states" && a.resource == "http:invoke" && r.HTTP != nil:
 			return r.HTTP.Invoke(ctx, req)
@@ -62,4 +60,20 @@ func parseArn(s string) (arn, bool) {
 		return arn{}, false
 	}
 	return arn{parts[1], parts[2], parts[3], parts[4], parts[5]}, true
+}
+
+// StartTask implements engine.TaskStarter for Lambda tasks (NATS workers), which are what
+// executions wait on for long; it returns false for every other task, which Invoke runs.
+func (r *Router) StartTask(ctx context.Context, req engine.TaskRequest, done func([]byte, error)) bool {
+	if _, ok := r.Funcs[req.Resource]; ok {
+		return false
+	}
+	a, ok := parseArn(req.Resource)
+	return ok && r.lambda(a) && r.Lambda.StartTask(ctx, req, done)
+}
+
+// lambda reports whether a resource goes to the Lambda invoker.
+func (r *Router) lambda(a arn) bool {
+	return r.Lambda != nil && (a.service == "states" && a.resource == "lambda:invoke" ||
+		a.service == "lambda" && strings.HasPrefix(a.resource, "function:"))
 }

@@ -78,6 +78,38 @@ type scriptedTasks struct{ *taskInvoker }
 func (scriptedTasks) Scripted() bool { return true }
 
 func (ti *taskInvoker) Invoke(ctx context.Context, req engine.TaskRequest) ([]byte, error) {
+	tt := ti.begin(ctx, req)
+	out, err := ti.inner.Invoke(tt.ctx, req)
+	tt.end(err)
+	return out, err
+}
+
+// StartTask implements engine.TaskStarter when the inner invoker does: the task's span and
+// measurements end when it answers. (When the inner invoker declines, the span begun for it
+// is never ended, so never exported: the engine then calls Invoke, which makes its own.)
+func (ti *taskInvoker) StartTask(ctx context.Context, req engine.TaskRequest, done func([]byte, error)) bool {
+	ts, ok := ti.inner.(engine.TaskStarter)
+	if !ok {
+		return false
+	}
+	tt := ti.begin(ctx, req)
+	return ts.StartTask(tt.ctx, req, func(out []byte, err error) {
+		tt.end(err)
+		done(out, err)
+	})
+}
+
+// taskTrace is one task call's span (when traced) and clock.
+type taskTrace struct {
+	ti    *taskInvoker
+	ctx   context.Context
+	span  trace.Span
+	start time.Time
+	integ string
+}
+
+// begin starts a task's span and clock.
+func (ti *taskInvoker) begin(ctx context.Context, req engine.TaskRequest) taskTrace {
 	integ := Integration(req.Resource)
 	var span trace.Span
 	if ti.t.tracing && trace.SpanFromContext(ctx).IsRecording() {
@@ -93,13 +125,17 @@ func (ti *taskInvoker) Invoke(ctx context.Context, req engine.TaskRequest) ([]by
 		ctx, span = ti.t.tracer.Start(ctx, name, trace.WithSpanKind(kind), trace.WithAttributes(
 			AttrIntegration.String(integ), AttrResource.String(req.Resource), AttrStateName.String(req.StateName)))
 	}
-	start := time.Now()
-	out, err := ti.inner.Invoke(ctx, req)
-	ti.t.ins.taskDuration.Record(ctx, time.Since(start).Seconds(), ti.record[integ]...)
+	return taskTrace{ti: ti, ctx: ctx, span: span, start: time.Now(), integ: integ}
+}
+
+// end records how the task ended and ends its span.
+func (tt taskTrace) end(err error) {
+	ti, ctx := tt.ti, tt.ctx
+	ti.t.ins.taskDuration.Record(ctx, time.Since(tt.start).Seconds(), ti.record[tt.integ]...)
 	if err != nil {
-		ti.t.ins.taskErrors.Add(ctx, 1, ti.add[integ]...)
+		ti.t.ins.taskErrors.Add(ctx, 1, ti.add[tt.integ]...)
 	}
-	if span != nil {
+	if span := tt.span; span != nil {
 		if err != nil {
 			name := failure.TaskFailed
 			var fe *failure.Error
@@ -113,5 +149,4 @@ func (ti *taskInvoker) Invoke(ctx context.Context, req engine.TaskRequest) ([]by
 		}
 		span.End()
 	}
-	return out, err
 }
