@@ -51,14 +51,17 @@ func (l *Lambda) replies() (*replyMux, error) {
 func (m *replyMux) start(ctx context.Context, msg *nats.Msg, done func(*nats.Msg, error)) {
 	token := strconv.FormatUint(m.next.Add(1), 36)
 	c := &replyCall{done: done}
+	// c.stop is set under the lock that reply's take reads c under: the reply may arrive on
+	// the subscription's goroutine as soon as the request is out. The watch's function takes
+	// the lock too, so it waits for the registration even when ctx has already ended.
 	m.mu.Lock()
 	m.pending[token] = c
-	m.mu.Unlock()
 	c.stop = context.AfterFunc(ctx, func() {
 		if m.take(token) != nil {
 			done(nil, ctx.Err())
 		}
 	})
+	m.mu.Unlock()
 	msg.Reply = m.prefix + token
 	if err := m.nc.PublishMsg(msg); err != nil {
 		if m.take(token) != nil {
