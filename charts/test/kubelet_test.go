@@ -177,10 +177,7 @@ func (k *kubelet) start(d *appsv1.Deployment, name string) *pod {
 	for _, a := range append(append([]string(nil), c.Command[1:]...), c.Args...) {
 		a = expand(a, env)
 		a = strings.Replace(a, fmt.Sprintf("0.0.0.0:%d", port), p.httpAddr, 1)
-		for mountPath, dir := range paths {
-			a = strings.Replace(a, "="+mountPath, "="+dir, 1)
-		}
-		args = append(args, a)
+		args = append(args, mapMountPath(a, paths))
 	}
 	if c.Command[0] != "/stepjet" {
 		t.Fatalf("command %q: the image's entrypoint is /stepjet", c.Command)
@@ -347,3 +344,25 @@ func (s *service) endpoint() string {
 }
 
 func (s *service) url() *url.URL { return &url.URL{Scheme: "http", Host: s.addr, Path: "/"} }
+
+// mapMountPath rewrites a flag's value (--flag=VALUE) that is a volume's mount path, or a path
+// under one, to the pod's host directory for it. The longest mount path wins and the value is
+// rewritten once: with /tmp mounted too, a value already rewritten to /tmp/stepjet-pods-…
+// must not be rewritten again (it was, whenever map order visited /tmp second).
+func mapMountPath(arg string, paths map[string]string) string {
+	i := strings.IndexByte(arg, '=')
+	if i < 0 {
+		return arg
+	}
+	value := arg[i+1:]
+	best := ""
+	for mountPath := range paths {
+		if (value == mountPath || strings.HasPrefix(value, strings.TrimSuffix(mountPath, "/")+"/")) && len(mountPath) > len(best) {
+			best = mountPath
+		}
+	}
+	if best == "" {
+		return arg
+	}
+	return arg[:i+1] + paths[best] + value[len(best):]
+}
