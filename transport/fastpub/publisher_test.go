@@ -142,16 +142,7 @@ func fallback(t testing.TB, js jetstream.JetStream, failed map[string]error) {
 
 func start(t testing.TB, js jetstream.JetStream, opts fastpub.Options) *fastpub.Publisher {
 	t.Helper()
-	p := fastpub.New(js, opts)
-	if err := p.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = p.Shutdown(ctx)
-	})
-	return p
+	return queued(t, js, opts, nil, nil)
 }
 
 // TestEveryMessageStoredOnce: many goroutines publish at once; every done is called exactly
