@@ -6,14 +6,12 @@ import (
 	"errors"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stepjet/stepjet/transport/fastpub"
 	"github.com/stepjet/stepjet/transport/wire"
-	"github.com/synadia-io/orbit.go/jetstreamext"
 )
 
 // resultAckTimeout bounds the wait for the results stream to acknowledge a result (its batch's
@@ -72,41 +70,18 @@ func (r *asyncRun) stopHeartbeat() {
 // acknowledges every few hundred results instead of each, and a start is acked when the
 // acknowledgement covering its result arrives. A results stream that does not allow batches
 // (an operator's own, made without allow_batched) gets each result published asynchronously
-// with its own publish ack instead; a warning says so once. Either way, a result whose publish
-// fails or times out is published again synchronously, with retries, and de-duplicated by its
-// Nats-Msg-Id if it was stored after all.
+// with its own publish ack instead (fastpub's Alone); a warning says so once. Either way, a
+// result whose publish fails or times out is published again synchronously, with retries, and
+// de-duplicated by its Nats-Msg-Id if it was stored after all.
 type resultPublisher struct {
-	e    *Executor
-	js   jetstream.JetStream
-	fast *fastpub.Publisher
-	// batches: results go through fast. Cleared, for good, when the stream refuses batches.
-	batches   atomic.Bool
+	e         *Executor
+	fast      *fastpub.Publisher // made by start, which knows whether the stream takes batches
 	warnOnce  sync.Once
-	fastStart sync.Once
-
-	mu      sync.Mutex
-	pending map[*nats.Msg]*asyncRun // results published one by one and not yet acknowledged
+	startOnce sync.Once
 }
 
 func newResultPublisher(e *Executor) (*resultPublisher, error) {
-	p := &resultPublisher{e: e, pending: make(map[*nats.Msg]*asyncRun)}
-	js, err := jetstream.New(e.cfg.NC,
-		// One result per in-flight slot at most, so publishing never stalls on this window.
-		jetstream.WithPublishAsyncMaxPending(e.cfg.MaxInFlight+1),
-		jetstream.WithPublishAsyncTimeout(resultAckTimeout),
-		jetstream.WithPublishAsyncAckHandler(p.acked),
-		jetstream.WithPublishAsyncErrHandler(p.failed))
-	if err != nil {
-		return nil, err
-	}
-	p.js = js
-	p.fast = fastpub.New(e.js, fastpub.Options{
-		Flow:               resultFlow(e.cfg.MaxInFlight),
-		MaxOutstandingAcks: resultOutstanding,
-		AckTimeout:         resultAckTimeout,
-		Logger:             e.cfg.Logger,
-	})
-	return p, nil
+	return &resultPublisher{e: e}, nil
 }
 
 // resultFlow is how many results the stream stores between two acknowledgements. A start
@@ -124,21 +99,34 @@ func resultFlow(maxInFlight int) uint16 {
 const resultOutstanding = 64
 
 // start chooses how results are stored: in batches unless the results stream exists and does
-// not allow them (a missing stream is provisioned with them allowed), and starts the batches.
+// not allow them (a missing stream is provisioned with them allowed), and starts the publisher.
 func (p *resultPublisher) start(ctx context.Context) error {
-	p.batches.Store(true)
-	name := p.e.cfg.Layout.ResultsStream()
-	if s, err := p.e.js.Stream(ctx, name); err == nil && !s.CachedInfo().Config.AllowBatchPublish {
-		p.noBatches("the results stream " + name + " does not allow fast-ingest batches (allow_batched)")
-	}
 	var err error
-	p.fastStart.Do(func() { err = p.fast.Start(context.Background()) })
+	p.startOnce.Do(func() {
+		alone := false
+		name := p.e.cfg.Layout.ResultsStream()
+		if s, serr := p.e.js.Stream(ctx, name); serr == nil && !s.CachedInfo().Config.AllowBatchPublish {
+			alone = true
+			p.noBatches("the results stream " + name + " does not allow fast-ingest batches (allow_batched)")
+		}
+		p.fast = fastpub.New(p.e.js, fastpub.Options{
+			Flow:               resultFlow(p.e.cfg.MaxInFlight),
+			MaxOutstandingAcks: resultOutstanding,
+			AckTimeout:         resultAckTimeout,
+			Logger:             p.e.cfg.Logger,
+			Alone:              alone,
+			Refused:            func(error) { p.noBatches("the results stream refused a batch (allow_batched was turned off)") },
+			Duplicate:          func() { p.e.metrics.deduplicated.Add(1) },
+			// One result per in-flight slot at most, so publishing never stalls on this window.
+			MaxPending: p.e.cfg.MaxInFlight + 1,
+		})
+		err = p.fast.Start(context.Background())
+	})
 	return err
 }
 
-// noBatches turns batches off for good: each result is published with its own publish ack.
+// noBatches says, once, that results are published one by one.
 func (p *resultPublisher) noBatches(why string) {
-	p.batches.Store(false)
 	p.warnOnce.Do(func() {
 		p.e.cfg.Logger.Warn("results are published one by one, each with its own acknowledgement, which costs the stream and the executor more: "+why+
 			"; allow them with `nats stream edit --allow-batch` or let stepjet provision the stream", "stream", p.e.cfg.Layout.ResultsStream())
@@ -147,6 +135,9 @@ func (p *resultPublisher) noBatches(why string) {
 
 // shutdown ends the batches once nothing more is stored (after the executor's drain).
 func (p *resultPublisher) shutdown(ctx context.Context) error {
+	if p.fast == nil {
+		return nil // never started
+	}
 	return p.fast.Shutdown(ctx)
 }
 
@@ -154,58 +145,17 @@ func (p *resultPublisher) shutdown(ctx context.Context) error {
 func (p *resultPublisher) store(r *asyncRun, res *wire.Result, machine string) {
 	m := p.e.resultMsg(res, machine, r.redrive)
 	r.arn = res.ExecutionArn
-	if p.batches.Load() {
-		p.fast.Publish(m, func(err error) { p.stored(r, m, err) })
-		return
-	}
-	// Registered before publishing: the ack can arrive before PublishMsgAsync returns.
-	p.mu.Lock()
-	p.pending[m] = r
-	p.mu.Unlock()
-	if _, err := p.js.PublishMsgAsync(m); err != nil {
-		if p.take(m) != nil { // a synchronous failure calls no handler
-			go p.retry(r, m)
-		}
-	}
+	p.fast.Publish(m, func(err error) { p.stored(r, m, err) })
 }
 
-// stored runs on the batch publisher's goroutine when m's fate is known: it must not block.
-// A duplicate result (a redelivered execution's) counts as stored; under fast-ingest batches
-// the stream does not say which results were duplicates.
+// stored runs on the publisher's goroutine (or the client's ack goroutine) when m's fate is
+// known: it must not block. A duplicate result (a redelivered execution's) counts as stored.
 func (p *resultPublisher) stored(r *asyncRun, m *nats.Msg, err error) {
 	if err == nil {
 		p.e.ackStart(r)
 		return
 	}
-	if errors.Is(err, jetstreamext.ErrFastBatchNotEnabled) {
-		p.noBatches("the results stream refused a batch (allow_batched was turned off)")
-	}
 	go p.retry(r, m)
-}
-
-func (p *resultPublisher) take(m *nats.Msg) *asyncRun {
-	p.mu.Lock()
-	r := p.pending[m]
-	delete(p.pending, m)
-	p.mu.Unlock()
-	return r
-}
-
-// acked runs on the publish-ack goroutine: it must not block.
-func (p *resultPublisher) acked(_ jetstream.JetStream, m *nats.Msg, pa *jetstream.PubAck) {
-	if pa != nil && pa.Duplicate {
-		p.e.metrics.deduplicated.Add(1)
-	}
-	if r := p.take(m); r != nil {
-		p.e.ackStart(r)
-	}
-}
-
-// failed may run with the publisher's lock held (ack timeouts): never publish from it.
-func (p *resultPublisher) failed(_ jetstream.JetStream, m *nats.Msg, _ error) {
-	if r := p.take(m); r != nil {
-		go p.retry(r, m)
-	}
 }
 
 // retry stores the result synchronously; when that fails too, the start is handed back to be

@@ -24,7 +24,7 @@ func (p *Publisher) run(ctx context.Context) {
 		}
 		// A message alone, with no batch open, goes by itself: a batch would make it wait
 		// for a start and a commit round trip instead of one publish ack.
-		if !b.open() && len(p.q) == 0 {
+		if p.alone.Load() || !b.open() && len(p.q) == 0 {
 			p.lone.publish(it)
 			continue
 		}
@@ -194,6 +194,9 @@ func (b *batch) end(ctx context.Context, failure error) {
 		}
 		if why == nil {
 			why = errors.New("fastpub: the batch ended before the server acknowledged these messages")
+		}
+		if errors.Is(why, jetstreamext.ErrFastBatchNotEnabled) {
+			b.p.refused(why)
 		}
 		b.p.opts.Logger.Debug("fastpub: batch ended with messages not known stored", "messages", len(b.items), "err", why)
 		failAll(b.items, why)

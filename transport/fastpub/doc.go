@@ -15,7 +15,8 @@
 //
 // When traffic is light (no batch open and nothing else queued), a message is published by
 // itself with an asynchronous publish instead: a batch costs a round trip to start and one to
-// commit, which would only add latency to a lone message.
+// commit, which would only add latency to a lone message. A stream that does not allow batches
+// (Options.Alone, or found when it refuses one) gets every message that way.
 //
 // Example:
 //

@@ -26,10 +26,15 @@ func newLonePublisher(nc *nats.Conn, opts Options) *lonePublisher {
 }
 
 func (l *lonePublisher) start() error {
-	js, err := jetstream.New(l.nc,
+	opts := []jetstream.JetStreamOpt{
 		jetstream.WithPublishAsyncAckHandler(l.acked),
 		jetstream.WithPublishAsyncErrHandler(l.failed),
-		jetstream.WithPublishAsyncTimeout(l.opts.AckTimeout))
+		jetstream.WithPublishAsyncTimeout(l.opts.AckTimeout),
+	}
+	if l.opts.MaxPending > 0 {
+		opts = append(opts, jetstream.WithPublishAsyncMaxPending(l.opts.MaxPending))
+	}
+	js, err := jetstream.New(l.nc, opts...)
 	if err != nil {
 		return err
 	}
@@ -65,7 +70,10 @@ func (l *lonePublisher) take(m *nats.Msg) func(error) {
 }
 
 // acked runs on the client's ack goroutine.
-func (l *lonePublisher) acked(_ jetstream.JetStream, m *nats.Msg, _ *jetstream.PubAck) {
+func (l *lonePublisher) acked(_ jetstream.JetStream, m *nats.Msg, pa *jetstream.PubAck) {
+	if pa != nil && pa.Duplicate && l.opts.Duplicate != nil {
+		l.opts.Duplicate()
+	}
 	if done := l.take(m); done != nil {
 		done(nil)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -33,6 +34,18 @@ type Options struct {
 	Linger time.Duration
 	// Logger receives what the publisher cannot tell a caller (default slog.Default()).
 	Logger *slog.Logger
+
+	// Alone publishes every message by itself, with its own publish ack: for a stream known not
+	// to allow batches (made without allow_batched). A publisher also turns to this for good
+	// when the stream refuses a batch, and then calls Refused once with the server's error.
+	Alone   bool
+	Refused func(error)
+	// Duplicate, when set, is called for each message published by itself that the stream
+	// found a duplicate (by its Nats-Msg-Id). A batch does not say which of its messages were.
+	Duplicate func()
+	// MaxPending bounds the messages published by themselves awaiting their publish ack
+	// (default 4,000, the client's); past it a publish waits briefly, then fails (done(err)).
+	MaxPending int
 }
 
 const (
@@ -87,6 +100,9 @@ type Publisher struct {
 	q    chan item
 
 	lone *lonePublisher // messages published by themselves when traffic is light
+	// alone: every message goes by itself (Options.Alone, or the stream refused a batch).
+	alone       atomic.Bool
+	refusedOnce sync.Once
 
 	// mu orders Publish against Shutdown: Publish holds it shared while it queues, Shutdown
 	// takes it exclusively to close the door, so nothing is queued after the owner's last look.
@@ -118,7 +134,20 @@ func New(js jetstream.JetStream, opts Options) *Publisher {
 		stopped:  make(chan struct{}),
 	}
 	p.lone = newLonePublisher(js.Conn(), opts)
+	p.alone.Store(opts.Alone)
 	return p
+}
+
+// refused turns the publisher to publishing every message by itself, for good: the stream
+// refuses batches, and would refuse every later one at the cost of a round trip each.
+func (p *Publisher) refused(err error) {
+	p.alone.Store(true)
+	p.refusedOnce.Do(func() {
+		p.opts.Logger.Debug("fastpub: the stream refuses batches; messages are published one by one", "err", err)
+		if p.opts.Refused != nil {
+			p.opts.Refused(err)
+		}
+	})
 }
 
 // Start starts the goroutine that publishes. It runs until Shutdown, or until ctx ends; then

@@ -285,6 +285,56 @@ func TestStreamWithoutBatches(t *testing.T) {
 	}
 }
 
+// TestRefusedStreamGoesOneByOne: once the stream refuses a batch, the publisher says so once
+// (Options.Refused) and publishes every later message by itself, so later messages are stored
+// (done(nil)) instead of each paying for a refused batch; Duplicate counts what the stream
+// de-duplicated among them. With Alone it does so from the first message.
+func TestRefusedStreamGoesOneByOne(t *testing.T) {
+	for _, alone := range []bool{false, true} {
+		t.Run(map[bool]string{false: "refused", true: "alone"}[alone], func(t *testing.T) {
+			env := testenv.New(t)
+			s := stream(t, env.JS, false)
+			var refusals, duplicates atomic.Int64
+			o := newOutcomes(t)
+			var ids []string
+			for i := range 200 {
+				ids = append(ids, "r"+strconv.Itoa(i))
+			}
+			p := queued(t, env.JS, fastpub.Options{Alone: alone, AckTimeout: 2 * time.Second,
+				Refused:   func(error) { refusals.Add(1) },
+				Duplicate: func() { duplicates.Add(1) }}, o, ids)
+			o.wait(60 * time.Second)
+			failed := o.failed()
+			if alone && len(failed) > 0 || len(failed) > 10 {
+				t.Fatalf("%d of %d messages not stored (alone %v): %v", len(failed), len(ids), alone, failed)
+			}
+			if want := map[bool]int64{false: 1, true: 0}[alone]; refusals.Load() != want {
+				t.Fatalf("Refused called %d times, want %d", refusals.Load(), want)
+			}
+			// The same ids again: each is stored already, and de-duplicated one by one.
+			o2 := newOutcomes(t)
+			for _, id := range ids {
+				if _, ok := failed[id]; !ok {
+					p.Publish(msg(id), o2.done(id))
+				}
+			}
+			o2.wait(60 * time.Second)
+			if f := o2.failed(); len(f) > 0 {
+				t.Fatalf("%d repeats not stored: %v", len(f), f)
+			}
+			if got, want := duplicates.Load(), int64(len(ids)-len(failed)); got != want {
+				t.Fatalf("Duplicate called %d times, want %d", got, want)
+			}
+			fallback(t, env.JS, failed)
+			for id, n := range storedIDs(t, env.JS, s) {
+				if n != 1 {
+					t.Fatalf("%s stored %d times", id, n)
+				}
+			}
+		})
+	}
+}
+
 // TestStreamDeleted: the stream disappears while messages flow; every done is still called
 // once (nothing hangs), each nil one was stored before the stream went, and Shutdown returns.
 func TestStreamDeleted(t *testing.T) {
